@@ -1,0 +1,88 @@
+"""Text of born-digital files through the Apache Tika server: the only module that talks
+to Tika.
+
+We call Tika's REST API (``PUT /rmeta/text``) with httpx rather than the ``tika`` Python
+package: that package's ``from_buffer`` mixes the names of embedded resources into the text
+and cannot skip embedded documents, and we want our own timeouts and errors.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from search.config import Settings
+
+from .errors import CorruptFile, EncryptedFile, ServiceFailed
+
+
+@dataclass(frozen=True)
+class Extracted:
+    text: str
+    content_type: str
+    pages: int
+    tika_version: str
+
+
+class TikaClient:
+    def __init__(self, settings: Settings, retries: int = 3) -> None:
+        self.url = settings.tika_url.rstrip("/")
+        self.timeout = settings.tika_timeout
+        self.retries = retries
+        self._version: str | None = None
+
+    def version(self) -> str:
+        if self._version is None:
+            r = self._request("GET", "/version", None)
+            self._version = r.text.strip()
+        return self._version
+
+    def extract(self, path: Path) -> Extracted:
+        r = self._request("PUT", "/rmeta/text", path.read_bytes(), name=path.name)
+        if r.status_code == 422:
+            raise _unprocessable(path, r.text)
+        if r.status_code >= 400:
+            raise ServiceFailed(f"Tika trả lỗi {r.status_code} với tệp '{path.name}'.")
+        meta = (r.json() or [{}])[0]
+        exc = str(meta.get("X-TIKA:EXCEPTION:container_exception", ""))
+        if exc:
+            raise _unprocessable(path, exc)
+        pages = int(meta.get("xmpTPg:NPages", 0) or 0)
+        return Extracted(
+            text=str(meta.get("X-TIKA:content") or ""),
+            content_type=str(meta.get("Content-Type", "")),
+            pages=pages,
+            tika_version=self.version(),
+        )
+
+    def _request(self, method: str, route: str, body: bytes | None, name: str = "") -> httpx.Response:
+        """Retry with backoff when Tika is down or slow; the file is not to blame for that."""
+        # Tika would OCR images itself with tesseract's English model; OCR is ours to do.
+        headers = {"Accept": "application/json", "X-Tika-Skip-Embedded": "true",
+                   "X-Tika-OCRskipOcr": "true", "X-Tika-PDFOcrStrategy": "no_ocr"}
+        delay = 1.0
+        for attempt in range(1, self.retries + 1):
+            try:
+                return httpx.request(method, self.url + route, content=body, headers=headers,
+                                     timeout=self.timeout)
+            except (httpx.TransportError,) as e:
+                if attempt == self.retries:
+                    raise ServiceFailed(
+                        f"Không kết nối được Tika tại {self.url} ({type(e).__name__})"
+                        + (f" khi đọc tệp '{name}'" if name else "")
+                        + "; kiểm tra bằng 'tracuu services status'."
+                    ) from e
+                time.sleep(delay)
+                delay *= 2
+        raise AssertionError("unreachable")
+
+
+def _unprocessable(path: Path, detail: str) -> Exception:
+    if "EncryptedDocumentException" in detail or "password" in detail.lower():
+        return EncryptedFile(
+            f"Tệp '{path.name}' được đặt mật khẩu; hãy xin bản không mật khẩu từ cơ quan ban hành."
+        )
+    return CorruptFile(f"Tệp '{path.name}' bị hỏng hoặc không đọc được (Tika: {detail.splitlines()[0][:160] if detail else 'lỗi'}).")

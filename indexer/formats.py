@@ -1,0 +1,79 @@
+"""What a file is, judged by its first bytes, not its name: a JPEG named .pdf is a JPEG.
+
+The kind decides the route through the pipeline: ``image`` and image-only ``pdf`` go to
+OCR; everything else goes to Tika.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import CorruptFile, EmptyFile, UnsupportedFile
+
+SUPPORTED_SUFFIXES = frozenset(
+    {".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png", ".docx", ".doc", ".odt", ".rtf",
+     ".txt", ".html", ".htm"}
+)
+
+
+@dataclass(frozen=True)
+class Format:
+    kind: str  # pdf | image | office | text
+    mime: str
+
+
+def sniff(path: Path) -> Format:
+    with path.open("rb") as f:
+        head = f.read(2048)
+    if not head:
+        raise EmptyFile(f"Tệp '{path.name}' rỗng (0 byte); hãy quét hoặc sao lại tệp gốc.")
+    if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
+        return Format("pdf", "application/pdf")
+    if head.startswith(b"\xff\xd8\xff"):
+        return Format("image", "image/jpeg")
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return Format("image", "image/png")
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return Format("image", "image/tiff")
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return Format("office", "application/msword")
+    if head.startswith(b"{\\rtf"):
+        return Format("office", "application/rtf")
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_format(path)
+    if _looks_like_text(head):
+        lowered = head.lower()
+        if b"<html" in lowered or b"<!doctype html" in lowered:
+            return Format("text", "text/html")
+        return Format("text", "text/plain")
+    raise UnsupportedFile(
+        f"Tệp '{path.name}' không phải định dạng được hỗ trợ (PDF, TIFF, JPEG, PNG, DOCX, DOC, "
+        "ODT, RTF, TXT, HTML)."
+    )
+
+
+def _zip_format(path: Path) -> Format:
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            mimetype = z.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
+    except zipfile.BadZipFile:
+        raise CorruptFile(f"Tệp '{path.name}' là tệp nén hỏng; hãy lấy lại bản gốc.") from None
+    if "word/document.xml" in names:
+        return Format("office", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    if mimetype == "application/vnd.oasis.opendocument.text":
+        return Format("office", mimetype)
+    raise UnsupportedFile(f"Tệp '{path.name}' là tệp nén nhưng không phải DOCX hay ODT.")
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+        return True
+    except UnicodeDecodeError as e:
+        # A multi-byte character cut at the end of the sample is still text.
+        return e.start >= len(head) - 3

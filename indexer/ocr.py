@@ -1,0 +1,95 @@
+"""OCR of scans with ocrmypdf + tesseract: the only module that imports ocrmypdf.
+
+The output is a *separate* PDF/A derivative with a text layer; the original is never
+rewritten, so a digital signature on it stays verifiable. Text is read from ocrmypdf's
+sidecar: it keeps tesseract's line order, where ``pdftotext`` scrambles skewed pages.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import ocrmypdf
+from ocrmypdf import exceptions as ocr_exc
+from PIL import Image
+
+from search.config import Settings
+
+from .errors import CorruptFile, EncryptedFile, ServiceFailed
+from .formats import Format
+
+log = logging.getLogger(__name__)
+
+#: Assumed resolution of an image that does not say (Decree 30/2020 asks for ≥ 200 dpi).
+DEFAULT_DPI = 300
+
+
+@dataclass(frozen=True)
+class OcrResult:
+    pdfa: Path
+    text: str
+    pages: int
+    tools: dict[str, str]
+
+
+def ocr_file(src: Path, fmt: Format, workdir: Path, settings: Settings) -> OcrResult:
+    out = workdir / "archival.pdf"
+    sidecar = workdir / "ocr.txt"
+    options = dict(
+        language=[settings.ocr_language],
+        output_type="pdfa",
+        # pikepdf makes the PDF/A: Debian 12's Ghostscript 10.0 corrupts PDFs that already
+        # carry text, so ocrmypdf refuses it for skip_text (mixed scanned/born-digital PDFs).
+        pdfa_backend="internal",
+        sidecar=sidecar,
+        jobs=settings.ocr_jobs,
+        deskew=True,
+        skip_text=True,  # pages that already carry text are not OCR'd again
+        progress_bar=False,
+        invalidate_digital_signatures=True,  # the derivative only; the original stays intact
+        tesseract_timeout=300,
+    )
+    if fmt.kind == "image" and _lacks_dpi(src):
+        options["image_dpi"] = DEFAULT_DPI
+    try:
+        ocrmypdf.ocr(src, out, **options)
+    except ocr_exc.EncryptedPdfError:
+        raise EncryptedFile(
+            f"Tệp '{src.name}' được đặt mật khẩu; hãy xin bản không mật khẩu từ cơ quan ban hành."
+        ) from None
+    except (ocr_exc.InputFileError, ocr_exc.UnsupportedImageFormatError, ocr_exc.DpiError) as e:
+        raise CorruptFile(f"Không đọc được tệp '{src.name}' để nhận dạng chữ: {_first_line(e)}") from e
+    except (ocr_exc.SubprocessOutputError, ocr_exc.MissingDependencyError) as e:
+        raise ServiceFailed(f"Nhận dạng chữ (OCR) thất bại với tệp '{src.name}': {_first_line(e)}") from e
+    except ocr_exc.ExitCodeException as e:
+        raise CorruptFile(f"Không nhận dạng được chữ trong tệp '{src.name}': {_first_line(e)}") from e
+    text = sidecar.read_text(encoding="utf-8", errors="replace") if sidecar.exists() else ""
+    return OcrResult(pdfa=out, text=text, pages=_page_count(out), tools=_versions())
+
+
+def _lacks_dpi(path: Path) -> bool:
+    try:
+        with Image.open(path) as im:
+            dpi = im.info.get("dpi")
+    except Exception:  # noqa: BLE001 — ocrmypdf will report the unreadable image itself
+        return False
+    return not dpi or min(dpi) < 10
+
+
+def _page_count(pdf: Path) -> int:
+    import pikepdf  # a dependency of ocrmypdf
+
+    with pikepdf.open(pdf) as p:
+        return len(p.pages)
+
+
+def _versions() -> dict[str, str]:
+    from ocrmypdf._exec import tesseract
+
+    return {"ocrmypdf": ocrmypdf.__version__, "tesseract": str(tesseract.version())}
+
+
+def _first_line(e: Exception) -> str:
+    return (str(e).strip().splitlines() or [type(e).__name__])[0][:200]

@@ -1,0 +1,61 @@
+"""Settings, in one place.
+
+Every knob is an environment variable with the ``TRACUU_`` prefix, read once into a
+:class:`Settings` object that is passed down explicitly. Code never reads ``os.environ``
+itself, so a test (or a second instance) can run with its own settings side by side.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TRACUU_", extra="ignore")
+
+    opensearch_url: str = "http://localhost:9200"
+    index: str = Field(
+        "records",
+        pattern=r"^[a-z0-9][a-z0-9_-]{0,100}$",
+        description="Alias that search reads and ingest writes; physical indices are named after it.",
+    )
+    tika_url: str = "http://localhost:9998"
+    data_dir: Path = Path("var")
+
+    # Outbound calls always carry a timeout: a hung service must not hang a clerk's request.
+    opensearch_timeout: float = 30.0
+    tika_timeout: float = 120.0
+
+    ocr_language: str = "vie"
+    ocr_jobs: int = Field(2, ge=1, description="Pages OCR'd in parallel within one file.")
+    max_file_bytes: int = Field(200 * 1024 * 1024, description="Larger files are refused, not read.")
+    bulk_size: int = Field(100, ge=1)
+
+    # Local services (dev, CI, demo) — see tracuu/services.py.
+    opensearch_version: str = "2.19.6"
+    tika_version: str = "3.2.2"
+    opensearch_heap: str = "2g"
+    tika_heap: str = "1g"
+    cache_dir: Path = Path.home() / ".cache" / "tracuu"
+
+    @property
+    def services_dir(self) -> Path:
+        return self.data_dir / "services"
+
+    @property
+    def failed_dir(self) -> Path:
+        return self.data_dir / "failed"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.data_dir / "reports"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment once."""
+    return Settings()

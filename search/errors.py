@@ -1,0 +1,47 @@
+"""The error hierarchy of Tra cứu.
+
+    TracuuError                 anything this project raises on purpose
+    ├── SearchUnavailable       OpenSearch cannot be reached or answered with a server error
+    ├── RecordNotFound          no record with that id
+    ├── InvalidQuery            a search request the service will not run (bad page, size …)
+    └── IngestError             a file or manifest could not be ingested (see indexer/errors.py)
+
+Messages are written for the clerk who reads them: what went wrong and what to do next.
+They never contain personal data (names, CCCD numbers, text of records); file names and ids
+are allowed because the clerk needs them to act.
+"""
+
+from __future__ import annotations
+
+
+class TracuuError(Exception):
+    """Base class; ``str(err)`` is a message a clerk can act on."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class SearchUnavailable(TracuuError):
+    exit_code = 3
+
+
+class RecordNotFound(TracuuError):
+    exit_code = 4
+
+    def __init__(self, record_id: str) -> None:
+        super().__init__(f"Không tìm thấy hồ sơ có mã '{record_id}' (record not found).")
+        self.record_id = record_id
+
+
+class InvalidQuery(TracuuError):
+    exit_code = 2
+
+
+class IngestError(TracuuError):
+    """A file could not be ingested. ``reason`` is a short machine code for reports."""
+
+    reason = "ingest_failed"
+    exit_code = 5

@@ -1,0 +1,176 @@
+"""OpenSearch access: the only module that imports opensearchpy.
+
+Search reads and ingest writes through an alias (``TRACUU_INDEX``); the physical index
+behind it is ``<alias>-<timestamp>``, created from ``mappings/records.json`` on first use.
+That indirection is what lets ``reindex`` fill a new index while the old one serves, then
+swap the alias in one atomic call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from opensearchpy import OpenSearch, helpers
+from opensearchpy import exceptions as os_exc
+
+from .config import Settings
+from .errors import RecordNotFound, SearchUnavailable
+from .query import SearchRequest, SearchResult, build_body, parse_response
+from .records import SCHEMA_VERSION, Record
+
+log = logging.getLogger(__name__)
+
+MAPPINGS_DIR = Path(__file__).resolve().parent.parent / "mappings"
+
+_UNAVAILABLE = (
+    "Không kết nối được máy chủ tìm kiếm OpenSearch tại {url} (search server unavailable). "
+    "Kiểm tra dịch vụ bằng 'tracuu services status'."
+)
+
+
+def make_client(settings: Settings) -> OpenSearch:
+    return OpenSearch(
+        hosts=[settings.opensearch_url],
+        timeout=settings.opensearch_timeout,
+        max_retries=2,
+        retry_on_timeout=True,
+        http_compress=True,
+    )
+
+
+@lru_cache
+def load_template() -> dict[str, Any]:
+    """The index template from mappings/, with documentation keys (``_comment``) removed."""
+    raw = json.loads((MAPPINGS_DIR / "records.json").read_text(encoding="utf-8"))
+    return {k: v for k, v in raw.items() if not k.startswith("_comment")}
+
+
+class RecordIndex:
+    """Records in OpenSearch under one alias. Translates transport failures to
+    :class:`SearchUnavailable` so callers deal in the project's errors only."""
+
+    def __init__(self, client: OpenSearch, alias: str, url: str = "") -> None:
+        self.client = client
+        self.alias = alias
+        self._url = url
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RecordIndex:
+        return cls(make_client(settings), settings.index, settings.opensearch_url)
+
+    # -- lifecycle -----------------------------------------------------------------
+
+    def _call(self, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (os_exc.ConnectionError, os_exc.ConnectionTimeout) as e:
+            raise SearchUnavailable(_UNAVAILABLE.format(url=self._url or "?")) from e
+        except os_exc.TransportError as e:
+            if isinstance(e.status_code, int) and e.status_code >= 500:
+                raise SearchUnavailable(_UNAVAILABLE.format(url=self._url or "?")) from e
+            raise
+
+    def ping(self) -> bool:
+        try:
+            return bool(self.client.cluster.health(request_timeout=3).get("status") in ("green", "yellow"))
+        except Exception:  # noqa: BLE001 — readiness is a yes/no question
+            return False
+
+    def put_template(self) -> None:
+        body = load_template()
+        body = {**body, "index_patterns": [f"{self.alias}-*"]}
+        self._call(self.client.indices.put_index_template, name=self.alias, body=body)
+
+    def new_physical_name(self) -> str:
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S%f")
+        return f"{self.alias}-v{SCHEMA_VERSION}-{stamp}"
+
+    def ensure(self) -> None:
+        """Create the template and a first index behind the alias, unless it exists."""
+        if self._call(self.client.indices.exists_alias, name=self.alias):
+            return
+        self.put_template()
+        physical = self.new_physical_name()
+        self._call(
+            self.client.indices.create,
+            index=physical,
+            body={"aliases": {self.alias: {"is_write_index": True}}},
+        )
+        log.info("created index %s behind alias %s", physical, self.alias)
+
+    def drop(self) -> None:
+        """Delete every physical index behind the alias and its template (tests, reset)."""
+        try:
+            names = list(self._call(self.client.indices.get_alias, name=self.alias))
+        except os_exc.NotFoundError:
+            names = []
+        for name in names:
+            self._call(self.client.indices.delete, index=name, ignore_unavailable=True)
+        try:
+            self._call(self.client.indices.delete_index_template, name=self.alias)
+        except os_exc.NotFoundError:
+            pass
+
+    def refresh(self) -> None:
+        self._call(self.client.indices.refresh, index=self.alias)
+
+    # -- documents -----------------------------------------------------------------
+
+    def exists(self, record_id: str) -> bool:
+        return bool(self._call(self.client.exists, index=self.alias, id=record_id))
+
+    def get(self, record_id: str) -> Record:
+        try:
+            hit = self._call(self.client.get, index=self.alias, id=record_id)
+        except os_exc.NotFoundError as e:
+            raise RecordNotFound(record_id) from e
+        return record_from_source(hit["_source"])
+
+    def bulk(self, docs: Iterable[dict[str, Any]], refresh: bool = False) -> Iterator[tuple[str, str | None]]:
+        """Index documents; yields ``(id, error or None)`` per document as OpenSearch
+        answers, so one bad document never hides the fate of the others. 429s are
+        retried with backoff by the helper."""
+        actions = ({"_index": self.alias, "_id": d["id"], "_source": d} for d in docs)
+        try:
+            for ok, item in helpers.streaming_bulk(
+                self.client, actions, chunk_size=200, max_retries=3, raise_on_error=False,
+                raise_on_exception=False, refresh=refresh,
+            ):
+                info = item.get("index", {})
+                yield info.get("_id", "?"), None if ok else _bulk_reason(info)
+        except (os_exc.ConnectionError, os_exc.ConnectionTimeout) as e:
+            raise SearchUnavailable(_UNAVAILABLE.format(url=self._url or "?")) from e
+
+    def search(self, body: dict[str, Any]) -> dict[str, Any]:
+        return self._call(self.client.search, index=self.alias, body=body)
+
+
+def _bulk_reason(info: dict[str, Any]) -> str:
+    err = info.get("error")
+    if isinstance(err, dict):
+        return f"{err.get('type', 'error')}: {err.get('reason', '')}"[:300]
+    return str(err or info.get("status", "error"))[:300]
+
+
+def record_from_source(source: dict[str, Any]) -> Record:
+    fields = {k: v for k, v in source.items() if k in Record.model_fields}
+    return Record.model_validate(fields)
+
+
+def to_document(record: Record, text_words: str) -> dict[str, Any]:
+    """The indexed form of a record: the record's fields plus derived, index-only fields."""
+    doc = record.model_dump(mode="json", exclude_none=True)
+    doc["schema_version"] = SCHEMA_VERSION
+    doc["text_words"] = text_words
+    return doc
+
+
+def find(index: RecordIndex, req: SearchRequest) -> SearchResult:
+    """Run a search request: the one entry point shared by the API and the HTML pages."""
+    return parse_response(index.search(build_body(req)), req)

@@ -1,0 +1,175 @@
+"""The ``tracuu`` command line. Library code raises; only this module turns errors into
+one-line messages and exit codes."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from search.config import Settings, get_settings
+from search.errors import TracuuError
+
+app = typer.Typer(
+    help="Tra cứu — tìm kiếm và khai thác kết quả giải quyết thủ tục hành chính đã số hóa.\n\n"
+    "Settings come from TRACUU_* environment variables (see README).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+services_app = typer.Typer(help="Local OpenSearch and Tika servers for development, CI and the demo.",
+                           no_args_is_help=True)
+app.add_typer(services_app, name="services")
+console = Console(stderr=True)
+
+
+def _errors_to_exit(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except TracuuError as e:
+            console.print(f"[red]Lỗi:[/red] {e.message}", highlight=False)
+            raise typer.Exit(e.exit_code) from None
+
+    return wrapper
+
+
+def _setup_logging() -> None:
+    """Plain logs: warnings from libraries, information from our own packages."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for ours in ("search", "indexer", "web", "tracuu", "uvicorn"):
+        logging.getLogger(ours).setLevel(logging.INFO)
+
+
+@services_app.command("start")
+@_errors_to_exit
+def services_start() -> None:
+    """Fetch (first time, through Maven), start and wait for OpenSearch and Tika."""
+    from . import services
+
+    services.start(get_settings(), say=console.print)
+
+
+@services_app.command("stop")
+@_errors_to_exit
+def services_stop() -> None:
+    """Stop the servers that 'tracuu services start' started (never others)."""
+    from . import services
+
+    services.stop(get_settings(), say=console.print)
+
+
+@services_app.command("status")
+@_errors_to_exit
+def services_status() -> None:
+    """Say whether OpenSearch and Tika answer, and whether tracuu started them."""
+    from . import services
+
+    all_up = True
+    for name, url, healthy, pid in services.status(get_settings()):
+        state = "[green]up[/green]" if healthy else "[red]down[/red]"
+        owner = f"started by tracuu, pid {pid}" if pid else "not started by tracuu"
+        console.print(f"{name:<11} {state}  {url}  ({owner})")
+        all_up &= healthy
+    raise typer.Exit(0 if all_up else 1)
+
+
+@services_app.command("fetch")
+@_errors_to_exit
+def services_fetch() -> None:
+    """Download OpenSearch and Tika into the Maven cache and unpack them; start nothing."""
+    from . import services
+
+    services.fetch(get_settings())
+    console.print("opensearch and tika are fetched")
+
+
+@app.command()
+@_errors_to_exit
+def ingest(
+    folder: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="Folder of results, with an optional manifest.csv")],
+) -> None:
+    """Ingest every supported file under FOLDER: OCR scans, extract born-digital text,
+    read metadata (manifest.csv wins over extraction), archive and index.
+
+    Files that fail are reported with their reason and a copy is kept under
+    TRACUU_DATA_DIR/failed; the rest of the batch goes on. A JSON report is written
+    under TRACUU_DATA_DIR/reports. Exit code 0 when every file was ingested or already
+    present, 1 when some failed."""
+    _setup_logging()
+    report = run_ingest(get_settings(), folder)
+    raise typer.Exit(1 if report.failed else 0)
+
+
+def run_ingest(settings: Settings, folder: Path):
+    from indexer.pipeline import Ingestor, discover
+    from search.index import RecordIndex
+
+    files = discover(folder.resolve())
+    ingestor = Ingestor(settings, RecordIndex.from_settings(settings))
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[pages]} trang"), TimeElapsedColumn(), TextColumn("ETA"),
+               TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task("Đang nạp", total=len(files), pages=0)
+        pages = 0
+
+        def on_file(rel: str, n: int) -> None:
+            nonlocal pages
+            pages += n
+            bar.update(task, advance=1, pages=pages)
+
+        report = ingestor.ingest_dir(folder, on_file=on_file, files=files)
+    console.print(
+        f"Đã nạp {len(report.ingested)}, trùng {len(report.duplicates)}, lỗi {len(report.failed)} "
+        f"({report.pages} trang)."
+    )
+    for f in report.failed:
+        console.print(f"  [red]✗[/red] {f.file}: {f.message}", highlight=False)
+    for e in report.manifest_errors:
+        console.print(f"  [yellow]manifest dòng {e['row']}[/yellow]: {e['reason']}", highlight=False)
+    return report
+
+
+@app.command()
+@_errors_to_exit
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+) -> None:
+    """Run the web front end and the JSON API (/api/v1, OpenAPI at /docs)."""
+    import uvicorn
+
+    from web.app import create_app
+
+    _setup_logging()
+    uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="info")
+
+
+@app.command()
+@_errors_to_exit
+def demo(
+    port: Annotated[int, typer.Option(help="Port for the web front end")] = 8000,
+    n: Annotated[int, typer.Option(help="How many sample results to generate")] = 6,
+) -> None:
+    """The first thing to run: start the services, write sample results, ingest them and
+    serve the front end at http://127.0.0.1:PORT."""
+    from . import sample, services
+
+    settings = get_settings()
+    services.start(settings, say=console.print)
+    folder = settings.data_dir / "sample"
+    sample.write_sample(folder, n=n)
+    run_ingest(settings, folder)
+    console.print(f"Mở http://127.0.0.1:{port}/api/v1/search?q=giay+phep hoặc /docs")
+    serve(host="127.0.0.1", port=port)
+
+
+def main() -> None:  # pragma: no cover - entry point for `python -m tracuu.cli`
+    sys.exit(app())

@@ -1,0 +1,22 @@
+"""Dependencies shared by the routes, as ``Annotated`` aliases to keep signatures short."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from search.config import Settings
+from search.index import RecordIndex
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_index(request: Request) -> RecordIndex:
+    return request.app.state.index
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+IndexDep = Annotated[RecordIndex, Depends(get_index)]
