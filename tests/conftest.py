@@ -7,8 +7,6 @@ session started them). A service that does not come up is an error, never a skip
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
 
@@ -68,7 +66,37 @@ def fresh_index(fresh_settings):
     index.client.close()
 
 
-def write_bytes(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return path
+@pytest.fixture(scope="session")
+def sample_corpus(tmp_path_factory):
+    """A small `tracuu sample` corpus: (folder, truth rows)."""
+    from tracuu.sample import Options, generate
+
+    folder = tmp_path_factory.mktemp("corpus")
+    truth = generate(folder, Options(n=14, seed=7, scanned_share=0.6))
+    return folder, truth
+
+
+@pytest.fixture(scope="session")
+def ingested_corpus(running_services, sample_corpus, tmp_path_factory):
+    """The sample corpus ingested once into an index of its own, for read-only tests:
+    (settings, index, ingest report, truth rows)."""
+    from indexer.pipeline import Ingestor
+
+    settings = Settings(
+        index=f"test-corpus-{uuid.uuid4().hex[:8]}", data_dir=tmp_path_factory.mktemp("corpus-data"),
+        opensearch_url=running_services.opensearch_url, tika_url=running_services.tika_url,
+    )
+    index = RecordIndex.from_settings(settings)
+    folder, truth = sample_corpus
+    report = Ingestor(settings, index).ingest_dir(folder)
+    yield settings, index, report, truth
+    index.drop()
+    index.client.close()
+
+
+@pytest.fixture(scope="session")
+def corpus_api(ingested_corpus):
+    from web.app import create_app
+
+    with TestClient(create_app(ingested_corpus[0])) as client:
+        yield client

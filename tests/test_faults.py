@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import socket
 
+import docx
 import pytest
 from fastapi.testclient import TestClient
 
 from indexer.pipeline import Ingestor
 from search.config import Settings
 from search.index import RecordIndex
-from tracuu.sample import write_docx
 from web.app import create_app
 
 
@@ -38,7 +38,9 @@ def test_tika_down_fails_the_file_with_the_cause_and_keeps_it(fresh_settings, fr
     settings = fresh_settings.model_copy(update={"tika_url": f"http://127.0.0.1:{_closed_port()}"})
     folder = tmp_path / "in"
     folder.mkdir()
-    write_docx(["Quyết định"], folder / "qd.docx")
+    doc = docx.Document()
+    doc.add_paragraph("Quyết định")
+    doc.save(folder / "qd.docx")
     tika_down = Ingestor(settings, fresh_index)
     tika_down.tika.retries = 2
     report = tika_down.ingest_dir(folder)

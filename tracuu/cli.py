@@ -21,6 +21,7 @@ app = typer.Typer(
     "Settings come from TRACUU_* environment variables (see README).",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode="markdown",  # docstrings are wrapped prose, not pre-formatted lines
 )
 services_app = typer.Typer(help="Local OpenSearch and Tika servers for development, CI and the demo.",
                            no_args_is_help=True)
@@ -139,6 +140,40 @@ def run_ingest(settings: Settings, folder: Path):
 
 @app.command()
 @_errors_to_exit
+def sample(
+    folder: Annotated[Path, typer.Argument(file_okay=False, help="Folder to write into (created)")],
+    n: Annotated[int, typer.Option("--n", min=1, help="How many results")] = 200,
+    seed: Annotated[int, typer.Option(help="Same seed, same bytes")] = 1,
+    scanned_share: Annotated[float, typer.Option(min=0, max=1, help="Share of scans (the rest born-digital)")] = 0.6,
+    degraded_share: Annotated[float, typer.Option(min=0, max=1, help="Share of scans that are skewed, noisy, blurred")] = 0.4,
+    manifest_share: Annotated[float, typer.Option(min=0, max=1, help="Share of files with a manifest.csv row")] = 2 / 3,
+    as_of: Annotated[str, typer.Option(help="Latest issue date (YYYY-MM-DD); fixed so a seed means the same bytes")] = "",
+    workers: Annotated[int, typer.Option(min=1, help="Processes writing files")] = 2,
+) -> None:
+    """Write realistic sample results with ground truth into FOLDER.
+
+    Documents are laid out as Decree 30/2020/NĐ-CP prescribes, in nine kinds issued at
+    province, district and commune level, as scans (PDF, TIFF, JPEG, PNG at 200/300 dpi,
+    some skewed, noisy, blurred) and born-digital files (DOCX, text PDF). Beside them:
+    manifest.csv (for a share of the files), truth.jsonl (every field, format, degradation,
+    page count and exact text per file), queries.jsonl and qrels.tsv (graded relevance)."""
+    import datetime as dt
+
+    from .sample import DEFAULT_AS_OF, Options, generate
+
+    opts = Options(n=n, seed=seed, scanned_share=scanned_share, degraded_share=degraded_share,
+                   manifest_share=manifest_share,
+                   as_of=dt.date.fromisoformat(as_of) if as_of else DEFAULT_AS_OF)
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=console) as bar:
+        task = bar.add_task("Đang tạo mẫu", total=n)
+        truth = generate(folder, opts, workers=workers, on_file=lambda _: bar.advance(task))
+    scans = sum(t["scanned"] for t in truth)
+    console.print(f"{len(truth)} kết quả mẫu ({scans} bản quét, {len(truth) - scans} bản điện tử) trong {folder}")
+
+
+@app.command()
+@_errors_to_exit
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
@@ -156,16 +191,19 @@ def serve(
 @_errors_to_exit
 def demo(
     port: Annotated[int, typer.Option(help="Port for the web front end")] = 8000,
-    n: Annotated[int, typer.Option(help="How many sample results to generate")] = 6,
+    n: Annotated[int, typer.Option("--n", help="How many sample results to generate")] = 40,
 ) -> None:
     """The first thing to run: start the services, write sample results, ingest them and
     serve the front end at http://127.0.0.1:PORT."""
-    from . import sample, services
+    from . import services
+    from .sample import Options, generate
 
     settings = get_settings()
     services.start(settings, say=console.print)
     folder = settings.data_dir / "sample"
-    sample.write_sample(folder, n=n)
+    if not (folder / "truth.jsonl").exists():
+        console.print(f"Đang tạo {n} kết quả mẫu trong {folder}")
+        generate(folder, Options(n=n, seed=1))
     run_ingest(settings, folder)
     console.print(f"Mở http://127.0.0.1:{port}/api/v1/search?q=giay+phep hoặc /docs")
     serve(host="127.0.0.1", port=port)

@@ -1,101 +1,147 @@
-"""Ingest end to end against the real OpenSearch, Tika and tesseract."""
+"""Ingest end to end against the real OpenSearch, Tika and tesseract, on `tracuu sample`
+output whose truth is known."""
 
 from __future__ import annotations
 
+import csv
 import json
+import shutil
 
 import pytest
 
+from indexer.archive import archival_file, bag_path
 from indexer.pipeline import Ingestor
-from search.query import SearchRequest
 from search.index import find
-from tracuu.sample import business_registration, construction_permit, render_scan_pdf, write_docx, write_manifest, SampleDoc
+from search.query import SearchRequest
+from search.records import record_id_for
+from tracuu.sample import fold
 
 pytestmark = [pytest.mark.opensearch, pytest.mark.tika, pytest.mark.ocr]
 
-SCAN = construction_permit(45, "Phạm Thị Hoà", "036190012345", "xã Tân Mộc", "huyện Lục Ngạn",
-                           "tỉnh Bắc Giang", 8, 4, 2021)
-DIGITAL = business_registration(77, "Đỗ Văn Khoẻ", "001085000111", "quận Cầu Giấy", "thành phố Hà Nội",
-                                 2, 3, 2020)
+
+def _first(truth, **where):
+    return next(t for t in truth if all(t.get(k) == v for k, v in where.items()))
 
 
-@pytest.fixture(scope="module")
-def ingested(tmp_path_factory, settings, record_index):
-    folder = tmp_path_factory.mktemp("batch")
-    render_scan_pdf(SCAN, folder / "scan.pdf")
-    write_docx(DIGITAL, folder / "hkd.docx")
-    (folder / "truncated.pdf").write_bytes((folder / "scan.pdf").read_bytes()[:3000])
-    (folder / "empty.pdf").write_bytes(b"")
-    write_manifest(folder, [
-        SampleDoc("scan.pdf", [], {"procedure_code": "1.009972", "dossier_code": "000.00.12.H06-210408-0012"}),
-        SampleDoc("hkd.docx", [], {"result_type": "Giấy chứng nhận đăng ký hộ kinh doanh"}),
-        SampleDoc("missing.pdf", [], {"result_type": "Giấy phép xây dựng"}),
-    ])
-    report = Ingestor(settings, record_index).ingest_dir(folder)
-    return folder, report
+def _ids(index, q, **filters):
+    return [h.id for h in find(index, SearchRequest(q=q, filters=filters)).hits]
 
 
-def _search(record_index, q, **filters):
-    return find(record_index, SearchRequest(q=q, filters=filters))
+def test_every_sample_file_is_ingested(ingested_corpus):
+    _, _, report, truth = ingested_corpus
+    assert report.failed == []
+    assert sorted(report.ingested) == sorted(t["file"] for t in truth)
 
 
-def test_ocr_of_a_scan_finds_a_word_with_diacritics(ingested, record_index):
-    result = _search(record_index, "xây dựng")
-    assert [h.doc_number for h in result.hits] == ["45/GPXD-UBND"]
-    record = record_index.get(result.hits[0].id)
-    assert "GIẤY PHÉP XÂY DỰNG" in record.text
+def test_ocr_of_a_scan_reads_words_with_diacritics(ingested_corpus):
+    _, index, _, truth = ingested_corpus
+    scan = _first(truth, format="pdf", scanned=True, degradation=None)
+    record = index.get(record_id_for(scan["sha256"]))
     assert record.pipeline["route"] == "ocr"
-    assert record.issued_date.isoformat() == "2021-04-08"
+    name = scan["fields"]["subject_name"]
+    assert name.upper() in record.text.upper()
+    assert record_id_for(scan["sha256"]) in _ids(index, name)
 
 
-def test_scan_is_found_without_diacritics(ingested, record_index):
-    assert [h.doc_number for h in _search(record_index, "giay phep xay dung").hits] == ["45/GPXD-UBND"]
+def test_a_scan_is_found_without_diacritics(ingested_corpus):
+    _, index, _, truth = ingested_corpus
+    scan = _first(truth, format="pdf", scanned=True, degradation=None)
+    assert record_id_for(scan["sha256"]) in _ids(index, fold(scan["fields"]["subject_name"]))
 
 
-def test_docx_is_searchable_through_tika(ingested, record_index):
-    hits = _search(record_index, "hộ kinh doanh").hits
-    assert [h.doc_number for h in hits] == ["77/ĐKKD-HKD"]
-    assert record_index.get(hits[0].id).pipeline["route"] == "tika"
+def test_image_formats_are_ocrd(ingested_corpus):
+    _, index, _, truth = ingested_corpus
+    for fmt in ("jpeg", "png", "tiff"):
+        t = _first(truth, format=fmt)
+        record = index.get(record_id_for(t["sha256"]))
+        assert record.pipeline["route"] == "ocr", fmt
+        assert t["fields"]["doc_number"].split("/")[0] in record.text, fmt
 
 
-def test_manifest_values_are_stored(ingested, record_index):
-    hit = _search(record_index, "xây dựng").hits[0]
-    record = record_index.get(hit.id)
-    assert record.procedure_code == "1.009972"
-    assert record.dossier_code == "000.00.12.H06-210408-0012"
+def test_docx_is_searchable_through_tika(ingested_corpus):
+    _, index, _, truth = ingested_corpus
+    docx = _first(truth, format="docx")
+    record = index.get(record_id_for(docx["sha256"]))
+    assert record.pipeline["route"] == "tika"
+    assert record_id_for(docx["sha256"]) in _ids(index, docx["fields"]["doc_number"])
 
 
-def test_bad_files_are_reported_kept_aside_and_the_rest_indexed(ingested, settings):
-    folder, report = ingested
-    assert sorted(report.ingested) == ["hkd.docx", "scan.pdf"]
-    reasons = {f.file: f.reason for f in report.failed}
-    assert reasons == {"empty.pdf": "empty", "truncated.pdf": "corrupt"}
-    for name in reasons:
-        assert (settings.failed_dir / name).exists()
-        assert (settings.failed_dir / f"{name}.reason.txt").read_text().strip()
-        assert (folder / name).exists(), "the given file must never be moved or deleted"
-    assert any("missing.pdf" in e["reason"] for e in report.manifest_errors)
+def test_manifest_values_are_stored(ingested_corpus):
+    _, index, _, truth = ingested_corpus
+    t = _first(truth, in_manifest=True)
+    record = index.get(record_id_for(t["sha256"]))
+    assert record.procedure_code in (None, t["fields"]["procedure_code"])
+    assert record.subject_id in (None, t["fields"]["subject_id"])
+    assert record.subject_type is None or record.subject_type.value == t["fields"]["subject_type"]
 
 
-def test_report_is_written_as_json(ingested, settings):
-    reports = list(settings.reports_dir.glob("ingest-*.json"))
-    assert reports
-    data = json.loads(reports[-1].read_text())
-    assert {f["file"] for f in data["failed"]} >= {"empty.pdf", "truncated.pdf"}
-
-
-def test_original_and_pdfa_are_archived(ingested, record_index, settings):
-    from indexer.archive import archival_file, bag_path
-
-    hit = _search(record_index, "xây dựng").hits[0]
-    bag = bag_path(settings.data_dir / "archive", hit.id)
-    assert (bag / "data" / "original.pdf").read_bytes() == (ingested[0] / "scan.pdf").read_bytes()
-    assert archival_file(settings.data_dir / "archive", hit.id).name == "archival.pdf"
+def test_original_and_pdfa_are_archived(ingested_corpus, sample_corpus):
+    settings, _, _, truth = ingested_corpus
+    folder, _ = sample_corpus
+    scan = _first(truth, format="pdf", scanned=True)
+    bag = bag_path(settings.data_dir / "archive", record_id_for(scan["sha256"]))
+    assert (bag / "data" / "original.pdf").read_bytes() == (folder / scan["file"]).read_bytes()
+    assert archival_file(settings.data_dir / "archive", record_id_for(scan["sha256"])).name == "archival.pdf"
     assert (bag / "manifest-sha256.txt").read_text().count("data/") == 4
 
 
-def test_reingesting_the_same_bytes_is_a_no_op(ingested, settings, record_index):
-    folder, _ = ingested
-    again = Ingestor(settings, record_index).ingest_dir(folder)
-    assert again.ingested == []
-    assert sorted(again.duplicates) == ["hkd.docx", "scan.pdf"]
+def test_reingesting_the_same_bytes_is_a_no_op(ingested_corpus, sample_corpus):
+    settings, index, _, truth = ingested_corpus
+    folder, _ = sample_corpus
+    again = Ingestor(settings, index).ingest_dir(folder)
+    assert again.ingested == [] and again.failed == []
+    assert sorted(again.duplicates) == sorted(t["file"] for t in truth)
+
+
+@pytest.fixture(scope="module")
+def bad_batch(tmp_path_factory, sample_corpus, settings, record_index):
+    """Two good files from the sample, broken ones beside them, and a manifest row for a
+    file that is not there."""
+    corpus, truth = sample_corpus
+    folder = tmp_path_factory.mktemp("bad")
+    good = [_first(truth, format="docx")["file"], _first(truth, format="pdf", scanned=True)["file"]]
+    for name in good:
+        shutil.copy(corpus / name, folder / name)
+    (folder / "truncated.pdf").write_bytes((corpus / good[1]).read_bytes()[:3000])
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "junk.doc").write_bytes(bytes(range(256)) * 8)
+    with (folder / "manifest.csv").open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["file", "procedure_code", "issued_date"])
+        w.writerow([good[0], "1.000894", "08/04/2021"])
+        w.writerow(["missing.pdf", "1.009994", ""])
+        w.writerow(["truncated.pdf", "1.009994", "31/02/2021"])
+    report = Ingestor(settings, record_index).ingest_dir(folder)
+    return folder, good, report
+
+
+def test_bad_files_are_reported_kept_aside_and_the_rest_indexed(bad_batch, settings):
+    folder, good, report = bad_batch
+    assert sorted(report.ingested) == sorted(good)
+    reasons = {f.file: f.reason for f in report.failed}
+    assert reasons == {"empty.pdf": "empty", "truncated.pdf": "corrupt", "junk.doc": "unsupported"}
+    for name, failure in ((f.file, f) for f in report.failed):
+        assert name in failure.message, "the error says which file"
+        assert (settings.failed_dir / name).read_bytes() == (folder / name).read_bytes()
+        assert (settings.failed_dir / f"{name}.reason.txt").read_text().strip()
+        assert (folder / name).exists(), "the given file is never moved or deleted"
+
+
+def test_bad_manifest_rows_are_reported_with_row_numbers(bad_batch):
+    _, _, report = bad_batch
+    rows = {e["row"]: e["reason"] for e in report.manifest_errors}
+    assert "missing.pdf" in rows[3]
+    assert "issued_date" in rows[4]
+
+
+def test_manifest_value_wins_over_the_text(bad_batch, record_index):
+    _, good, report = bad_batch
+    hits = find(record_index, SearchRequest(q="")).hits
+    by_name = {record_index.get(h.id).source_filename: record_index.get(h.id) for h in hits}
+    assert by_name[good[0]].procedure_code == "1.000894"
+    assert by_name[good[0]].issued_date.isoformat() == "2021-04-08"
+
+
+def test_report_is_written_as_json(bad_batch, settings):
+    data = json.loads(sorted(settings.reports_dir.glob("ingest-*.json"))[-1].read_text())
+    assert {f["file"] for f in data["failed"]} == {"empty.pdf", "truncated.pdf", "junk.doc"}
