@@ -58,3 +58,20 @@ def archival_file(archive_dir: Path, record_id: str) -> Path | None:
         if candidate.exists():
             return candidate
     return None
+
+
+def read_record(archive_dir: Path, record_id: str) -> Record | None:
+    """The record kept in a bag, if the bag exists (lets an interrupted run resume
+    without OCR'ing again)."""
+    path = bag_path(archive_dir, record_id) / "data" / "record.json"
+    if not path.exists():
+        return None
+    return Record.model_validate_json(path.read_text(encoding="utf-8"))
+
+
+def iter_bags(archive_dir: Path):
+    """Every bag in the archive, in a stable order."""
+    if not archive_dir.exists():
+        return
+    for shard in sorted(p for p in archive_dir.iterdir() if p.is_dir() and len(p.name) == 2):
+        yield from sorted(p for p in shard.iterdir() if p.is_dir())

@@ -8,14 +8,17 @@
     ├── EncryptedFile        password-protected
     ├── NoTextFound          OCR/extraction ran and found nothing readable
     ├── ManifestError        manifest.csv is unreadable or a row is wrong
-    └── ServiceFailed        Tika or OCR failed for a reason that is not the file's fault
+    └── ServiceFailed        Tika or OCR failed on this file for a reason not its own
+
+    TracuuError
+    └── ServiceDown          Tika cannot be reached at all: the run stops (no file is blamed)
 
 Each has a short ``reason`` code for reports and a message saying what the clerk can do.
 """
 
 from __future__ import annotations
 
-from search.errors import IngestError
+from search.errors import IngestError, TracuuError
 
 
 class EmptyFile(IngestError):
@@ -48,3 +51,7 @@ class ManifestError(IngestError):
 
 class ServiceFailed(IngestError):
     reason = "service_failed"
+
+
+class ServiceDown(TracuuError):
+    exit_code = 3

@@ -16,7 +16,7 @@ import httpx
 
 from search.config import Settings
 
-from .errors import CorruptFile, EncryptedFile, ServiceFailed
+from .errors import CorruptFile, EncryptedFile, ServiceDown, ServiceFailed
 
 
 @dataclass(frozen=True)
@@ -68,9 +68,15 @@ class TikaClient:
             try:
                 return httpx.request(method, self.url + route, content=body, headers=headers,
                                      timeout=self.timeout)
-            except (httpx.TransportError,) as e:
+            except httpx.ReadTimeout:
+                # Tika took the file but did not finish: this file is too hard, the next may not be.
+                raise ServiceFailed(
+                    f"Tika không đọc xong tệp '{name}' trong {self.timeout:.0f} giây; tệp được để riêng "
+                    "để xem lại (có thể quá lớn hoặc hỏng)."
+                ) from None
+            except httpx.TransportError as e:
                 if attempt == self.retries:
-                    raise ServiceFailed(
+                    raise ServiceDown(
                         f"Không kết nối được Tika tại {self.url} ({type(e).__name__})"
                         + (f" khi đọc tệp '{name}'" if name else "")
                         + "; kiểm tra bằng 'tracuu services status'."

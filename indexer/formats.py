@@ -6,16 +6,24 @@ OCR; everything else goes to Tika.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import CorruptFile, EmptyFile, UnsupportedFile
+from .errors import CorruptFile, EmptyFile, FileTooLarge, UnsupportedFile
 
 SUPPORTED_SUFFIXES = frozenset(
     {".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png", ".docx", ".doc", ".odt", ".rtf",
      ".txt", ".html", ".htm"}
 )
+
+
+#: A DOCX/ODT whose parts unpack to more than this is a zip bomb, not a document.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+#: An A0 page at 300 dpi is 140 megapixels; anything far larger is a decompression bomb.
+MAX_IMAGE_PIXELS = 300_000_000
 
 
 @dataclass(frozen=True)
@@ -57,9 +65,17 @@ def sniff(path: Path) -> Format:
 def _zip_format(path: Path) -> Format:
     try:
         with zipfile.ZipFile(path) as z:
-            names = set(z.namelist())
+            infos = z.infolist()
+            names = {i.filename for i in infos}
+            unpacked = sum(i.file_size for i in infos)
+            packed = sum(i.compress_size for i in infos) or 1
+            if unpacked > MAX_UNPACKED_BYTES or (unpacked > 10 * 2**20 and unpacked / packed > MAX_COMPRESSION_RATIO):
+                raise FileTooLarge(
+                    f"Tệp '{path.name}' giải nén ra {unpacked // 2**20} MiB (nén {unpacked // packed} lần): "
+                    "đây là tệp nén độc hại (zip bomb) hoặc không phải văn bản; không xử lý."
+                )
             mimetype = z.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, EOFError):
         raise CorruptFile(f"Tệp '{path.name}' là tệp nén hỏng; hãy lấy lại bản gốc.") from None
     if "word/document.xml" in names:
         return Format("office", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
@@ -77,3 +93,22 @@ def _looks_like_text(head: bytes) -> bool:
     except UnicodeDecodeError as e:
         # A multi-byte character cut at the end of the sample is still text.
         return e.start >= len(head) - 3
+
+
+def check_image_size(path: Path) -> None:
+    """Refuse decompression bombs before any decoder allocates their pixels."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as im:  # reads the header only
+            pixels = im.size[0] * im.size[1]
+    except Image.DecompressionBombError as e:  # Pillow's own guard fired first
+        m = re.search(r"\((\d+) pixels\)", str(e))
+        pixels = int(m.group(1)) if m else MAX_IMAGE_PIXELS
+    except Exception:  # noqa: BLE001 - unreadable images are reported by the OCR stage
+        return
+    if pixels >= MAX_IMAGE_PIXELS:
+        raise FileTooLarge(
+            f"Ảnh '{path.name}' có {pixels // 1_000_000} triệu điểm ảnh, vượt giới hạn "
+            f"{MAX_IMAGE_PIXELS // 1_000_000} triệu; hãy quét lại ở 200–300 dpi."
+        )

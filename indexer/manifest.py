@@ -1,14 +1,16 @@
-"""manifest.csv: the metadata a cataloguing clerk typed, one row per file.
+"""The manifest: the metadata a cataloguing clerk typed, one row per file.
 
-Columns are record field names plus ``file`` (path relative to the folder). Empty cells and
-absent columns mean "not given", to be extracted from the text. A bad row is reported with
-its row number and reason and does not stop the others.
+``manifest.csv`` (UTF-8; Windows-1258 from old Excel installs is recognised and converted)
+or ``manifest.xlsx``. Columns are record field names plus ``file`` (path relative to the
+folder). Empty cells and absent columns mean "not given", to be extracted from the text.
+A bad row is reported with its row number and reason and does not stop the others.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,9 +23,10 @@ from search.records import MANIFEST_FIELDS, Record
 
 from .errors import ManifestError
 
-MANIFEST_NAME = "manifest.csv"
+MANIFEST_NAMES = ("manifest.csv", "manifest.xlsx")
 DATE_FIELDS = ("issued_date", "valid_from", "valid_until")
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_VIETNAMESE = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
 
 
 @dataclass
@@ -36,25 +39,26 @@ class Manifest:
 
 
 def read_manifest(root: Path) -> Manifest:
-    path = root / MANIFEST_NAME
     manifest = Manifest()
-    if not path.exists():
+    csv_path, xlsx_path = root / MANIFEST_NAMES[0], root / MANIFEST_NAMES[1]
+    if csv_path.exists():
+        table = _read_csv(csv_path, manifest)
+    elif xlsx_path.exists():
+        table = _read_xlsx(xlsx_path)
+    else:
         return manifest
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise ManifestError(
-            f"{MANIFEST_NAME} không phải UTF-8 (byte {e.start}); hãy lưu lại dưới dạng 'CSV UTF-8'."
-        ) from e
-    reader = csv.DictReader(text.splitlines())
-    header = [h.strip() for h in reader.fieldnames or []]
+    if not table:
+        raise ManifestError(f"Tệp manifest trong '{root.name}' rỗng.")
+    header = [str(h or "").strip() for h in table[0]]
     if "file" not in header:
-        raise ManifestError(f"{MANIFEST_NAME} thiếu cột 'file' (đường dẫn tệp trong thư mục).")
+        raise ManifestError("Manifest thiếu cột 'file' (đường dẫn tệp trong thư mục).")
     unknown = [h for h in header if h and h != "file" and h not in MANIFEST_FIELDS]
     if unknown:
         manifest.errors.append((1, f"cột không dùng được, bị bỏ qua: {', '.join(unknown)[:200]}"))
-    for row_no, raw in enumerate(reader, start=2):
-        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k}
+    for row_no, cells in enumerate(table[1:], start=2):
+        row = {h: _cell(c) for h, c in zip(header, cells) if h}
+        if not any(row.values()):
+            continue
         rel = row.pop("file", "")
         if not rel:
             manifest.errors.append((row_no, "thiếu tên tệp ở cột 'file'"))
@@ -68,15 +72,53 @@ def read_manifest(root: Path) -> Manifest:
     return manifest
 
 
-def _parse_row(row: dict[str, str]) -> dict[str, Any]:
+def _read_csv(path: Path, manifest: Manifest) -> list[list[str]]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        text = raw.decode("cp1258", errors="replace")
+        if not _VIETNAMESE.search(normalize(text)):
+            raise ManifestError(
+                f"manifest.csv không phải UTF-8 (byte {e.start}); hãy lưu lại dưới dạng 'CSV UTF-8'."
+            ) from e
+        manifest.errors.append((0, "manifest.csv được lưu bằng bảng mã Windows-1258; đã chuyển sang "
+                                   "Unicode. Lần sau hãy lưu dưới dạng 'CSV UTF-8'."))
+    return list(csv.reader(io.StringIO(text)))
+
+
+def _read_xlsx(path: Path) -> list[list[Any]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+        raise ManifestError(f"Không đọc được manifest.xlsx ({type(e).__name__}); hãy lưu lại bằng Excel.") from e
+    try:
+        return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def _cell(value: Any) -> str | dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip() if value is not None else ""
+
+
+def _parse_row(row: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, value in row.items():
-        if name not in MANIFEST_FIELDS or not value:
+        if name not in MANIFEST_FIELDS or value in ("", None):
             continue
         if name in DATE_FIELDS:
-            values[name] = _parse_date(name, value)
+            values[name] = value if isinstance(value, dt.date) else _parse_date(name, value)
         else:
-            values[name] = normalize(value)
+            values[name] = normalize(str(value))
     try:
         checked = Record.model_validate({"id": "manifest-row", **values})
     except ValidationError as e:

@@ -1,7 +1,10 @@
 """Metadata read off the text of a result, for what the manifest does not give.
 
-Documents follow the layout of Decree 30/2020/NĐ-CP: ``Số: 45/GP-UBND`` near the top,
-a place-and-date line ``…, ngày 08 tháng 4 năm 2021``, the title in capitals.
+Results follow the layout of Decree 30/2020/NĐ-CP: an agency block and ``Số: 45/GP-UBND``
+top-left, the national motto and ``…, ngày 08 tháng 4 năm 2021`` top-right, the title in
+capitals, a body of labelled lines, a signature block. OCR often merges the two header
+columns into one line and wraps long lines anywhere, so every rule here reads the text as a
+clerk would: by labels and shapes, not by line positions.
 """
 
 from __future__ import annotations
@@ -10,18 +13,277 @@ import datetime as dt
 import re
 from typing import Any
 
-_DOC_NUMBER = re.compile(r"\bSố\s*[:.]\s*([0-9]{1,6}\s*/\s*[0-9]{0,4}\s*/?\s*[A-ZĐ0-9][A-ZĐa-zđ0-9.\-/ ]{0,30}[A-ZĐ0-9])")
-_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+from search.dates import add_months
+
+# -- shapes -----------------------------------------------------------------------------
+_UP = "A-ZĐÀ-ỸĂÂÊÔƠƯ"
+_DOC_NUMBER = re.compile(
+    r"\bS[ỐốOo6]\s*[:.;]?\s*(\d{1,6}(?:\s*/\s*\d{4})?\s*/\s*[A-ZĐ0-9][A-ZĐ0-9.]*(?:\s*[-–]\s*[A-ZĐ0-9.]+)*)"
+)
+_DATE_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+_DATE_DMY = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+_MOTTO = [
+    re.compile(r"C[ỘỌOÔ]NG\s*H[ÒOÓÀ]A\s*X[ÃA]\s*H[ỘỌOÔ]I\s*CH[ỦUÚ]\s*NGH[ĨIÌ]A\s*VI[ỆEÊ]T\s*NAM", re.I),
+    re.compile(r"Đ[ộoô]c\s*l[ậa]p\s*[-–]\s*T[ựu]\s*do\s*[-–]\s*H[ạa]nh\s*ph[úu]c", re.I),
+]
+_UNIT = r"(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)"
+_AGENCY_HEAD = re.compile(r"(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|SỞ|PHÒNG|CỤC|CHI CỤC|BAN)\b")
+_PERSON = re.compile(rf"((?:[{_UP}][a-zà-ỹăâêôơưđ]+|[{_UP}]{{1,7}})(?:\s+(?:[{_UP}][a-zà-ỹăâêôơưđ]+|[{_UP}]{{1,7}})){{1,4}})")
+_TITLE_ADDRESS = re.compile(r"^(?:ông|bà|anh|chị)\s+", re.I)
+_ID_LABEL = re.compile(
+    r"(Số\s*CCCD|Số\s*CMND|căn cước công dân|chứng minh nhân dân|Số định danh cá nhân|Mã số doanh nghiệp|"
+    r"Mã số thuế)\s*[:.]?\s*(\d[\d .]{7,16}\d)", re.I)
+_NAME_LABELS = [
+    r"Cấp cho", r"Họ, chữ đệm, tên người được cấp", r"Họ và tên chủ hộ kinh doanh", r"Chủ cơ sở",
+    r"Họ, chữ đệm, tên chồng", r"Họ, chữ đệm, tên", r"Họ và tên", r"Tên công ty viết bằng tiếng Việt",
+    r"Điều 1\.\s*Cho phép",
+]
+_ADDRESS_LABELS = [r"Địa chỉ trụ sở chính", r"Nơi thường trú", r"Địa chỉ thường trú", r"Nơi cư trú",
+                   r"thường trú tại", r"Địa chỉ"]
+_ROLE_LINE = re.compile(r"(?:^|\s)(KT\.|TM\.|Q\.|TL\.|CHỦ TỊCH|PHÓ CHỦ TỊCH|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|TRƯỞNG PHÒNG|"
+                        r"PHÓ TRƯỞNG PHÒNG|NGƯỜI KÝ|CỤC TRƯỞNG|CHI CỤC TRƯỞNG)")
+_VALID_TO = re.compile(r"(?:hiệu lực|giá trị)[^.\n]{0,80}?đến\s+(?:hết\s+)?(?:ngày\s+)?", re.I)
+_VALID_MONTHS = re.compile(r"thời\s+hạn\s+(\d{1,2})\s+tháng\s+kể\s+từ\s+ngày\s+(?:cấp|ký)", re.I)
 
 
 def extract(text: str) -> dict[str, Any]:
+    """Every field this text states that we can read with confidence; absent otherwise."""
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
     found: dict[str, Any] = {}
-    if m := _DOC_NUMBER.search(text):
-        found["doc_number"] = re.sub(r"\s*([/-])\s*", r"\1", m.group(1)).strip()
-    if m := _DATE.search(text):
+    header_end = _header_end(lines)
+    header, body = lines[: header_end + 1], lines[header_end + 1:]
+
+    if m := _DOC_NUMBER.search("\n".join(header)) or _DOC_NUMBER.search(text):
+        found["doc_number"] = re.sub(r"\s*([/\-–])\s*", lambda g: "-" if g.group(1) == "–" else g.group(1), m.group(1)).strip(" .")
+    if (d := _first_date("\n".join(header))) or (d := _first_date(text)):
+        found["issued_date"] = d
+    if agency := _agency(header):
+        found["issuing_agency"] = agency
+    if title := _title(body):
+        found["result_type"] = title
+    found.update(_subject(body))
+    if until := _valid_until("\n".join(body), found.get("issued_date")):
+        found["valid_until"] = until
+    if signer := _signer(body):
+        found["signer"] = signer
+    return found
+
+
+# -- header -----------------------------------------------------------------------------
+
+
+def _header_end(lines: list[str]) -> int:
+    """Index of the last header line: the later of the number line and the date line
+    (their first occurrences; the body has dates of its own)."""
+    number = next((i for i, ln in enumerate(lines[:20]) if _DOC_NUMBER.search(ln)), 0)
+    date = next((i for i, ln in enumerate(lines[:20]) if _DATE_WORDS.search(ln)), 0)
+    return max(number, date)
+
+
+def _first_date(text: str) -> dt.date | None:
+    for m in _DATE_WORDS.finditer(text):
         day, month, year = (int(g) for g in m.groups())
         try:
-            found["issued_date"] = dt.date(year, month, day)
+            return dt.date(year, month, day)
         except ValueError:
-            pass
+            continue
+    return None
+
+
+def _agency(header: list[str]) -> str | None:
+    """The agency block, however OCR interleaved it with the motto and the date line:
+    'ỦY BAN NHÂN DÂN TỈNH BẮC GIANG / SỞ XÂY DỰNG' -> 'Sở Xây dựng tỉnh Bắc Giang'."""
+    words = []
+    for line in header:
+        if m := _DATE_WORDS.search(line):
+            # Drop the place printed before the date ("Lục Ngạn, ", "Quận 1, ").
+            kept = line[: m.start()].replace(",", " ").split()
+            while kept and not (kept[-1].isupper() and len(kept[-1]) > 1):
+                kept.pop()
+            line = " ".join(kept)
+        line = _DOC_NUMBER.sub(" ", line)
+        for motto in _MOTTO:
+            line = motto.sub(" ", line)
+        # The block is in capitals: mixed-case words (the place before the date) are not of it.
+        words += [w for w in re.split(r"[^\w\-–]+", line) if w and (w.isupper() or w.isdigit() or w in "-–")]
+    block = " ".join(words).replace("UỶ", "ỦY").replace("–", "-").strip(" -")
+    heads = list(_AGENCY_HEAD.finditer(block))
+    if not heads:
+        return None
+    names, locality = [], None
+    for i, h in enumerate(heads):
+        piece = block[h.start(): heads[i + 1].start() if i + 1 < len(heads) else len(block)].strip(" -")
+        units = list(re.finditer(rf"\b{_UNIT}\s+(?=\S)", piece))
+        if units:  # the last unit word starts the locality: "... THÀNH PHỐ CẦN THƠ"
+            head, loc = piece[: units[-1].start()].strip(" -"), piece[units[-1].start():]
+            locality = locality or _locality_case(loc)
+        else:
+            head = piece
+        if head:
+            names.append(_agency_case(head))
+    if names[0] == "Ủy ban nhân dân":
+        if len(names) == 1:
+            return f"Ủy ban nhân dân {locality}" if locality else None
+        names = names[1:]
+    name = names[0] if len(names) == 1 else f"{names[-1]} - {names[0]}"
+    return f"{name} {locality}" if locality else name
+
+
+def _agency_case(name: str) -> str:
+    """'SỞ KẾ HOẠCH VÀ ĐẦU TƯ' -> 'Sở Kế hoạch và Đầu tư': capitals on the kind of agency and
+    on each field it covers, as the rules of administrative writing have it."""
+    name = re.sub(r"\s+", " ", name.replace("–", "-")).strip()
+    if name.upper() in ("ỦY BAN NHÂN DÂN", "UỶ BAN NHÂN DÂN"):
+        return "Ủy ban nhân dân"
+    m = re.match(r"^(CHI CỤC|SỞ|PHÒNG|CỤC|BAN)\s+(.*)$", name)
+    if not m:
+        return name.capitalize()
+    kind, rest = m.groups()
+    fields = re.split(r"(\s+VÀ\s+|\s*-\s*)", rest)
+    out = []
+    for piece in fields:
+        if re.fullmatch(r"\s+VÀ\s+", piece):
+            out.append(" và ")
+        elif re.fullmatch(r"\s*-\s*", piece):
+            out.append(" - ")
+        else:
+            out.append(piece[:1] + piece[1:].lower())
+    return f"{kind.capitalize()} {''.join(out)}"
+
+
+def _locality_case(loc: str) -> str:
+    """'HUYỆN LỤC NGẠN' -> 'huyện Lục Ngạn'; 'QUẬN 1' -> 'Quận 1'."""
+    m = re.match(rf"^({_UNIT})\s+(.*)$", loc.strip())
+    if not m:
+        return loc.title()
+    unit, name = m.groups()
+    unit = unit.lower()
+    if name[:1].isdigit():
+        return f"{unit.capitalize()} {name}"
+    return f"{unit} {' '.join(w.capitalize() for w in name.split())}"
+
+
+# -- body -------------------------------------------------------------------------------
+
+
+def _title(body: list[str]) -> str | None:
+    """The first line in capitals after the header; 'GIẤY CHỨNG NHẬN' alone takes the next."""
+    for i, line in enumerate(body[:6]):
+        letters = [c for c in line if c.isalpha()]
+        if len(letters) < 4 or sum(c.isupper() for c in letters) < 0.9 * len(letters):
+            continue
+        if line.startswith("(") or _AGENCY_HEAD.match(line) and not line.startswith(("QUYẾT", "GIẤY")):
+            continue
+        title = line.strip(" .:")
+        nxt = body[i + 1] if i + 1 < len(body) else ""
+        if title in ("GIẤY CHỨNG NHẬN", "GIẤY PHÉP") and nxt.isupper():
+            title = f"{title} {nxt.strip(' .:')}"
+        return title[:1] + title[1:].lower()
+    return None
+
+
+def _after_label(body: list[str], labels: list[str], max_lines: int = 1) -> str | None:
+    for label in labels:
+        pattern = re.compile(rf"{label}\s*[:.]?\s*(.+)", re.I)
+        for i, line in enumerate(body):
+            if m := pattern.search(line):
+                value = m.group(1)
+                for extra in body[i + 1: i + max_lines]:
+                    if not _continues(value):
+                        break
+                    value = f"{value} {extra}"
+                return value.strip()
+    return None
+
+
+def _continues(address: str) -> bool:
+    """An address goes on to the next line until it ends with a province."""
+    address = address.rstrip()
+    if address.endswith(","):
+        return True
+    last = address.rsplit(",", 1)[-1].strip()
+    return not re.match(r"^(tỉnh|thành phố)\s+\S", last, re.I)
+
+
+def _person_name(value: str) -> str | None:
+    """'Bà ĐỖ THỊ YẾN, Số CMND …' -> 'Đỗ Thị Yến'."""
+    value = re.split(r"\s+(?:Giới tính|Sinh ngày|Ngày sinh|Dân tộc|Quốc tịch)\b|[,;(:]", value)[0]
+    value = _TITLE_ADDRESS.sub("", value.strip())
+    m = _PERSON.fullmatch(value.strip(" ."))
+    if not m:
+        return None
+    words = m.group(1).split()
+    if all(w.isupper() for w in words):
+        words = [w.capitalize() for w in words]
+    return " ".join(words)
+
+
+def _subject(body: list[str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    text = "\n".join(body)
+    company = _after_label(body, [r"Tên công ty viết bằng tiếng Việt"])
+    if company:
+        found["subject_name"] = company.strip(" .")
+        found["subject_type"] = "organization"
+    else:
+        for label in _NAME_LABELS:
+            value = _after_label(body, [label])
+            if value and (name := _person_name(value)):
+                found["subject_name"] = name
+                found["subject_type"] = "citizen"
+                break
+    if m := _ID_LABEL.search(text):
+        number = re.sub(r"\D", "", m.group(2))
+        if len(number) in (9, 10, 12, 13):
+            found["subject_id"] = number
+    address = _after_label(body, _ADDRESS_LABELS, max_lines=3)
+    if address:
+        address = re.split(r",\s*được\b|\.\s*$", address)[0].strip(" .,")
+        address = re.split(r"(?<=\S)\s{2,}", address)[0]
+        found["subject_address"] = address
+        found.update(_places(address))
     return found
+
+
+def _places(address: str) -> dict[str, str]:
+    parts = [p.strip() for p in address.split(",")]
+    found: dict[str, str] = {}
+    for part in reversed(parts):
+        low = part.lower()
+        if "province" not in found and re.match(r"^(tỉnh|thành phố)\s", low):
+            found["province"] = part
+        elif "province" in found and "district" not in found and re.match(r"^(huyện|quận|thị xã|thành phố)\s", low):
+            found["district"] = part
+        elif "district" in found and "commune" not in found and re.match(r"^(xã|phường|thị trấn)\s", low):
+            found["commune"] = part
+            break
+    return found
+
+
+def _valid_until(text: str, issued: dt.date | None) -> dt.date | None:
+    for m in _VALID_TO.finditer(text):
+        tail = text[m.end(): m.end() + 40]
+        if d := _first_date("ngày " + tail if not tail.startswith("ngày") else tail):
+            return d
+        if d2 := _DATE_DMY.match(tail):
+            day, month, year = (int(g) for g in d2.groups())
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                pass
+    if issued and (m := _VALID_MONTHS.search(text)):
+        return add_months(issued, int(m.group(1)))
+    return None
+
+
+def _signer(body: list[str]) -> str | None:
+    roles = [i for i, line in enumerate(body) if _ROLE_LINE.search(line)]
+    if not roles:
+        return None
+    for line in body[roles[-1] + 1: roles[-1] + 5]:
+        line = re.sub(r"^.*?(?:;|\.)\s+(?=[^\s])", "", line)  # recipients' column merged by OCR
+        if line.startswith("(") or _ROLE_LINE.search(line):
+            continue
+        if name := _person_name(line):
+            return name
+    return None

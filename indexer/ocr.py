@@ -8,6 +8,8 @@ sidecar: it keeps tesseract's line order, where ``pdftotext`` scrambles skewed p
 from __future__ import annotations
 
 import logging
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from PIL import Image
 
 from search.config import Settings
 
+from . import ocr_confidence
 from .errors import CorruptFile, EncryptedFile, ServiceFailed
 from .formats import Format
 
@@ -29,9 +32,13 @@ DEFAULT_DPI = 300
 @dataclass(frozen=True)
 class OcrResult:
     pdfa: Path
-    text: str
-    pages: int
+    page_texts: list[str | None]  # None: the page had text already and was not OCR'd
     tools: dict[str, str]
+    confidence: float | None = None  # tesseract's mean word confidence, 0–100
+
+    @property
+    def pages(self) -> int:
+        return len(self.page_texts)
 
 
 def ocr_file(src: Path, fmt: Format, workdir: Path, settings: Settings) -> OcrResult:
@@ -53,8 +60,10 @@ def ocr_file(src: Path, fmt: Format, workdir: Path, settings: Settings) -> OcrRe
     )
     if fmt.kind == "image" and _lacks_dpi(src):
         options["image_dpi"] = DEFAULT_DPI
+    confidence_file = workdir / "confidence.jsonl"
+    os.environ[ocr_confidence.ENV] = str(confidence_file)
     try:
-        ocrmypdf.ocr(src, out, **options)
+        ocrmypdf.ocr(src, out, plugins=[ocr_confidence.__name__], **options)
     except ocr_exc.EncryptedPdfError:
         raise EncryptedFile(
             f"Tệp '{src.name}' được đặt mật khẩu; hãy xin bản không mật khẩu từ cơ quan ban hành."
@@ -65,8 +74,29 @@ def ocr_file(src: Path, fmt: Format, workdir: Path, settings: Settings) -> OcrRe
         raise ServiceFailed(f"Nhận dạng chữ (OCR) thất bại với tệp '{src.name}': {_first_line(e)}") from e
     except ocr_exc.ExitCodeException as e:
         raise CorruptFile(f"Không nhận dạng được chữ trong tệp '{src.name}': {_first_line(e)}") from e
-    text = sidecar.read_text(encoding="utf-8", errors="replace") if sidecar.exists() else ""
-    return OcrResult(pdfa=out, text=text, pages=_page_count(out), tools=_versions())
+    finally:
+        os.environ.pop(ocr_confidence.ENV, None)
+    sidecar_text = sidecar.read_text(encoding="utf-8", errors="replace") if sidecar.exists() else ""
+    return OcrResult(pdfa=out, page_texts=split_sidecar(sidecar_text, _page_count(out)),
+                     tools=_versions(), confidence=ocr_confidence.read(confidence_file))
+
+
+_SKIPPED = re.compile(r"^\[OCR skipped on page\(s\) (\d+)(?:-(\d+))?\]$")
+
+
+def split_sidecar(text: str, pages: int) -> list[str | None]:
+    """Per-page text from ocrmypdf's sidecar: pages are separated by form feeds, and a
+    run of pages that were not OCR'd is one '[OCR skipped on page(s) a-b]' chunk."""
+    out: list[str | None] = []
+    for chunk in text.split("\f"):
+        if m := _SKIPPED.match(chunk.strip()):
+            first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+            out += [None] * (last - first + 1)
+        else:
+            out.append(chunk)
+    if len(out) != pages:  # an unexpected sidecar shape: keep all text on the first page
+        return ["\n".join(c for c in out if c)] + [""] * (pages - 1) if pages else []
+    return out
 
 
 def _lacks_dpi(path: Path) -> bool:

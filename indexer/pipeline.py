@@ -1,9 +1,14 @@
 """The ingest pipeline, top to bottom.
 
-Per file: size and checksum → skip if already indexed → sniff the format → text (OCR for
-scans, Tika for born-digital) → normalize → metadata (manifest wins over extraction) →
-archive as a bag → index in bulk. A file that fails is reported with its reason and a copy
-is kept aside under ``failed/``; the batch goes on and the given folder is never modified.
+Per file: size and checksum → skip if indexed already → resume from the archive if a bag
+exists → sniff the format by content → text (pages with a text layer as they are, the rest
+OCR'd; Tika for office formats) → legacy encodings, normalization → signature → metadata
+(manifest wins; what the text says is kept beside it) → archive as a bag → index in bulk.
+
+A file that fails is reported with its reason and a copy is kept aside under ``failed/``;
+the batch goes on, and the given folder is never modified. A service that is down is not
+the file's fault: the run stops with a clear error, and what was archived is indexed when
+the run is repeated.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import json
 import logging
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -21,21 +27,21 @@ from typing import Any
 
 from search.analysis import normalize, segment
 from search.config import Settings
-from search.errors import IngestError
+from search.errors import IngestError, SearchUnavailable
 from search.index import RecordIndex, to_document
 from search.records import Record, record_id_for
 
 from . import archive, metadata
 from .errors import FileTooLarge, NoTextFound
 from .extract import TikaClient
-from .formats import SUPPORTED_SUFFIXES, Format, sniff
-from .manifest import MANIFEST_NAME, read_manifest
+from .formats import SUPPORTED_SUFFIXES, Format, check_image_size, sniff
+from .legacy import fix_legacy
+from .manifest import MANIFEST_NAMES, read_manifest
 from .ocr import ocr_file
+from .pdf import has_text, page_texts
+from .signature import read_signature
 
 log = logging.getLogger(__name__)
-
-#: A PDF whose extracted text is shorter than this per page is treated as a scan.
-MIN_TEXT_CHARS_PER_PAGE = 20
 
 
 @dataclass
@@ -55,6 +61,7 @@ class IngestReport:
     failed: list[Failure] = field(default_factory=list)
     manifest_errors: list[dict[str, Any]] = field(default_factory=list)
     pages: int = 0
+    aborted: str = ""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2)
@@ -64,11 +71,22 @@ class IngestReport:
 ProgressCallback = Callable[[str, int], None]
 
 
+@dataclass
+class Text:
+    """What a file says, and how we read it."""
+
+    text: str
+    pages: int
+    route: str                       # tika | ocr | mixed
+    archival: Path | None = None     # the PDF/A derivative, for scans
+    tools: dict[str, Any] = field(default_factory=dict)
+
+
 def discover(root: Path) -> list[Path]:
     """Supported files under ``root`` (by name; content is checked later), in a stable order."""
     return sorted(
         p for p in root.rglob("*")
-        if p.is_file() and p.name != MANIFEST_NAME and p.suffix.lower() in SUPPORTED_SUFFIXES
+        if p.is_file() and p.name not in MANIFEST_NAMES and p.suffix.lower() in SUPPORTED_SUFFIXES
         and not any(part.startswith(".") for part in p.relative_to(root).parts)
     )
 
@@ -95,31 +113,39 @@ class Ingestor:
 
         self.index.ensure()
         batch: list[tuple[str, dict[str, Any]]] = []  # (relative path, document)
-        with tempfile.TemporaryDirectory(prefix="tracuu-ingest-") as tmp:
-            for path in files:
-                rel = path.relative_to(root).as_posix()
-                pages = 0
-                try:
-                    record, pages = self._ingest_file(path, rel, manifest.values_for(rel), Path(tmp))
-                except IngestError as e:
-                    report.failed.append(Failure(rel, e.reason, e.message))
-                    self._keep_aside(path, rel, e)
-                else:
-                    if record is None:
-                        report.duplicates.append(rel)
+        seen: set[str] = set()
+        try:
+            with tempfile.TemporaryDirectory(prefix="tracuu-ingest-") as tmp:
+                for path in files:
+                    rel = path.relative_to(root).as_posix()
+                    pages = 0
+                    try:
+                        record, pages = self._ingest_file(path, rel, manifest.values_for(rel), Path(tmp), seen)
+                    except IngestError as e:
+                        report.failed.append(Failure(rel, e.reason, e.message))
+                        self._keep_aside(path, rel, e)
                     else:
-                        batch.append((rel, to_document(record, segment(record.text))))
-                        if len(batch) >= self.settings.bulk_size:
-                            self._flush(batch, report)
-                report.pages += pages
-                if on_file:
-                    on_file(rel, pages)
-            self._flush(batch, report)
-        report.finished_at = _now().isoformat()
-        self._write_report(report)
+                        if record is None:
+                            report.duplicates.append(rel)
+                        else:
+                            seen.add(record.id)
+                            batch.append((rel, to_document(record, segment(record.text))))
+                            if len(batch) >= self.settings.bulk_size:
+                                self._flush(batch, report)
+                    report.pages += pages
+                    if on_file:
+                        on_file(rel, pages)
+                self._flush(batch, report)
+        except Exception as e:
+            report.aborted = str(e)
+            raise
+        finally:
+            report.finished_at = _now().isoformat()
+            self._write_report(report)
         return report
 
-    def _ingest_file(self, path: Path, rel: str, given: dict[str, Any], tmp: Path) -> tuple[Record | None, int]:
+    def _ingest_file(self, path: Path, rel: str, given: dict[str, Any], tmp: Path,
+                     seen: set[str]) -> tuple[Record | None, int]:
         size = path.stat().st_size
         if size > self.settings.max_file_bytes:
             raise FileTooLarge(
@@ -128,44 +154,77 @@ class Ingestor:
             )
         sha = _sha256(path)
         record_id = record_id_for(sha)
-        if self.index.exists(record_id):
+        if record_id in seen or self.index.exists(record_id):
             return None, 0
+        if (kept := archive.read_record(self.archive_dir, record_id)) is not None:
+            return kept, 0  # archived by an interrupted run: index it, do not OCR again
         fmt = sniff(path)
+        if fmt.kind == "image":
+            check_image_size(path)
         workdir = tmp / record_id
         workdir.mkdir(exist_ok=True)
-        text, pages, archival, tools = self._text_of(path, fmt, workdir)
+        read = self._read(path, fmt, workdir)
+        text, legacy = fix_legacy(read.text)
         text = normalize(text)
         if not text:
             raise NoTextFound(f"Không đọc được chữ nào trong tệp '{rel}'; kiểm tra bản quét.")
-        values = {**metadata.extract(text), **given}  # the clerk's manifest wins
+        extracted = metadata.extract(text)
+        disagree = sorted(k for k, v in given.items() if k in extracted and extracted[k] != v)
         record = Record(
             id=record_id,
             text=text,
             source_sha256=sha,
             source_filename=path.name,
-            archival_sha256=_sha256(archival) if archival else None,
+            archival_sha256=_sha256(read.archival) if read.archival else None,
             ingested_at=_now(),
-            pipeline={"format": fmt.mime, "route": "ocr" if archival else "tika", "pages": pages, **tools},
-            **values,
+            signature=read_signature(path) if fmt.kind == "pdf" else None,
+            pipeline={
+                "format": fmt.mime, "route": read.route, "pages": read.pages, "legacy_encoding": legacy,
+                "extracted": _jsonable(extracted), "disagree": disagree, **read.tools,
+            },
+            **{**extracted, **given},  # the clerk's manifest wins
         )
-        archive.write_bag(self.archive_dir, record, path, archival, tmp)
-        return record, pages
+        archive.write_bag(self.archive_dir, record, path, read.archival, tmp)
+        return record, read.pages
 
-    def _text_of(self, path: Path, fmt: Format, workdir: Path) -> tuple[str, int, Path | None, dict[str, str]]:
-        """Tika for born-digital files; OCR for images and for PDFs without a text layer."""
-        if fmt.kind != "image":
+    def _read(self, path: Path, fmt: Format, workdir: Path) -> Text:
+        """Born-digital text as it is; OCR only for what has none."""
+        if fmt.kind in ("office", "text"):
             got = self.tika.extract(path)
-            has_text = len(got.text.strip()) >= MIN_TEXT_CHARS_PER_PAGE * max(got.pages, 1)
-            if fmt.kind != "pdf" or has_text:
-                return got.text, got.pages or 1, None, {"tika": got.tika_version}
+            return Text(got.text, got.pages or 1, "tika", tools={"tika": got.tika_version})
+        if fmt.kind == "pdf":
+            layer = page_texts(path)
+            if layer and all(has_text(t) for t in layer):
+                got = self.tika.extract(path)
+                return Text(got.text, len(layer), "tika", tools={"tika": got.tika_version})
         result = ocr_file(path, fmt, workdir, self.settings)
-        return result.text, result.pages, result.pdfa, result.tools
+        pages = [ocr if ocr is not None else "" for ocr in result.page_texts]
+        route = "ocr"
+        if fmt.kind == "pdf" and any(t is None for t in result.page_texts):
+            layer = page_texts(path)
+            pages = [layer[i] if t is None and i < len(layer) else (t or "") for i, t in enumerate(result.page_texts)]
+            route = "mixed"
+        tools = {**result.tools, "ocr_confidence": result.confidence}
+        return Text("\n".join(pages), result.pages, route, result.pdfa, tools)
 
     def _flush(self, batch: list[tuple[str, dict[str, Any]]], report: IngestReport) -> None:
+        """Bulk-index the batch; OpenSearch hiccups are retried with backoff before the
+        run gives up (the records are archived already, so a rerun indexes them)."""
         if not batch:
             return
         names = {doc["id"]: rel for rel, doc in batch}
-        for doc_id, error in self.index.bulk((doc for _, doc in batch), refresh=True):
+        delay = 2.0
+        for attempt in range(4):
+            try:
+                results = list(self.index.bulk((doc for _, doc in batch), refresh=True))
+                break
+            except SearchUnavailable:
+                if attempt == 3:
+                    raise
+                log.warning("OpenSearch unavailable; retrying in %.0f s", delay)
+                time.sleep(delay)
+                delay *= 2
+        for doc_id, error in results:
             if error is None:
                 report.ingested.append(names.get(doc_id, doc_id))
             else:
@@ -182,6 +241,10 @@ class Ingestor:
         self.settings.reports_dir.mkdir(parents=True, exist_ok=True)
         stamp = report.started_at.replace(":", "").replace("-", "")[:15]
         (self.settings.reports_dir / f"ingest-{stamp}.json").write_text(report.to_json(), encoding="utf-8")
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()}
 
 
 def _sha256(path: Path) -> str:

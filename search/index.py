@@ -104,13 +104,33 @@ class RecordIndex:
         )
         log.info("created index %s behind alias %s", physical, self.alias)
 
+    def physical_indices(self) -> list[str]:
+        try:
+            return sorted(self._call(self.client.indices.get_alias, name=self.alias))
+        except os_exc.NotFoundError:
+            return []
+
+    def create_physical(self) -> str:
+        """A new, empty index from the current template, not yet behind the alias."""
+        self.put_template()
+        name = self.new_physical_name()
+        self._call(self.client.indices.create, index=name)
+        return name
+
+    def swap_to(self, physical: str) -> list[str]:
+        """Point the alias at ``physical`` in one atomic call (no moment without an index
+        behind it), then delete the indices it pointed at before. Returns those names."""
+        old = self.physical_indices()
+        actions = [{"remove": {"index": name, "alias": self.alias}} for name in old]
+        actions.append({"add": {"index": physical, "alias": self.alias, "is_write_index": True}})
+        self._call(self.client.indices.update_aliases, body={"actions": actions})
+        for name in old:
+            self._call(self.client.indices.delete, index=name, ignore_unavailable=True)
+        return old
+
     def drop(self) -> None:
         """Delete every physical index behind the alias and its template (tests, reset)."""
-        try:
-            names = list(self._call(self.client.indices.get_alias, name=self.alias))
-        except os_exc.NotFoundError:
-            names = []
-        for name in names:
+        for name in self.physical_indices():
             self._call(self.client.indices.delete, index=name, ignore_unavailable=True)
         try:
             self._call(self.client.indices.delete_index_template, name=self.alias)
@@ -132,11 +152,12 @@ class RecordIndex:
             raise RecordNotFound(record_id) from e
         return record_from_source(hit["_source"])
 
-    def bulk(self, docs: Iterable[dict[str, Any]], refresh: bool = False) -> Iterator[tuple[str, str | None]]:
-        """Index documents; yields ``(id, error or None)`` per document as OpenSearch
-        answers, so one bad document never hides the fate of the others. 429s are
-        retried with backoff by the helper."""
-        actions = ({"_index": self.alias, "_id": d["id"], "_source": d} for d in docs)
+    def bulk(self, docs: Iterable[dict[str, Any]], refresh: bool = False,
+             target: str | None = None) -> Iterator[tuple[str, str | None]]:
+        """Index documents (into the alias, or a physical ``target`` being rebuilt); yields
+        ``(id, error or None)`` per document as OpenSearch answers, so one bad document
+        never hides the fate of the others. 429s are retried with backoff by the helper."""
+        actions = ({"_index": target or self.alias, "_id": d["id"], "_source": d} for d in docs)
         try:
             for ok, item in helpers.streaming_bulk(
                 self.client, actions, chunk_size=200, max_retries=3, raise_on_error=False,

@@ -1,17 +1,14 @@
-"""Faults the real services cannot be made to produce on demand: nothing listens on the
-configured port. The app must answer 503 with a clear message; ingest must name the cause."""
+"""A fault the real OpenSearch cannot be made to produce on demand: nothing listens on the
+configured port. The app must answer 503 with a clear message (ingest-side faults are in
+tests/indexer/test_bad_input.py)."""
 
 from __future__ import annotations
 
 import socket
 
-import docx
-import pytest
 from fastapi.testclient import TestClient
 
-from indexer.pipeline import Ingestor
 from search.config import Settings
-from search.index import RecordIndex
 from web.app import create_app
 
 
@@ -31,19 +28,3 @@ def test_opensearch_down_gives_503_problem_and_not_ready(tmp_path):
         assert r.status_code == 503
         assert r.headers["content-type"] == "application/problem+json"
         assert "thử lại" in r.json()["detail"]
-
-
-@pytest.mark.opensearch
-def test_tika_down_fails_the_file_with_the_cause_and_keeps_it(fresh_settings, fresh_index, tmp_path):
-    settings = fresh_settings.model_copy(update={"tika_url": f"http://127.0.0.1:{_closed_port()}"})
-    folder = tmp_path / "in"
-    folder.mkdir()
-    doc = docx.Document()
-    doc.add_paragraph("Quyết định")
-    doc.save(folder / "qd.docx")
-    tika_down = Ingestor(settings, fresh_index)
-    tika_down.tika.retries = 2
-    report = tika_down.ingest_dir(folder)
-    assert [(f.file, f.reason) for f in report.failed] == [("qd.docx", "service_failed")]
-    assert "Tika" in report.failed[0].message
-    assert (settings.failed_dir / "qd.docx").exists()

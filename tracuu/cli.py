@@ -46,6 +46,8 @@ def _setup_logging() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for ours in ("search", "indexer", "web", "tracuu", "uvicorn"):
         logging.getLogger(ours).setLevel(logging.INFO)
+    # "The output file is larger than the input" is expected of PDF/A with a text layer.
+    logging.getLogger("ocrmypdf._validation").setLevel(logging.ERROR)
 
 
 @services_app.command("start")
@@ -136,6 +138,52 @@ def run_ingest(settings: Settings, folder: Path):
     for e in report.manifest_errors:
         console.print(f"  [yellow]manifest dòng {e['row']}[/yellow]: {e['reason']}", highlight=False)
     return report
+
+
+@app.command()
+@_errors_to_exit
+def verify() -> None:
+    """Check the fixity of every archival package (BagIt, SHA-256) under TRACUU_DATA_DIR.
+
+    Exit code 0 when every package is intact, 1 when any is damaged (each is named, with
+    what is wrong)."""
+    from indexer.maintenance import count_bags
+    from indexer.maintenance import verify as run_verify
+
+    settings = get_settings()
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=console) as bar:
+        task = bar.add_task("Kiểm tra", total=count_bags(settings))
+        report = run_verify(settings, on_bag=lambda _: bar.advance(task))
+    for name, what in report.damaged:
+        console.print(f"  [red]✗[/red] {name}: {what}", highlight=False)
+    console.print(f"Đã kiểm tra {report.checked} gói lưu trữ, {len(report.damaged)} gói hỏng.")
+    raise typer.Exit(1 if report.damaged else 0)
+
+
+@app.command()
+@_errors_to_exit
+def reindex() -> None:
+    """Rebuild the search index from the archive, with no downtime.
+
+    A new index is filled while the current one keeps serving; then the alias
+    (TRACUU_INDEX) is swapped to it in one atomic step and the old index is deleted.
+    If anything fails before the swap, the old index stays in service."""
+    from indexer.maintenance import count_bags
+    from indexer.maintenance import reindex as run_reindex
+    from search.index import RecordIndex
+
+    _setup_logging()
+    settings = get_settings()
+    index = RecordIndex.from_settings(settings)
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=console) as bar:
+        task = bar.add_task("Lập lại chỉ mục", total=count_bags(settings))
+        report = run_reindex(settings, index, on_record=lambda: bar.advance(task))
+    for what in report.skipped:
+        console.print(f"  [yellow]bỏ qua[/yellow] {what}", highlight=False)
+    console.print(f"Đã lập chỉ mục {report.indexed} bản ghi vào {report.new_index}; "
+                  f"thay cho {', '.join(report.replaced) or '(không có)'}.")
 
 
 @app.command()

@@ -10,6 +10,8 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from search.dates import add_months
+
 from .gazetteer import (
     COMPANY_TRADES, COMPANY_WORDS, FOOD_BUSINESSES, HAMLET_WORDS, PRACTICE_SCOPES, SHOP_TRADES,
     STREETS, Place, capitalized,
@@ -88,17 +90,6 @@ def spelled(d: dt.date) -> str:
     return f"ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
 
 
-def add_months(d: dt.date, months: int) -> dt.date:
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    for day in (d.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 def _ubnd(unit: str) -> list[str]:
     return ["ỦY BAN NHÂN DÂN", unit.upper()]
 
@@ -120,8 +111,8 @@ def _subject_lines(c: Context, label: str = "Cấp cho") -> list[str]:
     ]
 
 
-def _citizen_fields(c: Context) -> dict[str, Any]:
-    s = c.subject
+def _citizen_fields(c: Context, person: Person | None = None) -> dict[str, Any]:
+    s = person or c.subject
     return {"subject_name": s.name, "subject_id": s.id_on(c.issued)[1], "subject_type": "citizen",
             "subject_address": s.address}
 
@@ -209,7 +200,8 @@ def enterprise_registration(c: Context) -> Result:
     ]
     return Result("enterprise_registration", "province", {
         "result_type": "Giấy chứng nhận đăng ký doanh nghiệp", "doc_number": f"{c.number}/GCN-ĐKDN",
-        "issuing_agency": f"Sở Kế hoạch và Đầu tư {p.province}", "procedure_code": "2.001610",
+        "issuing_agency": f"Phòng Đăng ký kinh doanh - Sở Kế hoạch và Đầu tư {p.province}",
+        "procedure_code": "2.001610",
         "procedure_name": "Đăng ký thành lập công ty trách nhiệm hữu hạn một thành viên",
         "field": "Thành lập và hoạt động của doanh nghiệp",
         "subject_name": company,
@@ -262,7 +254,8 @@ def marriage_certificate(c: Context) -> Result:
     return Result("marriage_certificate", "commune", {
         "result_type": "Giấy chứng nhận kết hôn", "doc_number": f"{c.number}/GCNKH",
         "issuing_agency": f"Ủy ban nhân dân {p.commune}", "procedure_code": "1.000894",
-        "procedure_name": "Đăng ký kết hôn", "field": "Hộ tịch", **_citizen_fields(c),
+        # The husband is named first on the certificate and is the record's subject.
+        "procedure_name": "Đăng ký kết hôn", "field": "Hộ tịch", **_citizen_fields(c, husband),
         "summary": f"Đăng ký kết hôn giữa {husband.name} và {wife.name}",
     }, Layout(_ubnd(p.commune), f"Số: {c.number}/GCNKH", date_words(p.city_word, c.issued),
               ["GIẤY CHỨNG NHẬN KẾT HÔN"], body,
@@ -296,11 +289,12 @@ def food_safety(c: Context) -> Result:
     until = add_months(c.issued, 36)
     business = c.rng.choice(FOOD_BUSINESSES)
     number = f"{c.number}/{c.issued.year}/ATTP-CNĐK"
+    premises = f"Số {c.rng.randint(1, 300)} đường {c.rng.choice(STREETS)}, {p.commune}, {p.district}, {p.province}"
     body = [
         f"CHỨNG NHẬN: {business.capitalize()} {c.rng.choice(COMPANY_WORDS)}",
         f"Chủ cơ sở: {s.name}",
         f"{s.id_on(c.issued)[0]}: {s.id_on(c.issued)[1]}",
-        f"Địa chỉ: Số {c.rng.randint(1, 300)} đường {c.rng.choice(STREETS)}, {p.commune}, {p.district}, {p.province}",
+        f"Địa chỉ: {premises}",
         "ĐỦ ĐIỀU KIỆN AN TOÀN THỰC PHẨM THEO QUY ĐỊNH",
         f"Giấy chứng nhận có hiệu lực đến {spelled(until)}.",
     ]
@@ -309,6 +303,7 @@ def food_safety(c: Context) -> Result:
         "issuing_agency": f"Sở Y tế {p.province}", "procedure_code": "1.001261",
         "procedure_name": "Cấp Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm",
         "field": "An toàn thực phẩm", "valid_until": until, **_citizen_fields(c),
+        "subject_address": premises,  # the certified premises, not the owner's home
         "summary": f"Chứng nhận {business} đủ điều kiện an toàn thực phẩm",
     }, Layout([f"ỦY BAN NHÂN DÂN {p.province.upper()}", "SỞ Y TẾ"], f"Số: {number}",
               date_words(p.province_short, c.issued),

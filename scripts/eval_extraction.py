@@ -1,0 +1,110 @@
+"""Extraction quality on `tracuu sample` output: per-field exact-match accuracy of the
+metadata read off the text, and the OCR character error rate, against the ground truth.
+
+    .venv/bin/python scripts/eval_extraction.py --n 200 --seed 1
+
+Needs the services (`tracuu services start`). Ingests into a throw-away index and data
+folder, reads what the pipeline extracted from each archived record (``pipeline.extracted``,
+kept even where the manifest gave the value), and prints Markdown tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import statistics
+import tempfile
+import unicodedata
+import uuid
+from collections import defaultdict
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+from indexer.archive import bag_path
+from indexer.pipeline import Ingestor
+from search.config import Settings
+from search.index import RecordIndex
+from search.records import record_id_for
+from tracuu.sample import Options, generate
+
+FIELDS = ["doc_number", "issued_date", "issuing_agency", "result_type", "subject_name", "subject_id",
+          "subject_address", "province", "district", "commune", "valid_until", "signer"]
+
+
+def group_of(t: dict) -> str:
+    if not t["scanned"]:
+        return "born-digital"
+    return "degraded scan" if t["degradation"] else "clean scan"
+
+
+def collapse(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=200)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--dir", type=Path, help="an existing `tracuu sample` folder (else one is generated)")
+    ap.add_argument("--all-files", action="store_true", help="score every file, not only those without a manifest row")
+    args = ap.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="tracuu-eval-"))
+    folder = args.dir or work / "sample"
+    if not (folder / "truth.jsonl").exists():
+        generate(folder, Options(n=args.n, seed=args.seed))
+    truth = [json.loads(line) for line in (folder / "truth.jsonl").read_text(encoding="utf-8").splitlines()]
+
+    settings = Settings(index=f"eval-{uuid.uuid4().hex[:8]}", data_dir=work / "data")
+    index = RecordIndex.from_settings(settings)
+    try:
+        report = Ingestor(settings, index).ingest_dir(folder)
+    finally:
+        index.drop()
+    failed = {f.file: f.reason for f in report.failed}
+
+    hits: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
+    cer: dict[str, list[float]] = defaultdict(list)
+    for t in truth:
+        bag = bag_path(settings.data_dir / "archive", record_id_for(t["sha256"])) / "data"
+        if t["file"] in failed or not bag.exists():
+            continue
+        record = json.loads((bag / "record.json").read_text(encoding="utf-8"))
+        group = group_of(t)
+        if t["scanned"]:
+            want = collapse(t["text"])
+            cer[group].append(Levenshtein.distance(collapse(record["text"]), want) / len(want))
+        if t["in_manifest"] and not args.all_files:
+            continue
+        got = record["pipeline"].get("extracted", {})
+        for f in FIELDS:
+            if t["fields"].get(f) is not None:
+                hits[group][f].append(got.get(f) == t["fields"][f])
+
+    groups = ["born-digital", "clean scan", "degraded scan"]
+    scope = "all files" if args.all_files else "files without a manifest row"
+    print(f"Sample: n={len(truth)}, seed={args.seed}; scored: {scope}; failed to ingest: {len(failed)}\n")
+    print("| field | " + " | ".join(groups) + " |")
+    print("|---|" + "---|" * len(groups))
+    for f in FIELDS:
+        cells = []
+        for g in groups:
+            v = hits[g][f]
+            cells.append(f"{sum(v) / len(v):.1%} ({len(v)})" if v else "–")
+        print(f"| {f} | " + " | ".join(cells) + " |")
+    overall = [f"{sum(sum(v) for v in hits[g].values()) / max(1, sum(len(v) for v in hits[g].values())):.1%}"
+               for g in groups]
+    print("| **all fields** | " + " | ".join(overall) + " |\n")
+    print("| OCR | scans | median CER | mean CER |")
+    print("|---|---|---|---|")
+    for g in groups[1:]:
+        if cer[g]:
+            print(f"| {g} | {len(cer[g])} | {statistics.median(cer[g]):.2%} | {statistics.mean(cer[g]):.2%} |")
+    print(f"\n(work folder: {work}; {dt.datetime.now():%Y-%m-%d %H:%M})")
+
+
+if __name__ == "__main__":
+    main()
