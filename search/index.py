@@ -21,7 +21,7 @@ from opensearchpy import exceptions as os_exc
 
 from .config import Settings
 from .errors import RecordNotFound, SearchUnavailable
-from .query import SearchRequest, SearchResult, build_body, parse_response
+from .query import Hit, SearchRequest, SearchResult, build_body, parse_response, similar_body
 from .records import SCHEMA_VERSION, Record
 
 log = logging.getLogger(__name__)
@@ -195,3 +195,12 @@ def to_document(record: Record, text_words: str) -> dict[str, Any]:
 def find(index: RecordIndex, req: SearchRequest) -> SearchResult:
     """Run a search request: the one entry point shared by the API and the HTML pages."""
     return parse_response(index.search(build_body(req)), req)
+
+
+def similar(index: RecordIndex, record_id: str, size: int = 5) -> list[Hit]:
+    """Records most like this one ("more like this"); the record itself is left out."""
+    index.get(record_id)  # RecordNotFound for an unknown id, not an empty list
+    physical = index.physical_indices()
+    req = SearchRequest(size=size)
+    resp = index.search(similar_body(record_id, physical[-1] if physical else index.alias, size))
+    return parse_response(resp, req).hits

@@ -8,7 +8,9 @@ characters to look for.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
@@ -51,6 +53,7 @@ class SearchRequest(BaseModel):
     page: int = Field(1, ge=1)
     size: int = Field(20, ge=1, le=MAX_SIZE)
     filters: dict[str, list[str]] = Field(default_factory=dict)
+    sort: Literal["relevance", "date_desc", "date_asc"] = "relevance"
     today: dt.date = Field(default_factory=today_in_vietnam)
 
 
@@ -117,30 +120,83 @@ _TEXT_FIELDS = {"subject_name": 4, "summary": 2, "procedure_name": 2, "text": 1,
                 "subject_address": 1, "signer": 1}
 #: Keyword fields whose ``.text`` sub-field is already folded.
 _FOLDED_ONLY = ["issuing_agency.text", "result_type.text", "field.text"]
+_TOKENS = re.compile(r'(-?)"([^"]*)"|(\S+)')
+_ID_SHAPE = re.compile(r"^(\d{9}|\d{10}|\d{12}|\d{13})$")
+_DOC_NUMBER_SHAPE = re.compile(r"^\d{1,6}(/\d{4})?/[\w.\-/]+$")
 
 
-def _text_query(q: str) -> dict[str, Any]:
-    words = segment(q)
+@dataclass
+class ParsedQuery:
+    """The small query syntax: words; "a phrase"; -word or -"a phrase" to exclude.
+    Anything else (operators, brackets, field:value, a lone quote) is just text."""
+
+    words: str = ""
+    phrases: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+
+    @property
+    def identifiers(self) -> list[str]:
+        return [t for t in self.words.split() if _ID_SHAPE.match(t) or _DOC_NUMBER_SHAPE.match(t)]
+
+
+def parse(q: str) -> ParsedQuery:
+    parsed = ParsedQuery()
+    words = []
+    for minus, phrase, word in _TOKENS.findall(q):
+        if phrase.strip():
+            (parsed.excluded if minus else parsed.phrases).append(phrase.strip())
+        elif word.startswith("-") and len(word) > 1 and not word[1].isdigit():
+            parsed.excluded.append(word[1:])
+        elif word:
+            words.append(word)
+    parsed.words = " ".join(words)
+    return parsed
+
+
+def _words_query(q: str, identifiers: list[str]) -> dict[str, Any]:
     exact_fields = [f"{f}^{b}" for f, b in _TEXT_FIELDS.items()]
     folded_fields = [f"{f}.folded^{b}" for f, b in _TEXT_FIELDS.items()] + _FOLDED_ONLY
-    return {
-        "bool": {
-            "should": [
-                # Identifiers: exact, after normalization by the field's normalizer.
-                {"match": {"doc_number.norm": {"query": q, "boost": 20}}},
-                {"match": {"subject_id": {"query": q, "boost": 20}}},
-                {"match": {"dossier_code": {"query": q, "boost": 20}}},
-                # Words with their diacritics rank above the same words folded.
-                {"multi_match": {"query": q, "fields": exact_fields, "operator": "and", "boost": 3}},
-                {"match": {"text_words": {"query": words, "operator": "and", "boost": 3}}},
-                {"match": {"text_words.folded": {"query": words, "operator": "and"}}},
-                {"multi_match": {"query": q, "fields": folded_fields, "operator": "and"}},
-                {"match_phrase": {"text": {"query": q, "boost": 2}}},
-                {"match_phrase": {"text.folded": {"query": q}}},
-            ],
-            "minimum_should_match": 1,
-        }
-    }
+    should: list[dict[str, Any]] = [
+        # Identifiers first: the whole query as a document number, CCCD or dossier code,
+        # after the fields' normalizers (so "123 gp sxd" = "123/GP-SXD").
+        {"match": {"doc_number.norm": {"query": q, "boost": 30}}},
+        {"match": {"subject_id": {"query": q, "boost": 30}}},
+        {"match": {"dossier_code": {"query": q, "boost": 30}}},
+        # Names are phrases: "Nguyễn Văn An" is not "An" and "Nguyễn" anywhere.
+        {"match_phrase": {"subject_name": {"query": q, "boost": 8}}},
+        {"match_phrase": {"subject_name.folded": {"query": q, "boost": 6}}},
+        # All words, exact diacritics above folded; whole phrases above scattered words.
+        {"multi_match": {"query": q, "fields": exact_fields, "operator": "and", "boost": 3}},
+        {"match": {"text_words": {"query": segment(q), "operator": "and", "boost": 2}}},
+        {"multi_match": {"query": q, "fields": folded_fields, "operator": "and"}},
+        {"match_phrase": {"text": {"query": q, "slop": 1, "boost": 2}}},
+        {"match_phrase": {"text.folded": {"query": q, "slop": 1}}},
+        # Most of the words, so one misspelt word does not empty the page.
+        {"multi_match": {"query": q, "fields": folded_fields, "minimum_should_match": "3<75%", "boost": 0.2}},
+    ]
+    for ident in identifiers:
+        should += [{"term": {"subject_id": {"value": ident, "boost": 20}}},
+                   {"match": {"doc_number.norm": {"query": ident, "boost": 20}}}]
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def _phrase(phrase: str, boost: float = 1.0) -> dict[str, Any]:
+    return {"bool": {"should": [
+        {"match_phrase": {"text": {"query": phrase, "boost": 2 * boost}}},
+        {"match_phrase": {"text.folded": {"query": phrase, "boost": boost}}},
+        {"match_phrase": {"subject_name.folded": {"query": phrase, "boost": 2 * boost}}},
+    ], "minimum_should_match": 1}}
+
+
+def _text_query(q: str) -> dict[str, Any] | None:
+    parsed = parse(q)
+    must = [_phrase(p) for p in parsed.phrases]
+    if parsed.words:
+        must.append(_words_query(parsed.words, parsed.identifiers))
+    must_not = [_phrase(x) for x in parsed.excluded]
+    if not must and not must_not:
+        return None
+    return {"bool": {"must": must or [{"match_all": {}}], "must_not": must_not}}
 
 
 def build_body(req: SearchRequest) -> dict[str, Any]:
@@ -154,7 +210,8 @@ def build_body(req: SearchRequest) -> dict[str, Any]:
         raise InvalidQuery(f"Bộ lọc không hỗ trợ: {', '.join(sorted(unknown))[:100]}.")
 
     filters = {n: _filter_clause(n, v, req.today) for n, v in req.filters.items() if v}
-    query = _text_query(q) if q else {"match_all": {}}
+    query = (_text_query(q) if q else None) or {"match_all": {}}
+    ranked = query != {"match_all": {}}
 
     def others(name: str) -> dict[str, Any]:
         """Facet counts of a dimension ignore that dimension's own filter."""
@@ -193,8 +250,9 @@ def build_body(req: SearchRequest) -> dict[str, Any]:
     }
     if filters:
         body["post_filter"] = {"bool": {"filter": list(filters.values())}}
-    if not q:
-        body["sort"] = [{"issued_date": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
+    if req.sort != "relevance" or not ranked:
+        order = "asc" if req.sort == "date_asc" else "desc"
+        body["sort"] = [{"issued_date": {"order": order, "missing": "_last"}}, {"id": "asc"}]
     return body
 
 
@@ -227,3 +285,19 @@ def parse_response(resp: dict[str, Any], req: SearchRequest) -> SearchResult:
     return SearchResult(
         total=resp["hits"]["total"]["value"], page=req.page, size=req.size, hits=hits, facets=facets
     )
+
+
+def similar_body(record_id: str, index: str, size: int = 5) -> dict[str, Any]:
+    """'More like this': records whose text and summary share the most telling words."""
+    return {
+        "size": size,
+        "_source": list(HIT_FIELDS) + ["status", "valid_until"],
+        "query": {"bool": {
+            "must": [{"more_like_this": {
+                "fields": ["text.folded", "summary.folded", "procedure_name.folded"],
+                "like": [{"_index": index, "_id": record_id}],
+                "min_term_freq": 1, "min_doc_freq": 1, "max_query_terms": 40,
+            }}],
+            "must_not": [{"ids": {"values": [record_id]}}],
+        }},
+    }
