@@ -11,22 +11,35 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Any
 
 from search.dates import add_months
 
 # -- shapes -----------------------------------------------------------------------------
 _UP = "A-ZĐÀ-ỸĂÂÊÔƠƯ"
+_VI_UPPER = set("ABCDEFGHIJKLMNOPQRSTUVWXYZĐ") | {
+    unicodedata.normalize("NFC", base + tone)
+    for base in "AĂÂEÊIOÔƠUƯY" for tone in ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")}
 _DOC_NUMBER = re.compile(
-    r"\bS[ỐốOo6]\s*[:.;]?\s*(\d{1,6}(?:\s*/\s*\d{4})?\s*/\s*[A-ZĐ0-9][A-ZĐ0-9.]*(?:\s*[-–]\s*[A-ZĐ0-9.]+)*)"
+    r"\bS[ỐốỔổOo6]\s*[:.;]?\s*(\d{1,6}(?:\s*/\s*\d{4})?\s*/?\s*[A-ZĐ][A-ZĐ0-9.]*(?:\s*[-–]\s*[A-ZĐ0-9.]+)*)"
 )
+#: OCR drops the thin slash of "276/GCNKH" at low resolution; the number is always followed
+#: by one (Decree 30/2020, Annex I), so it is put back.
+_MISSING_SLASH = re.compile(r"(?<=\d)(?=[A-ZĐ])")
 _DATE_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
 _DATE_DMY = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
-_MOTTO = [
-    re.compile(r"C[ỘỌOÔ]NG\s*H[ÒOÓÀ]A\s*X[ÃA]\s*H[ỘỌOÔ]I\s*CH[ỦUÚ]\s*NGH[ĨIÌ]A\s*VI[ỆEÊ]T\s*NAM", re.I),
-    re.compile(r"Đ[ộoô]c\s*l[ậa]p\s*[-–]\s*T[ựu]\s*do\s*[-–]\s*H[ạa]nh\s*ph[úu]c", re.I),
-]
+#: Where the right-hand column (the national motto) starts on a header line that OCR merged
+#: with the agency block: any two neighbouring words of the motto, however misread around.
+_MOTTO_START = re.compile(
+    r"(?:C?[ỘỌOÔ]NG\s+H[ÒOÓÀ]A|H[ÒOÓÀ]A\s+X[ÃA]|X[ÃA]\s+H[ỘỌOÔ]I|CH[ỦU]\s+NGH[ĨI]A|NGH[ĨI]A\s+VI[ỆE]T|"
+    r"Đ[ộo]c\s+l[ậa]p|T[ựu]\s+do\s*[-–]|H[ạa]nh\s+ph[úu]c)", re.I)
 _UNIT = r"(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)"
+_PLACE_WORD = r"(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*|\d+)"
+_PLACE_NAME = re.compile(rf"(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)[ \t]+({_PLACE_WORD}(?:[ \t]+{_PLACE_WORD}){{0,3}})")
+#: The same, for a name wrapped onto the next line ("quận Ninh" / "Kiều").
+_PLACE_NAME_WRAPPED = re.compile(
+    rf"(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)[ \t]+({_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,3}})")
 _AGENCY_HEAD = re.compile(r"(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|SỞ|PHÒNG|CỤC|CHI CỤC|BAN)\b")
 _PERSON = re.compile(rf"((?:[{_UP}][a-zà-ỹăâêôơưđ]+|[{_UP}]{{1,7}})(?:\s+(?:[{_UP}][a-zà-ỹăâêôơưđ]+|[{_UP}]{{1,7}})){{1,4}})")
 _TITLE_ADDRESS = re.compile(r"^(?:ông|bà|anh|chị)\s+", re.I)
@@ -54,11 +67,12 @@ def extract(text: str) -> dict[str, Any]:
     header, body = lines[: header_end + 1], lines[header_end + 1:]
 
     if m := _DOC_NUMBER.search("\n".join(header)) or _DOC_NUMBER.search(text):
-        found["doc_number"] = re.sub(r"\s*([/\-–])\s*", lambda g: "-" if g.group(1) == "–" else g.group(1), m.group(1)).strip(" .")
+        number = re.sub(r"\s*([/\-–])\s*", lambda g: "-" if g.group(1) == "–" else g.group(1), m.group(1))
+        found["doc_number"] = _MISSING_SLASH.sub("/", number.strip(" ."), count=1)
     if (d := _first_date("\n".join(header))) or (d := _first_date(text)):
         found["issued_date"] = d
     if agency := _agency(header):
-        found["issuing_agency"] = agency
+        found["issuing_agency"] = _as_spelled_in(agency, text)
     if title := _title(body):
         found["result_type"] = title
     found.update(_subject(body))
@@ -102,10 +116,13 @@ def _agency(header: list[str]) -> str | None:
                 kept.pop()
             line = " ".join(kept)
         line = _DOC_NUMBER.sub(" ", line)
-        for motto in _MOTTO:
-            line = motto.sub(" ", line)
+        if m := _MOTTO_START.search(line):
+            line = line[: m.start()]
         # The block is in capitals: mixed-case words (the place before the date) are not of it.
-        words += [w for w in re.split(r"[^\w\-–]+", line) if w and (w.isupper() or w.isdigit() or w in "-–")]
+        for w in re.split(r"[^\w\-–]+", line):
+            w = w.rstrip("".join(set(w) - _VI_UPPER - set("0123456789-–")))  # 'KIỀŒ' -> 'KIỀ'
+            if w and (w.isupper() or w.isdigit() or w in "-–"):
+                words.append(w)
     block = " ".join(words).replace("UỶ", "ỦY").replace("–", "-").strip(" -")
     heads = list(_AGENCY_HEAD.finditer(block))
     if not heads:
@@ -113,7 +130,7 @@ def _agency(header: list[str]) -> str | None:
     names, locality = [], None
     for i, h in enumerate(heads):
         piece = block[h.start(): heads[i + 1].start() if i + 1 < len(heads) else len(block)].strip(" -")
-        units = list(re.finditer(rf"\b{_UNIT}\s+(?=\S)", piece))
+        units = list(re.finditer(rf"\b{_UNIT}\s*(?=\S)", piece))
         if units:  # the last unit word starts the locality: "... THÀNH PHỐ CẦN THƠ"
             head, loc = piece[: units[-1].start()].strip(" -"), piece[units[-1].start():]
             locality = locality or _locality_case(loc)
@@ -127,6 +144,36 @@ def _agency(header: list[str]) -> str | None:
         names = names[1:]
     name = names[0] if len(names) == 1 else f"{names[-1]} - {names[0]}"
     return f"{name} {locality}" if locality else name
+
+
+def _as_spelled_in(agency: str, text: str) -> str:
+    """The agency block is in bold capitals, which OCR reads worst ('CÂN THƠ' for 'CẦN THƠ',
+    a last word lost at the column edge); the same place is usually written again in the
+    body in ordinary type. The agency's locality is taken as the body spells it where the
+    two differ only by diacritics, or where the body's is the whole of a cut-short name."""
+    from search.analysis import fold  # noqa: PLC0415
+
+    m = re.search(r"\b(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s+([^-]+)$", agency, re.I)
+    if not m:
+        return agency
+    unit, read = m.group(1).lower(), m.group(2).strip()
+    folded = fold(read).lower()
+    best = None
+    places = [*_PLACE_NAME.finditer(text), *_PLACE_NAME_WRAPPED.finditer(text)]
+    for place in sorted(places, key=lambda p: "\n" in p.group(1)):  # same-line spellings first
+        words = place.group(1).split()  # a name wrapped across lines is one name
+        while len(words) > 1 and words[-1].isupper() and len(words[-1]) > 1:
+            words.pop()  # 'Hồ Chí Minh' / 'ĐỦ ĐIỀU KIỆN …' on the next line
+        name = " ".join(words)
+        if name.isupper() or not place.group(0).lower().startswith(unit):
+            continue
+        body = fold(name).lower()
+        if body == folded:
+            best = name
+            break
+        if best is None and len(folded) >= 4 and (body.startswith(folded) or body.endswith(" " + folded)):
+            best = name
+    return agency[: m.start(2)] + best if best else agency
 
 
 def _agency_case(name: str) -> str:
@@ -153,11 +200,12 @@ def _agency_case(name: str) -> str:
 
 def _locality_case(loc: str) -> str:
     """'HUYỆN LỤC NGẠN' -> 'huyện Lục Ngạn'; 'QUẬN 1' -> 'Quận 1'."""
-    m = re.match(rf"^({_UNIT})\s+(.*)$", loc.strip())
+    m = re.match(rf"^({_UNIT})\s*(.*)$", loc.strip())
     if not m:
         return loc.title()
     unit, name = m.groups()
     unit = unit.lower()
+    name = name.strip()
     if name[:1].isdigit():
         return f"{unit.capitalize()} {name}"
     return f"{unit} {' '.join(w.capitalize() for w in name.split())}"
@@ -189,19 +237,28 @@ def _after_label(body: list[str], labels: list[str], max_lines: int = 1) -> str 
             if m := pattern.search(line):
                 value = m.group(1)
                 for extra in body[i + 1: i + max_lines]:
-                    if not _continues(value):
+                    if not _runs_on(value, extra):
                         break
                     value = f"{value} {extra}"
                 return value.strip()
     return None
 
 
-def _continues(address: str) -> bool:
-    """An address goes on to the next line until it ends with a province."""
-    address = address.rstrip()
-    if address.endswith(","):
+def _runs_on(value: str, next_line: str) -> bool:
+    """Whether a value wrapped onto the next line: 'tỉnh Bắc' / 'Giang', 'CÔNG TY … DỊCH' /
+    'VỤ MINH PHÁT'. A labelled or numbered line starts something new; an address goes on
+    until it ends with a province."""
+    if ":" in next_line[:40] or re.match(r"^(\d+\.|-|Điều\s)", next_line):
+        return False
+    value = value.rstrip()
+    if value.endswith(","):
         return True
-    last = address.rsplit(",", 1)[-1].strip()
+    fragment = re.split(r"[,.;]", next_line, maxsplit=1)[0].split()
+    shouting = all(w.isupper() for w in fragment)
+    if (1 <= len(fragment) <= 4 and all(w[0].isupper() for w in fragment)
+            and shouting == value.split()[-1].isupper() and not _ROLE_LINE.search(next_line)):
+        return True  # the rest of a proper name, in the same case as what came before
+    last = value.rsplit(",", 1)[-1].strip()
     return not re.match(r"^(tỉnh|thành phố)\s+\S", last, re.I)
 
 
@@ -221,7 +278,7 @@ def _person_name(value: str) -> str | None:
 def _subject(body: list[str]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     text = "\n".join(body)
-    company = _after_label(body, [r"Tên công ty viết bằng tiếng Việt"])
+    company = _after_label(body, [r"Tên công ty viết bằng tiếng Việt"], max_lines=2)
     if company:
         found["subject_name"] = company.strip(" .")
         found["subject_type"] = "organization"

@@ -54,3 +54,10 @@ def segment(text: str) -> str:
     from pyvi import ViTokenizer  # loads a CRF model: import on first use, not at start-up
 
     return "\n".join(ViTokenizer.tokenize(line) if line.strip() else "" for line in text.split("\n"))
+
+
+def fold(text: str) -> str:
+    """Without diacritics (đ → d), as typed on a keyboard with no Vietnamese input method.
+    Search folds in OpenSearch; this is for comparing names in Python."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     ocr_jobs: int = Field(2, ge=1, description="Pages OCR'd in parallel within one file.")
     max_file_bytes: int = Field(200 * 1024 * 1024, description="Larger files are refused, not read.")
     bulk_size: int = Field(100, ge=1)
+    # For a cluster: override the shard and replica counts of mappings/records.json.
+    index_shards: int | None = Field(None, ge=1)
+    index_replicas: int | None = Field(None, ge=0)
 
     # Local services (dev, CI, demo) — see tracuu/services.py.
     opensearch_version: str = "2.19.6"

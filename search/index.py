@@ -8,6 +8,7 @@ swap the alias in one atomic call.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import logging
@@ -55,14 +56,18 @@ class RecordIndex:
     """Records in OpenSearch under one alias. Translates transport failures to
     :class:`SearchUnavailable` so callers deal in the project's errors only."""
 
-    def __init__(self, client: OpenSearch, alias: str, url: str = "") -> None:
+    def __init__(self, client: OpenSearch, alias: str, url: str = "",
+                 shards: int | None = None, replicas: int | None = None) -> None:
         self.client = client
         self.alias = alias
         self._url = url
+        self._shape = {k: v for k, v in (("number_of_shards", shards), ("number_of_replicas", replicas))
+                       if v is not None}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RecordIndex:
-        return cls(make_client(settings), settings.index, settings.opensearch_url)
+        return cls(make_client(settings), settings.index, settings.opensearch_url,
+                   settings.index_shards, settings.index_replicas)
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -83,8 +88,9 @@ class RecordIndex:
             return False
 
     def put_template(self) -> None:
-        body = load_template()
-        body = {**body, "index_patterns": [f"{self.alias}-*"]}
+        body = copy.deepcopy(load_template())
+        body["index_patterns"] = [f"{self.alias}-*"]
+        body["template"]["settings"]["index"].update(self._shape)
         self._call(self.client.indices.put_index_template, name=self.alias, body=body)
 
     def new_physical_name(self) -> str:

@@ -112,7 +112,7 @@ def _filter_clause(name: str, values: list[str], today: dt.date) -> dict[str, An
                 raise InvalidQuery(f"Năm '{v[:20]}' không hợp lệ; dùng 4 chữ số, ví dụ 2021.")
             ranges.append({"range": {"issued_date": {"gte": f"{v}-01-01", "lte": f"{v}-12-31"}}})
         return {"bool": {"should": ranges, "minimum_should_match": 1}}
-    return {"terms": {FACET_FIELDS[name]: values}}
+    return {"terms": {FACET_FIELDS[name]: [normalize(v) for v in values]}}
 
 
 #: Text fields with their boosts; each also has a diacritics-folded ``.folded`` sub-field.
