@@ -232,10 +232,12 @@ def _title(body: list[str]) -> str | None:
 
 def _after_label(body: list[str], labels: list[str], max_lines: int = 1) -> str | None:
     for label in labels:
-        pattern = re.compile(rf"{label}\s*[:.]?\s*(.+)", re.I)
+        pattern = re.compile(rf"{label}\s*[:.]?\s*(.*)", re.I)
         for i, line in enumerate(body):
             if m := pattern.search(line):
                 value = m.group(1)
+                if not value.strip() and i + 1 < len(body):  # the label ended the line
+                    value, i = body[i + 1], i + 1
                 for extra in body[i + 1: i + max_lines]:
                     if not _runs_on(value, extra):
                         break

@@ -171,6 +171,8 @@ def _words_query(q: str, identifiers: list[str]) -> dict[str, Any]:
         {"multi_match": {"query": q, "fields": folded_fields, "operator": "and"}},
         {"match_phrase": {"text": {"query": q, "slop": 1, "boost": 2}}},
         {"match_phrase": {"text.folded": {"query": q, "slop": 1}}},
+        # The kind of result named in the query ("giấy phép xây dựng …") counts on its own.
+        {"match": {"result_type.text": {"query": q, "boost": 1.5}}},
         # Most of the words, so one misspelt word does not empty the page.
         {"multi_match": {"query": q, "fields": folded_fields, "minimum_should_match": "3<75%", "boost": 0.2}},
     ]
