@@ -61,7 +61,12 @@ def ocr_file(src: Path, fmt: Format, workdir: Path, settings: Settings) -> OcrRe
     if fmt.kind == "image" and _lacks_dpi(src):
         options["image_dpi"] = DEFAULT_DPI
     confidence_file = workdir / "confidence.jsonl"
-    os.environ[ocr_confidence.ENV] = str(confidence_file)
+    # ocrmypdf lets tesseract use OpenMP threads when a file has fewer pages than jobs; on
+    # this kind of machine that makes a one-page scan 3-4x slower (bench/results/), so
+    # tesseract runs single-threaded and ocrmypdf parallelises pages instead.
+    env = {ocr_confidence.ENV: str(confidence_file), "OMP_THREAD_LIMIT": os.environ.get("OMP_THREAD_LIMIT", "1")}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
     try:
         ocrmypdf.ocr(src, out, plugins=[ocr_confidence.__name__], **options)
     except ocr_exc.EncryptedPdfError:
@@ -75,7 +80,11 @@ def ocr_file(src: Path, fmt: Format, workdir: Path, settings: Settings) -> OcrRe
     except ocr_exc.ExitCodeException as e:
         raise CorruptFile(f"Không nhận dạng được chữ trong tệp '{src.name}': {_first_line(e)}") from e
     finally:
-        os.environ.pop(ocr_confidence.ENV, None)
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     sidecar_text = sidecar.read_text(encoding="utf-8", errors="replace") if sidecar.exists() else ""
     return OcrResult(pdfa=out, page_texts=split_sidecar(sidecar_text, _page_count(out)),
                      tools=_versions(), confidence=ocr_confidence.read(confidence_file))
