@@ -145,3 +145,20 @@ def test_manifest_value_wins_over_the_text(bad_batch, record_index):
 def test_report_is_written_as_json(bad_batch, settings):
     data = json.loads(sorted(settings.reports_dir.glob("ingest-*.json"))[-1].read_text())
     assert {f["file"] for f in data["failed"]} == {"empty.pdf", "truncated.pdf", "junk.doc"}
+
+
+def test_ocr_leaves_stderr_and_environment_as_it_found_them(sample_corpus, tmp_path):
+    """ocrmypdf swaps sys.stderr; the CLI's progress and report must still be seen."""
+    import os
+    import sys
+
+    from indexer.formats import sniff
+    from indexer.ocr import ocr_file
+    from search.config import Settings
+
+    folder, truth = sample_corpus
+    scan = folder / _first(truth, format="jpeg")["file"]
+    before = sys.stderr, os.environ.get("OMP_THREAD_LIMIT")
+    result = ocr_file(scan, sniff(scan), tmp_path, Settings())
+    assert (sys.stderr, os.environ.get("OMP_THREAD_LIMIT")) == before
+    assert result.confidence and result.confidence > 50
