@@ -47,9 +47,11 @@ def ocr_file(src: Path, fmt: Format, workdir: Path, settings: Settings) -> OcrRe
     sidecar = workdir / "ocr.txt"
     options = dict(
         language=[settings.ocr_language],
-        output_type="pdfa",
-        # pikepdf makes the PDF/A: Debian 12's Ghostscript 10.0 corrupts PDFs that already
-        # carry text, so ocrmypdf refuses it for skip_text (mixed scanned/born-digital PDFs).
+        # PDF/A wherever pikepdf can make and validate it, else a plain PDF rather than no
+        # derivative (a born-digital page of a mixed PDF may hold constructs its validator
+        # does not check). Not Ghostscript: Debian 12's 10.0 corrupts PDFs that already
+        # carry text, and ocrmypdf refuses it for skip_text.
+        output_type="auto",
         pdfa_backend="internal",
         sidecar=sidecar,
         jobs=settings.ocr_jobs,
@@ -93,8 +95,9 @@ def ocr_file(src: Path, fmt: Format, workdir: Path, settings: Settings) -> OcrRe
             else:
                 os.environ[key] = value
     sidecar_text = sidecar.read_text(encoding="utf-8", errors="replace") if sidecar.exists() else ""
-    return OcrResult(pdfa=out, page_texts=split_sidecar(sidecar_text, _page_count(out)),
-                     tools=_versions(), confidence=ocr_confidence.read(confidence_file))
+    pages, pdfa = _inspect(out)
+    return OcrResult(pdfa=out, page_texts=split_sidecar(sidecar_text, pages),
+                     tools={**_versions(), "pdfa": pdfa}, confidence=ocr_confidence.read(confidence_file))
 
 
 _SKIPPED = re.compile(r"^\[OCR skipped on page\(s\) (\d+)(?:-(\d+))?\]$")
@@ -124,11 +127,12 @@ def _lacks_dpi(path: Path) -> bool:
     return not dpi or min(dpi) < 10
 
 
-def _page_count(pdf: Path) -> int:
+def _inspect(pdf: Path) -> tuple[int, str]:
+    """Page count, and the PDF/A level the derivative declares ('' when it is a plain PDF)."""
     import pikepdf  # a dependency of ocrmypdf
 
     with pikepdf.open(pdf) as p:
-        return len(p.pages)
+        return len(p.pages), p.open_metadata().pdfa_status
 
 
 def _versions() -> dict[str, str]:

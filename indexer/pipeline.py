@@ -192,18 +192,14 @@ class Ingestor:
         if fmt.kind in ("office", "text"):
             got = self.tika.extract(path)
             return Text(got.text, got.pages or 1, "tika", tools={"tika": got.tika_version})
-        if fmt.kind == "pdf":
-            layer = page_texts(path)
-            if layer and all(has_text(t) for t in layer):
-                got = self.tika.extract(path)
-                return Text(got.text, len(layer), "tika", tools={"tika": got.tika_version})
+        layer = page_texts(path) if fmt.kind == "pdf" else []
+        if layer and all(has_text(t) for t in layer):
+            got = self.tika.extract(path)
+            return Text(got.text, len(layer), "tika", tools={"tika": got.tika_version})
         result = ocr_file(path, fmt, workdir, self.settings)
-        pages = [ocr if ocr is not None else "" for ocr in result.page_texts]
-        route = "ocr"
-        if fmt.kind == "pdf" and any(t is None for t in result.page_texts):
-            layer = page_texts(path)
-            pages = [layer[i] if t is None and i < len(layer) else (t or "") for i, t in enumerate(result.page_texts)]
-            route = "mixed"
+        # Pages ocrmypdf skipped already had text: take that text as it is.
+        pages = [(layer[i] if i < len(layer) else "") if t is None else t for i, t in enumerate(result.page_texts)]
+        route = "mixed" if any(t is None for t in result.page_texts) else "ocr"
         tools = {**result.tools, "ocr_confidence": result.confidence}
         return Text("\n".join(pages), result.pages, route, result.pdfa, tools)
 

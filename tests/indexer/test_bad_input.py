@@ -15,6 +15,8 @@ from PIL import Image
 
 from indexer.errors import ServiceDown
 from indexer.pipeline import Ingestor
+from search.index import find
+from search.query import SearchRequest
 from tracuu.sample.kinds import Layout
 from tracuu.sample.render import plan, save_text_pdf
 
@@ -87,9 +89,6 @@ def test_each_bad_file_fails_with_its_reason_and_is_kept(batch, settings, name, 
 
 
 def test_mislabelled_jpeg_is_read_by_ocr(batch, record_index):
-    from search.index import find
-    from search.query import SearchRequest
-
     hits = find(record_index, SearchRequest(q="45/GPXD-UBND")).hits
     record = record_index.get(hits[0].id)
     assert record.source_filename == "scan-named.pdf"
@@ -145,3 +144,19 @@ def test_tika_down_stops_the_run_with_a_clear_error(fresh_settings, fresh_index,
     assert not (settings.failed_dir / "a.pdf").exists(), "a service outage is not the file's fault"
     report = next(settings.reports_dir.glob("ingest-*.json")).read_text()
     assert "Tika" in report
+
+
+def test_a_mixed_pdf_keeps_its_text_page_and_ocrs_the_scanned_one(fresh_settings, fresh_index, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    typed = _text_pdf(tmp_path / "typed.pdf")
+    Image.open(io.BytesIO(_scan_jpeg())).save(tmp_path / "scan.pdf", "PDF", resolution=300)
+    with pikepdf.open(typed) as pdf, pikepdf.open(tmp_path / "scan.pdf") as scan:
+        pdf.pages.extend(scan.pages)
+        pdf.save(folder / "mixed.pdf")
+    report = Ingestor(fresh_settings, fresh_index).ingest_dir(folder)
+    assert report.ingested == ["mixed.pdf"]
+    record = fresh_index.get(find(fresh_index, SearchRequest()).hits[0].id)
+    assert record.pipeline["route"] == "mixed"
+    assert "Điều 1. Cho phép ông Nguyễn Văn An" in record.text  # the typed page, exactly
+    assert "GIẤY PHÉP XÂY DỰNG" in record.text  # the scanned page, OCR'd

@@ -38,6 +38,7 @@ def test_ocr_of_a_scan_reads_words_with_diacritics(ingested_corpus):
     scan = _first(truth, format="pdf", scanned=True, degradation=None)
     record = index.get(record_id_for(scan["sha256"]))
     assert record.pipeline["route"] == "ocr"
+    assert record.pipeline["pdfa"].startswith("2"), "the derivative of a scan is PDF/A-2"
     name = scan["fields"]["subject_name"]
     assert name.upper() in record.text.upper()
     assert record_id_for(scan["sha256"]) in _ids(index, name)
