@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import re
 import statistics
 import tempfile
@@ -31,7 +30,7 @@ from indexer.pipeline import Ingestor
 from search.config import Settings
 from search.index import RecordIndex
 from search.records import record_id_for
-from tracuu.sample import Options, generate
+from tracuu.sample import Options, load_or_generate
 
 FIELDS = ["doc_number", "issued_date", "issuing_agency", "result_type", "subject_name", "subject_id",
           "subject_address", "province", "district", "commune", "valid_until", "signer"]
@@ -66,9 +65,7 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="tracuu-eval-"))
     folder = args.dir or work / "sample"
-    if not (folder / "truth.jsonl").exists():
-        generate(folder, Options(n=args.n, seed=args.seed))
-    truth = [json.loads(line) for line in (folder / "truth.jsonl").read_text(encoding="utf-8").splitlines()]
+    truth = load_or_generate(folder, Options(n=args.n, seed=args.seed))
 
     settings = Settings(index=f"eval-{uuid.uuid4().hex[:8]}", data_dir=args.data or work / "data")
     failed: dict[str, str] = {}

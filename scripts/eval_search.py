@@ -13,7 +13,6 @@ after), MRR the first of them; nDCG uses all grades.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import statistics
 import tempfile
@@ -28,7 +27,7 @@ from search.config import Settings
 from search.index import RecordIndex, find
 from search.query import SearchRequest
 from search.records import Record, record_id_for
-from tracuu.sample import Options, generate
+from tracuu.sample import Options, load_or_generate, read_jsonl
 
 K = 10
 BASELINE_FIELDS = ["text", "subject_name", "summary", "doc_number", "subject_id", "issuing_agency",
@@ -76,10 +75,8 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="tracuu-evalsearch-"))
     folder = args.dir or work / "sample"
-    if not (folder / "truth.jsonl").exists():
-        generate(folder, Options(n=args.n, seed=args.seed))
-    truth = [json.loads(line) for line in (folder / "truth.jsonl").read_text(encoding="utf-8").splitlines()]
-    queries = [json.loads(line) for line in (folder / "queries.jsonl").read_text(encoding="utf-8").splitlines()]
+    truth = load_or_generate(folder, Options(n=args.n, seed=args.seed))
+    queries = read_jsonl(folder / "queries.jsonl")
     file_of = {record_id_for(t["sha256"]): t["file"] for t in truth}
 
     settings = Settings(index=f"eval-{uuid.uuid4().hex[:8]}", data_dir=args.data or work / "data")

@@ -216,6 +216,18 @@ def generate(folder: Path, opts: Options, workers: int = 2,
     return truth
 
 
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def load_or_generate(folder: Path, opts: Options) -> list[dict[str, Any]]:
+    """The truth rows of the sample in ``folder``, writing the sample first if it is not there
+    (the evaluation scripts and benchmarks start from either)."""
+    if not (folder / "truth.jsonl").exists():
+        generate(folder, opts)
+    return read_jsonl(folder / "truth.jsonl")
+
+
 def _truth_row(spec: DocSpec, written: dict[str, Any]) -> dict[str, Any]:
     return {
         "file": spec.file, "sha256": written["sha256"], "kind": spec.result.kind,
