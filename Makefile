@@ -5,6 +5,7 @@ demo: setup
 	.venv/bin/tracuu demo
 
 test: setup
+	.venv/bin/ruff check .
 	.venv/bin/python -m pytest
 
 setup:

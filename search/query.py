@@ -221,8 +221,8 @@ def build_body(req: SearchRequest) -> dict[str, Any]:
         return {"bool": {"filter": clauses}} if clauses else {"match_all": {}}
 
     aggs: dict[str, Any] = {}
-    for name, field in FACET_FIELDS.items():
-        aggs[name] = {"filter": others(name), "aggs": {"v": {"terms": {"field": field, "size": 50}}}}
+    for name, indexed in FACET_FIELDS.items():
+        aggs[name] = {"filter": others(name), "aggs": {"v": {"terms": {"field": indexed, "size": 50}}}}
     aggs["status"] = {
         "filter": others("status"),
         "aggs": {"v": {"filters": {"filters": {s.value: _status_clause(s, req.today) for s in Status}}}},

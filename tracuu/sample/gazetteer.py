@@ -96,12 +96,3 @@ def all_places() -> list[Place]:
 
 def province_code(province: str) -> str:
     return PLACES[province][0]
-
-
-def upper(s: str) -> str:
-    return s.upper()
-
-
-def capitalized(unit: str) -> str:
-    """'huyện Lục Ngạn' -> 'Huyện Lục Ngạn' (start of a line)."""
-    return unit[:1].upper() + unit[1:]

@@ -13,8 +13,8 @@ from typing import Any, Callable
 from search.dates import add_months
 
 from .gazetteer import (
-    COMPANY_TRADES, COMPANY_WORDS, FOOD_BUSINESSES, HAMLET_WORDS, PRACTICE_SCOPES, SHOP_TRADES,
-    STREETS, Place, capitalized,
+    COMPANY_TRADES, COMPANY_WORDS, FOOD_BUSINESSES, PRACTICE_SCOPES, SHOP_TRADES,
+    STREETS, Place,
 )
 
 MOTTO = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
@@ -143,8 +143,8 @@ def construction_permit(c: Context) -> Result:
         f"- Theo thiết kế do chủ đầu tư lập, diện tích xây dựng tầng 1: {area} m2.",
         f"- Vị trí xây dựng: {lot}, {p.commune}, {p.district}, {p.province}.",
         "2. Chủ đầu tư phải thực hiện đúng nội dung giấy phép và quy định pháp luật về xây dựng.",
-        f"3. Giấy phép này có hiệu lực khởi công xây dựng trong thời hạn 12 tháng kể từ ngày cấp; "
-        f"quá thời hạn trên thì phải đề nghị gia hạn giấy phép xây dựng.",
+        "3. Giấy phép này có hiệu lực khởi công xây dựng trong thời hạn 12 tháng kể từ ngày cấp; "
+        "quá thời hạn trên thì phải đề nghị gia hạn giấy phép xây dựng.",
     ]
     summary = f"Cấp giấy phép xây dựng {work[0].lower() + work[1:]} tại {p.commune}, {p.district}"
     return Result("construction_permit", level, {
