@@ -20,7 +20,9 @@ import logging
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,6 +84,48 @@ class Text:
     tools: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass
+class Pending:
+    """A file checked and routed, its OCR (if any) running in the pool."""
+
+    path: Path
+    rel: str
+    given: dict[str, Any]
+    sha: str
+    record_id: str
+    fmt: Format
+    layer: list[str] = field(default_factory=list)  # text layer per page, for PDFs
+    ocr: Future | None = None
+
+
+class OcrPool:
+    """OCR in worker processes, so two scans are read at once (ocrmypdf is not thread-safe
+    and a one-page file keeps only one core busy). Started on first use."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.workers = max(1, settings.ocr_workers)
+        # Pages of one file share the cores left to each worker.
+        self.settings = settings.model_copy(update={"ocr_jobs": max(1, settings.ocr_jobs // self.workers)})
+        self._pool: ProcessPoolExecutor | None = None
+
+    def submit(self, path: Path, fmt: Format, workdir: Path) -> Future:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        return self._pool.submit(ocr_file, path, fmt, workdir, self.settings)
+
+    def __enter__(self) -> OcrPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _chunks(items: list[Path], size: int) -> Iterator[list[Path]]:
+    for i in range(0, len(items), size):
+        yield items[i: i + size]
+
+
 def discover(root: Path) -> list[Path]:
     """Supported files under ``root`` (by name; content is checked later), in a stable order."""
     return sorted(
@@ -115,26 +159,37 @@ class Ingestor:
         batch: list[tuple[str, dict[str, Any]]] = []  # (relative path, document)
         seen: set[str] = set()
         try:
-            with tempfile.TemporaryDirectory(prefix="tracuu-ingest-") as tmp:
-                for path in files:
-                    rel = path.relative_to(root).as_posix()
-                    pages = 0
-                    try:
-                        record, pages = self._ingest_file(path, rel, manifest.values_for(rel), Path(tmp), seen)
-                    except IngestError as e:
-                        report.failed.append(Failure(rel, e.reason, e.message))
-                        self._keep_aside(path, rel, e)
-                    else:
-                        if record is None:
-                            report.duplicates.append(rel)
+            with tempfile.TemporaryDirectory(prefix="tracuu-ingest-") as tmp, OcrPool(self.settings) as pool:
+                # Files are prepared a few at a time so that scans are OCR'd side by side on
+                # all cores, then finished and reported in the order they were given.
+                for chunk in _chunks(files, 2 * pool.workers):
+                    prepared = []
+                    for path in chunk:
+                        rel = path.relative_to(root).as_posix()
+                        try:
+                            item: Any = self._prepare(path, rel, manifest.values_for(rel), Path(tmp), seen, pool)
+                        except IngestError as e:
+                            item = e
+                        prepared.append((path, rel, item))
+                    for path, rel, item in prepared:
+                        pages = 0
+                        try:
+                            if isinstance(item, IngestError):
+                                raise item
+                            record, pages = self._finish(item, Path(tmp))
+                        except IngestError as e:
+                            report.failed.append(Failure(rel, e.reason, e.message))
+                            self._keep_aside(path, rel, e)
                         else:
-                            seen.add(record.id)
-                            batch.append((rel, to_document(record, segment(record.text))))
-                            if len(batch) >= self.settings.bulk_size:
-                                self._flush(batch, report)
-                    report.pages += pages
-                    if on_file:
-                        on_file(rel, pages)
+                            if record is None:
+                                report.duplicates.append(rel)
+                            else:
+                                batch.append((rel, to_document(record, segment(record.text))))
+                                if len(batch) >= self.settings.bulk_size:
+                                    self._flush(batch, report)
+                        report.pages += pages
+                        if on_file:
+                            on_file(rel, pages)
                 self._flush(batch, report)
         except Exception as e:
             report.aborted = str(e)
@@ -144,8 +199,10 @@ class Ingestor:
             self._write_report(report)
         return report
 
-    def _ingest_file(self, path: Path, rel: str, given: dict[str, Any], tmp: Path,
-                     seen: set[str]) -> tuple[Record | None, int]:
+    def _prepare(self, path: Path, rel: str, given: dict[str, Any], tmp: Path, seen: set[str],
+                 pool: OcrPool) -> Pending | Record | None:
+        """Checks that need no reading of the content, and the OCR started if it is a scan.
+        None: these bytes are indexed already; a Record: archived by an interrupted run."""
         size = path.stat().st_size
         if size > self.settings.max_file_bytes:
             raise FileTooLarge(
@@ -155,48 +212,58 @@ class Ingestor:
         sha = _sha256(path)
         record_id = record_id_for(sha)
         if record_id in seen or self.index.exists(record_id):
-            return None, 0
+            return None
+        seen.add(record_id)
         if (kept := archive.read_record(self.archive_dir, record_id)) is not None:
-            return kept, 0  # archived by an interrupted run: index it, do not OCR again
+            return kept  # index it, do not OCR again
         fmt = sniff(path)
         if fmt.kind == "image":
             check_image_size(path)
-        workdir = tmp / record_id
-        workdir.mkdir(exist_ok=True)
-        read = self._read(path, fmt, workdir)
+        pending = Pending(path, rel, given, sha, record_id, fmt)
+        if fmt.kind == "pdf":
+            pending.layer = page_texts(path)
+        if fmt.kind == "image" or (fmt.kind == "pdf" and not (pending.layer and all(map(has_text, pending.layer)))):
+            workdir = tmp / record_id
+            workdir.mkdir(exist_ok=True)
+            pending.ocr = pool.submit(path, fmt, workdir)
+        return pending
+
+    def _finish(self, item: Pending | Record | None, tmp: Path) -> tuple[Record | None, int]:
+        if not isinstance(item, Pending):
+            return item, 0
+        read = self._read(item)
         text, legacy = fix_legacy(read.text)
         text = normalize(text)
         if not text:
-            raise NoTextFound(f"Không đọc được chữ nào trong tệp '{rel}'; kiểm tra bản quét.")
+            raise NoTextFound(f"Không đọc được chữ nào trong tệp '{item.rel}'; kiểm tra bản quét.")
         extracted = metadata.extract(text)
+        given = item.given
         disagree = sorted(k for k, v in given.items() if k in extracted and extracted[k] != v)
         record = Record(
-            id=record_id,
+            id=item.record_id,
             text=text,
-            source_sha256=sha,
-            source_filename=path.name,
+            source_sha256=item.sha,
+            source_filename=item.path.name,
             archival_sha256=_sha256(read.archival) if read.archival else None,
             ingested_at=_now(),
-            signature=read_signature(path) if fmt.kind == "pdf" else None,
+            signature=read_signature(item.path) if item.fmt.kind == "pdf" else None,
             pipeline={
-                "format": fmt.mime, "route": read.route, "pages": read.pages, "legacy_encoding": legacy,
+                "format": item.fmt.mime, "route": read.route, "pages": read.pages, "legacy_encoding": legacy,
                 "extracted": _jsonable(extracted), "disagree": disagree, **read.tools,
             },
             **{**extracted, **given},  # the clerk's manifest wins
         )
-        archive.write_bag(self.archive_dir, record, path, read.archival, tmp)
+        archive.write_bag(self.archive_dir, record, item.path, read.archival, tmp)
         return record, read.pages
 
-    def _read(self, path: Path, fmt: Format, workdir: Path) -> Text:
-        """Born-digital text as it is; OCR only for what has none."""
-        if fmt.kind in ("office", "text"):
-            got = self.tika.extract(path)
-            return Text(got.text, got.pages or 1, "tika", tools={"tika": got.tika_version})
-        layer = page_texts(path) if fmt.kind == "pdf" else []
-        if layer and all(has_text(t) for t in layer):
-            got = self.tika.extract(path)
-            return Text(got.text, len(layer), "tika", tools={"tika": got.tika_version})
-        result = ocr_file(path, fmt, workdir, self.settings)
+    def _read(self, item: Pending) -> Text:
+        """Born-digital text as it is (Tika); the OCR started in _prepare for the rest."""
+        if item.ocr is None:
+            got = self.tika.extract(item.path)
+            pages = len(item.layer) or got.pages or 1
+            return Text(got.text, pages, "tika", tools={"tika": got.tika_version})
+        result = item.ocr.result()
+        layer = item.layer
         # Pages ocrmypdf skipped already had text: take that text as it is.
         pages = [(layer[i] if i < len(layer) else "") if t is None else t for i, t in enumerate(result.page_texts)]
         route = "mixed" if any(t is None for t in result.page_texts) else "ocr"

@@ -31,7 +31,8 @@ class Settings(BaseSettings):
     tika_timeout: float = 120.0
 
     ocr_language: str = "vie"
-    ocr_jobs: int = Field(2, ge=1, description="Pages OCR'd in parallel within one file.")
+    ocr_workers: int = Field(2, ge=1, description="Files OCR'd at once, each in its own process.")
+    ocr_jobs: int = Field(2, ge=1, description="Pages OCR'd in parallel, shared among the workers.")
     max_file_bytes: int = Field(200 * 1024 * 1024, description="Larger files are refused, not read.")
     bulk_size: int = Field(100, ge=1)
     # For a cluster: override the shard and replica counts of mappings/records.json.
