@@ -4,6 +4,7 @@ Per file: size and checksum → skip if indexed already → resume from the arch
 exists → sniff the format by content → text (pages with a text layer as they are, the rest
 OCR'd; Tika for office formats) → legacy encodings, normalization → signature → metadata
 (manifest wins; what the text says is kept beside it) → archive as a bag → index in bulk.
+Scans are OCR'd two at a time in worker processes; results are reported in input order.
 
 A file that fails is reported with its reason and a copy is kept aside under ``failed/``;
 the batch goes on, and the given folder is never modified. A service that is down is not
