@@ -14,6 +14,7 @@ import re
 import unicodedata
 from typing import Any
 
+from search.analysis import fold
 from search.dates import add_months
 
 # -- shapes -----------------------------------------------------------------------------
@@ -151,8 +152,6 @@ def _as_spelled_in(agency: str, text: str) -> str:
     a last word lost at the column edge); the same place is usually written again in the
     body in ordinary type. The agency's locality is taken as the body spells it where the
     two differ only by diacritics, or where the body's is the whole of a cut-short name."""
-    from search.analysis import fold  # noqa: PLC0415
-
     m = re.search(r"\b(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s+([^-]+)$", agency, re.I)
     if not m:
         return agency

@@ -41,6 +41,12 @@ def _errors_to_exit(fn):
     return wrapper
 
 
+def _bar() -> Progress:
+    """The progress bar of long commands: what, how far, how long, how much longer."""
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), TimeRemainingColumn(), console=console)
+
+
 def _setup_logging() -> None:
     """Plain logs: warnings from libraries, information from our own packages."""
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -151,8 +157,7 @@ def verify() -> None:
     from indexer.maintenance import verify as run_verify
 
     settings = get_settings()
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), TimeRemainingColumn(), console=console) as bar:
+    with _bar() as bar:
         task = bar.add_task("Kiểm tra", total=count_bags(settings))
         report = run_verify(settings, on_bag=lambda _: bar.advance(task))
     for name, what in report.damaged:
@@ -176,8 +181,7 @@ def reindex() -> None:
     _setup_logging()
     settings = get_settings()
     index = RecordIndex.from_settings(settings)
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), TimeRemainingColumn(), console=console) as bar:
+    with _bar() as bar:
         task = bar.add_task("Lập lại chỉ mục", total=count_bags(settings))
         report = run_reindex(settings, index, on_record=lambda: bar.advance(task))
     for what in report.skipped:
@@ -212,8 +216,7 @@ def sample(
     opts = Options(n=n, seed=seed, scanned_share=scanned_share, degraded_share=degraded_share,
                    manifest_share=manifest_share,
                    as_of=dt.date.fromisoformat(as_of) if as_of else DEFAULT_AS_OF)
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), TimeRemainingColumn(), console=console) as bar:
+    with _bar() as bar:
         task = bar.add_task("Đang tạo mẫu", total=n)
         truth = generate(folder, opts, workers=workers, on_file=lambda _: bar.advance(task))
     scans = sum(t["scanned"] for t in truth)

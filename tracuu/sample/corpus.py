@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import random
+import re
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -143,14 +144,14 @@ _NEW_STYLE = {"òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": 
               "Ủy": "Uỷ", "ỦY": "UỶ", "ÒA": "OÀ", "ÓA": "OÁ"}
 
 
+_NEW_STYLE_AT_SYLLABLE_END = re.compile(r"(?<![qQ])(" + "|".join(_NEW_STYLE) + r")(?!\w)")
+
+
 def printed(line: str, new_style: bool) -> str:
     """The line as typed: some agencies put tone marks in the new style (hoà, uỷ, thuý)."""
     if not new_style:
         return line
-    import re
-
-    pattern = re.compile(r"(?<![qQ])(" + "|".join(_NEW_STYLE) + r")(?!\w)")
-    return pattern.sub(lambda m: _NEW_STYLE[m.group(1)], line)
+    return _NEW_STYLE_AT_SYLLABLE_END.sub(lambda m: _NEW_STYLE[m.group(1)], line)
 
 
 def _printed_layout(spec: DocSpec):

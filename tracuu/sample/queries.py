@@ -10,19 +10,14 @@ from __future__ import annotations
 
 import random
 import re
-import unicodedata
 from collections import defaultdict
 from typing import Any
+
+from search.analysis import fold
 
 from .kinds import KIND_PHRASES
 
 PER_TYPE = 20
-
-
-def fold(text: str) -> str:
-    """Without diacritics, as typed on a keyboard with no Vietnamese input method."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 def _careless(doc_number: str, rng: random.Random) -> str:
