@@ -1,4 +1,5 @@
-"""The archive, system of record: one BagIt bag (RFC 8493) per record.
+"""Writing the archive, system of record: one BagIt bag (RFC 8493) per record (the layout
+and the reading side are in search/archive.py).
 
 The index is derived data and can be rebuilt from here; so a record is archived *before*
 it is indexed. A bag holds the original exactly as given, the PDF/A derivative (for scans),
@@ -12,13 +13,8 @@ from pathlib import Path
 
 import bagit
 
+from search.archive import ARCHIVAL_NAME, ORIGINAL_PREFIX, bag_path
 from search.records import Record
-
-ORIGINAL_PREFIX = "original"
-
-
-def bag_path(archive_dir: Path, record_id: str) -> Path:
-    return archive_dir / record_id[:2] / record_id
 
 
 def write_bag(
@@ -36,7 +32,7 @@ def write_bag(
     suffix = original.suffix.lower()
     shutil.copy2(original, build / f"{ORIGINAL_PREFIX}{suffix}")
     if archival_pdf is not None:
-        shutil.copy2(archival_pdf, build / "archival.pdf")
+        shutil.copy2(archival_pdf, build / ARCHIVAL_NAME)
     (build / "text.txt").write_text(record.text, encoding="utf-8")
     (build / "record.json").write_text(record.model_dump_json(indent=2), encoding="utf-8")
     bagit.make_bag(
@@ -49,29 +45,3 @@ def write_bag(
     final.parent.mkdir(parents=True, exist_ok=True)
     build.rename(final)
     return final
-
-
-def archival_file(archive_dir: Path, record_id: str) -> Path | None:
-    """The PDF to show and download: the PDF/A derivative, else an original that is a PDF."""
-    data = bag_path(archive_dir, record_id) / "data"
-    for candidate in (data / "archival.pdf", data / f"{ORIGINAL_PREFIX}.pdf"):
-        if candidate.exists():
-            return candidate
-    return None
-
-
-def read_record(archive_dir: Path, record_id: str) -> Record | None:
-    """The record kept in a bag, if the bag exists (lets an interrupted run resume
-    without OCR'ing again)."""
-    path = bag_path(archive_dir, record_id) / "data" / "record.json"
-    if not path.exists():
-        return None
-    return Record.model_validate_json(path.read_text(encoding="utf-8"))
-
-
-def iter_bags(archive_dir: Path):
-    """Every bag in the archive, in a stable order."""
-    if not archive_dir.exists():
-        return
-    for shard in sorted(p for p in archive_dir.iterdir() if p.is_dir() and len(p.name) == 2):
-        yield from sorted(p for p in shard.iterdir() if p.is_dir())

@@ -22,7 +22,7 @@ from search.errors import TracuuError
 from search.index import RecordIndex, to_document
 from search.records import Record
 
-from .archive import iter_bags
+from search.archive import iter_bags
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ class VerifyReport:
 def verify(settings: Settings, on_bag: Callable[[str], None] | None = None) -> VerifyReport:
     """Recompute every checksum of every bag; name each damaged bag and what is wrong."""
     report = VerifyReport()
-    for bag_dir in iter_bags(settings.data_dir / "archive"):
+    for bag_dir in iter_bags(settings.archive_dir):
         report.checked += 1
         try:
             bagit.Bag(str(bag_dir)).validate(processes=1)
@@ -65,11 +65,11 @@ def _which_files(bag_dir: Path) -> str:
 
 
 def count_bags(settings: Settings) -> int:
-    return sum(1 for _ in iter_bags(settings.data_dir / "archive"))
+    return sum(1 for _ in iter_bags(settings.archive_dir))
 
 
 def _documents(settings: Settings, skipped: list[str]) -> Iterator[dict[str, Any]]:
-    for bag_dir in iter_bags(settings.data_dir / "archive"):
+    for bag_dir in iter_bags(settings.archive_dir):
         try:
             record = Record.model_validate_json((bag_dir / "data" / "record.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as e:

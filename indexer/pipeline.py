@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from search.analysis import normalize, segment
+from search.archive import read_record
 from search.config import Settings
 from search.errors import IngestError, SearchUnavailable
 from search.index import RecordIndex, to_document
@@ -141,7 +142,7 @@ class Ingestor:
         self.settings = settings
         self.index = index
         self.tika = tika or TikaClient(settings)
-        self.archive_dir = settings.data_dir / "archive"
+        self.archive_dir = settings.archive_dir
 
     def ingest_dir(self, root: Path, on_file: ProgressCallback | None = None,
                    files: list[Path] | None = None) -> IngestReport:
@@ -215,7 +216,7 @@ class Ingestor:
         if record_id in seen or self.index.exists(record_id):
             return None
         seen.add(record_id)
-        if (kept := archive.read_record(self.archive_dir, record_id)) is not None:
+        if (kept := read_record(self.archive_dir, record_id)) is not None:
             return kept  # index it, do not OCR again
         fmt = sniff(path)
         if fmt.kind == "image":

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from indexer.archive import bag_path
+from search.archive import bag_path
 from indexer.metadata import extract
 from indexer.pipeline import Ingestor
 from search.config import Settings
@@ -69,7 +69,7 @@ def main() -> None:
 
     settings = Settings(index=f"eval-{uuid.uuid4().hex[:8]}", data_dir=args.data or work / "data")
     failed: dict[str, str] = {}
-    if not (settings.data_dir / "archive").exists():
+    if not (settings.archive_dir).exists():
         index = RecordIndex.from_settings(settings)
         try:
             report = Ingestor(settings, index).ingest_dir(folder)
@@ -81,7 +81,7 @@ def main() -> None:
     cer: dict[str, list[float]] = defaultdict(list)
     words: dict[str, list[float]] = defaultdict(list)
     for t in truth:
-        bag = bag_path(settings.data_dir / "archive", record_id_for(t["sha256"])) / "data"
+        bag = bag_path(settings.archive_dir, record_id_for(t["sha256"])) / "data"
         if t["file"] in failed or not bag.exists():
             continue
         text = (bag / "text.txt").read_text(encoding="utf-8")

@@ -20,7 +20,7 @@ import uuid
 from collections import defaultdict
 from pathlib import Path
 
-from indexer.archive import iter_bags
+from search.archive import iter_bags
 from indexer.maintenance import reindex
 from indexer.pipeline import Ingestor
 from search.config import Settings
@@ -83,12 +83,12 @@ def main() -> None:
     ours = RecordIndex.from_settings(settings)
     baseline = f"eval-baseline-{uuid.uuid4().hex[:8]}"
     try:
-        if not (settings.data_dir / "archive").exists():
+        if not (settings.archive_dir).exists():
             Ingestor(settings, ours).ingest_dir(folder)
         else:
             ours.ensure()
             reindex(settings, ours)
-        fill_baseline(ours.client, baseline, settings.data_dir / "archive")
+        fill_baseline(ours.client, baseline, settings.archive_dir)
 
         scores: dict[tuple[str, str], list[tuple[float, float, float]]] = defaultdict(list)
         for q in queries:

@@ -11,6 +11,7 @@ APT_PACKAGES=(
   poppler-utils                     # pdftoppm, pdftotext: looking at pages and text
   fonts-liberation2                 # Times-like fonts with Vietnamese glyphs for samples
   openjdk-17-jre-headless maven     # OpenSearch and Tika run on Java 17, fetched with Maven
+  chromium                          # the real browser the web tests drive (playwright)
 )
 
 missing=()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -45,6 +45,21 @@ class Settings(BaseSettings):
     opensearch_heap: str = "2g"
     tika_heap: str = "1g"
     cache_dir: Path = Path.home() / ".cache" / "tracuu"
+
+    # Web front end.
+    secret_key: SecretStr | None = Field(
+        None, description="Signs session cookies; when unset, a random key is kept in the data dir.")
+    public_url: str = Field("", description="Base URL put in citations (e.g. https://tracuu.example.gov.vn); "
+                            "when empty, the URL of the request is used.")
+    citizen_session_minutes: int = Field(30, ge=1)
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.data_dir / "archive"
+
+    @property
+    def events_dir(self) -> Path:
+        return self.data_dir / "events"
 
     @property
     def services_dir(self) -> Path:

@@ -3,6 +3,7 @@
     TracuuError                 anything this project raises on purpose
     ├── SearchUnavailable       OpenSearch cannot be reached or answered with a server error
     ├── RecordNotFound          no record with that id
+    │   └── FileNotAvailable    the record exists but has no file of the kind asked for
     ├── InvalidQuery            a search request the service will not run (bad page, size …)
     └── IngestError             a file or manifest could not be ingested (see indexer/errors.py)
 
@@ -34,6 +35,17 @@ class RecordNotFound(TracuuError):
     def __init__(self, record_id: str) -> None:
         super().__init__(f"Không tìm thấy hồ sơ có mã '{record_id}' (record not found).")
         self.record_id = record_id
+
+
+class FileNotAvailable(RecordNotFound):
+    def __init__(self, record_id: str, variant: str) -> None:
+        TracuuError.__init__(self, (
+            f"Hồ sơ '{record_id}' không có bản PDF lưu trữ (văn bản gốc không phải PDF); "
+            "hãy tải bản gốc." if variant == "archival" else
+            f"Không tìm thấy bản gốc của hồ sơ '{record_id}' trong kho lưu trữ; "
+            "hãy chạy 'tracuu verify' để kiểm tra kho."))
+        self.record_id = record_id
+        self.variant = variant
 
 
 class InvalidQuery(TracuuError):

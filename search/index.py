@@ -22,8 +22,10 @@ from opensearchpy import exceptions as os_exc
 
 from .config import Settings
 from .errors import RecordNotFound, SearchUnavailable
-from .query import Hit, SearchRequest, SearchResult, build_body, parse_response, similar_body
-from .records import SCHEMA_VERSION, Record
+from .lookup import LookupHit, LookupResult, lookup_body, own_records_body
+from .query import Hit, SearchRequest, SearchResult, build_body, parse_response, similar_body, today_in_vietnam
+from .records import SCHEMA_VERSION, Record, Status
+from .reuse import ReuseEvent, ReuseJournal
 
 log = logging.getLogger(__name__)
 
@@ -135,8 +137,9 @@ class RecordIndex:
         return old
 
     def drop(self) -> None:
-        """Delete every physical index behind the alias and its template (tests, reset)."""
-        for name in self.physical_indices():
+        """Delete every physical index behind the alias, its reuse events and its template
+        (tests, reset)."""
+        for name in [*self.physical_indices(), self.reuse_index]:
             self._call(self.client.indices.delete, index=name, ignore_unavailable=True)
         try:
             self._call(self.client.indices.delete_index_template, name=self.alias)
@@ -174,8 +177,39 @@ class RecordIndex:
         except (os_exc.ConnectionError, os_exc.ConnectionTimeout) as e:
             raise SearchUnavailable(_UNAVAILABLE.format(url=self._url or "?")) from e
 
+    def get_many(self, record_ids: list[str]) -> list[Record]:
+        """The records that exist among ``record_ids``, in that order (unknown ids are left out)."""
+        if not record_ids:
+            return []
+        resp = self._call(self.client.mget, index=self.alias, body={"ids": record_ids})
+        return [record_from_source(d["_source"]) for d in resp["docs"] if d.get("found")]
+
     def search(self, body: dict[str, Any]) -> dict[str, Any]:
         return self._call(self.client.search, index=self.alias, body=body)
+
+    # -- reuse events ----------------------------------------------------------------
+
+    @property
+    def reuse_index(self) -> str:
+        """Not ``<alias>-…``: that pattern belongs to the record template."""
+        return f"{self.alias}_reuse"
+
+    def add_reuse(self, event: ReuseEvent, refresh: bool = False) -> None:
+        if not self._call(self.client.indices.exists, index=self.reuse_index):
+            body = {k: v for k, v in json.loads((MAPPINGS_DIR / "reuse.json").read_text()).items()
+                    if not k.startswith("_")}
+            try:
+                self._call(self.client.indices.create, index=self.reuse_index, body=body)
+            except os_exc.RequestError as e:  # created meanwhile by another request
+                if e.error != "resource_already_exists_exception":
+                    raise
+        self._call(self.client.index, index=self.reuse_index, body=event.model_dump(mode="json"),
+                   refresh=refresh)
+
+    def search_reuse(self, body: dict[str, Any]) -> dict[str, Any]:
+        if not self._call(self.client.indices.exists, index=self.reuse_index):
+            return {"hits": {"total": {"value": 0}, "hits": []}, "aggregations": {}}
+        return self._call(self.client.search, index=self.reuse_index, body=body)
 
 
 def _bulk_reason(info: dict[str, Any]) -> str:
@@ -210,3 +244,28 @@ def similar(index: RecordIndex, record_id: str, size: int = 5) -> list[Hit]:
     req = SearchRequest(size=size)
     resp = index.search(similar_body(record_id, physical[-1] if physical else index.alias, size))
     return parse_response(resp, req).hits
+
+
+def lookup(index: RecordIndex, subject_id: str, procedure_code: str | None = None,
+           status: Status | None = Status.valid, size: int = 20, today: dt.date | None = None) -> LookupResult:
+    """Does this subject hold a result (of this procedure, with this status)? For other systems."""
+    today = today or today_in_vietnam()
+    resp = index.search(lookup_body(subject_id, procedure_code, status, size, today))
+    records = [LookupHit.of(record_from_source(h["_source"]), today) for h in resp["hits"]["hits"]]
+    total = resp["hits"]["total"]["value"]
+    return LookupResult(found=total > 0, total=total, records=records)
+
+
+def own_records(index: RecordIndex, subject_id: str, dossier_code: str) -> list[Record] | None:
+    """A citizen's records, or None when the CCCD and the receipt's dossier code do not
+    belong together (the caller must not tell which of the two was wrong)."""
+    resp = index.search(own_records_body(subject_id, dossier_code))
+    if resp["aggregations"]["proof"]["doc_count"] == 0:
+        return None
+    return [record_from_source(h["_source"]) for h in resp["hits"]["hits"]]
+
+
+def record_reuse(index: RecordIndex, journal: ReuseJournal, event: ReuseEvent) -> None:
+    """Journal first (the record of truth), then the index that counts."""
+    journal.append(event)
+    index.add_reuse(event)

@@ -86,7 +86,7 @@ class SearchResult(BaseModel):
 # -- request -> DSL -------------------------------------------------------------------
 
 
-def _status_clause(status: str, today: dt.date) -> dict[str, Any]:
+def status_clause(status: str, today: dt.date) -> dict[str, Any]:
     day = today.isoformat()
     revoked = {"term": {"status": Status.revoked.value}}
     if status == Status.revoked:
@@ -104,7 +104,7 @@ def _status_clause(status: str, today: dt.date) -> dict[str, Any]:
 
 def _filter_clause(name: str, values: list[str], today: dt.date) -> dict[str, Any]:
     if name == "status":
-        return {"bool": {"should": [_status_clause(v, today) for v in values], "minimum_should_match": 1}}
+        return {"bool": {"should": [status_clause(v, today) for v in values], "minimum_should_match": 1}}
     if name == "year":
         ranges = []
         for v in values:
@@ -225,7 +225,7 @@ def build_body(req: SearchRequest) -> dict[str, Any]:
         aggs[name] = {"filter": others(name), "aggs": {"v": {"terms": {"field": indexed, "size": 50}}}}
     aggs["status"] = {
         "filter": others("status"),
-        "aggs": {"v": {"filters": {"filters": {s.value: _status_clause(s, req.today) for s in Status}}}},
+        "aggs": {"v": {"filters": {"filters": {s.value: status_clause(s, req.today) for s in Status}}}},
     }
     aggs["year"] = {
         "filter": others("year"),

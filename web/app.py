@@ -1,17 +1,27 @@
-"""The FastAPI application: ``create_app(settings)`` wires routers, error handlers and the
-OpenSearch client, so tests and ``tracuu serve`` build the same app with their own settings."""
+"""The FastAPI application: ``create_app(settings)`` wires routers, error handlers, the
+templates and the OpenSearch client, so tests and ``tracuu serve`` build the same app with
+their own settings."""
 
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
 
 from search.config import Settings, get_settings
 from search.index import RecordIndex
 
-from . import problems
-from .routes import api, health
+from . import problems, session
+from .routes import api, citizen, health, pages
+from .templating import STATIC_DIR, make_templates
+
+DESCRIPTION = """Tìm kiếm và khai thác kết quả giải quyết thủ tục hành chính đã số hóa.
+
+Search and retrieve the digitized results of Vietnamese administrative procedures.
+Errors are `application/problem+json` with a Vietnamese `detail` and an English `detail_en`.
+"""
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -25,14 +35,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             app.state.index.client.close()
 
-    app = FastAPI(
-        title="Tra cứu API",
-        description="Tìm kiếm và khai thác kết quả giải quyết thủ tục hành chính đã số hóa.",
-        version="1.0",
-        lifespan=lifespan,
-    )
+    app = FastAPI(title="Tra cứu API", description=DESCRIPTION, version="1.0", lifespan=lifespan)
     app.state.settings = settings
+    app.state.templates = make_templates()
+    app.add_middleware(SessionMiddleware, secret_key=session.secret_key(settings),
+                       session_cookie=session.COOKIE, max_age=settings.citizen_session_minutes * 60,
+                       same_site="lax", https_only=settings.public_url.startswith("https://"))
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     problems.install(app)
     app.include_router(health.router)
     app.include_router(api.router)
+    app.include_router(pages.router)
+    app.include_router(citizen.router)
     return app

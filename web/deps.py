@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.templating import Jinja2Templates
 
 from search.config import Settings
 from search.index import RecordIndex
@@ -20,3 +21,10 @@ def get_index(request: Request) -> RecordIndex:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 IndexDep = Annotated[RecordIndex, Depends(get_index)]
+
+
+def get_templates(request: Request) -> Jinja2Templates:
+    return request.app.state.templates
+
+
+TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]

@@ -1,4 +1,5 @@
-"""Errors as RFC 9457 ``application/problem+json``, in Vietnamese and in English.
+"""Errors as RFC 9457 ``application/problem+json`` for the API, and as a Vietnamese error
+page for the HTML pages — the same message either way.
 
 Messages never echo personal data: the project's errors are written without it, and
 validation errors report the parameter name, not the value sent.
@@ -8,12 +9,16 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from search.errors import InvalidQuery, RecordNotFound, SearchUnavailable, TracuuError
+from search.errors import FileNotAvailable, InvalidQuery, RecordNotFound, SearchUnavailable, TracuuError
 
 PROBLEM = "application/problem+json"
+#: Paths that always answer JSON; everything else is a page for people.
+_MACHINE_PREFIXES = ("/api/", "/healthz", "/readyz", "/openapi.json", "/static/")
+
+_UNAVAILABLE_VI = "Máy chủ tìm kiếm tạm thời không hoạt động; vui lòng thử lại sau ít phút."
 
 
 def problem(status: int, title: str, detail_vi: str, detail_en: str) -> JSONResponse:
@@ -25,32 +30,45 @@ def problem(status: int, title: str, detail_vi: str, detail_en: str) -> JSONResp
     )
 
 
+def _respond(request: Request, status: int, title: str, detail_vi: str, detail_en: str) -> Response:
+    if request.url.path.startswith(_MACHINE_PREFIXES):
+        return problem(status, title, detail_vi, detail_en)
+    templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request, "error.html", {"status": status, "message": detail_vi}, status_code=status,
+        headers={"Retry-After": "10"} if status == 503 else None,
+    )
+
+
 def install(app: FastAPI) -> None:
+    @app.exception_handler(FileNotAvailable)
+    async def no_file(request: Request, e: FileNotAvailable):
+        return _respond(request, 404, "Not Found", e.message, "The record has no file of this kind.")
+
     @app.exception_handler(RecordNotFound)
-    async def not_found(_: Request, e: RecordNotFound):
-        return problem(404, "Not Found", e.message, "No record has this id.")
+    async def not_found(request: Request, e: RecordNotFound):
+        return _respond(request, 404, "Not Found", e.message, "No record has this id.")
 
     @app.exception_handler(SearchUnavailable)
-    async def unavailable(_: Request, e: SearchUnavailable):
-        return problem(503, "Service Unavailable",
-                       "Máy chủ tìm kiếm tạm thời không hoạt động; vui lòng thử lại sau ít phút.",
-                       "The search server is unavailable; please retry in a few minutes.")
+    async def unavailable(request: Request, e: SearchUnavailable):
+        return _respond(request, 503, "Service Unavailable", _UNAVAILABLE_VI,
+                        "The search server is unavailable; please retry in a few minutes.")
 
     @app.exception_handler(InvalidQuery)
-    async def invalid(_: Request, e: InvalidQuery):
-        return problem(400, "Bad Request", e.message, "The search request is not valid.")
+    async def invalid(request: Request, e: InvalidQuery):
+        return _respond(request, 400, "Bad Request", e.message, "The request is not valid.")
 
     @app.exception_handler(TracuuError)
-    async def other(_: Request, e: TracuuError):
-        return problem(500, "Internal Server Error", e.message, "The request could not be completed.")
+    async def other(request: Request, e: TracuuError):
+        return _respond(request, 500, "Internal Server Error", e.message, "The request could not be completed.")
 
     @app.exception_handler(RequestValidationError)
-    async def validation(_: Request, e: RequestValidationError):
+    async def validation(request: Request, e: RequestValidationError):
         where = ", ".join(".".join(str(p) for p in err["loc"][1:]) or "body" for err in e.errors()[:5])
-        return problem(422, "Unprocessable Content",
-                       f"Tham số không hợp lệ: {where}.", f"Invalid parameter: {where}.")
+        return _respond(request, 422, "Unprocessable Content",
+                        f"Tham số không hợp lệ: {where}.", f"Invalid parameter: {where}.")
 
     @app.exception_handler(HTTPException)
-    async def http(_: Request, e: HTTPException):
+    async def http(request: Request, e: HTTPException):
         vi = {404: "Không tìm thấy trang.", 405: "Phương thức không được hỗ trợ."}.get(e.status_code, "Lỗi.")
-        return problem(e.status_code, str(e.detail), vi, str(e.detail))
+        return _respond(request, e.status_code, str(e.detail), vi, str(e.detail))

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from indexer.archive import archival_file, bag_path
+from search.archive import archival_file, bag_path
 from indexer.pipeline import Ingestor
 from search.index import find
 from search.query import SearchRequest
@@ -80,9 +80,9 @@ def test_original_and_pdfa_are_archived(ingested_corpus, sample_corpus):
     settings, _, _, truth = ingested_corpus
     folder, _ = sample_corpus
     scan = _first(truth, format="pdf", scanned=True)
-    bag = bag_path(settings.data_dir / "archive", record_id_for(scan["sha256"]))
+    bag = bag_path(settings.archive_dir, record_id_for(scan["sha256"]))
     assert (bag / "data" / "original.pdf").read_bytes() == (folder / scan["file"]).read_bytes()
-    assert archival_file(settings.data_dir / "archive", record_id_for(scan["sha256"])).name == "archival.pdf"
+    assert archival_file(settings.archive_dir, record_id_for(scan["sha256"])).name == "archival.pdf"
     assert (bag / "manifest-sha256.txt").read_text().count("data/") == 4
 
 

@@ -31,7 +31,7 @@ def test_verify_passes_an_intact_archive(archived, settings):
 
 
 def test_verify_names_a_damaged_package(archived, settings, tmp_path):
-    bag = next((settings.data_dir / "archive").glob("*/*"))
+    bag = next((settings.archive_dir).glob("*/*"))
     text = bag / "data" / "text.txt"
     saved = tmp_path / "text.txt"
     shutil.copy(text, saved)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import pytest
 
 from search.records import record_id_for
@@ -74,3 +77,68 @@ def test_hostile_queries_never_fail_with_500(corpus_api, q):
 def test_size_and_page_limits_are_enforced(corpus_api):
     assert corpus_api.get("/api/v1/search", params={"size": 1000}).status_code == 422
     assert corpus_api.get("/api/v1/search", params={"page": 0}).status_code == 422
+
+
+def _with(truth, pred):
+    return next(t for t in truth if pred(t))
+
+
+def test_file_endpoint_serves_the_archival_pdf_and_the_untouched_original(corpus_api, ingested_corpus):
+    truth = ingested_corpus[3]
+    scan = _with(truth, lambda t: t["scanned"] and t["format"] in ("jpeg", "png"))
+    rid = record_id_for(scan["sha256"])
+    pdf = corpus_api.get(f"/api/v1/records/{rid}/file")
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert pdf.headers["content-disposition"].startswith("inline")
+    original = corpus_api.get(f"/api/v1/records/{rid}/file", params={"variant": "original", "download": True})
+    assert original.headers["content-disposition"].startswith("attachment")
+    assert hashlib.sha256(original.content).hexdigest() == scan["sha256"]
+
+
+def test_a_docx_has_no_archival_pdf_and_says_so(corpus_api, ingested_corpus):
+    docx = _with(ingested_corpus[3], lambda t: t["format"] == "docx")
+    r = corpus_api.get(f"/api/v1/records/{record_id_for(docx['sha256'])}/file")
+    assert r.status_code == 404
+    assert r.headers["content-type"] == "application/problem+json"
+    assert "bản gốc" in r.json()["detail"]
+
+
+def test_lookup_answers_whether_a_subject_holds_a_valid_result(corpus_api, ingested_corpus):
+    truth = ingested_corpus[3]
+    permit = _with(truth, lambda t: t["in_manifest"] and t["kind"] == "construction_permit")
+    f = permit["fields"]
+    everything = corpus_api.get("/api/v1/lookup", params={"subject_id": f["subject_id"], "status": "expired",
+                                                           "procedure_code": f["procedure_code"]}).json()
+    assert everything["found"] and record_id_for(permit["sha256"]) in [r["id"] for r in everything["records"]]
+    # The permit expired in 2017: asked for a *valid* result of that procedure, the answer is no.
+    valid = corpus_api.get("/api/v1/lookup", params={"subject_id": f["subject_id"],
+                                                      "procedure_code": f["procedure_code"]}).json()
+    assert valid == {"found": False, "total": 0, "records": []}
+    spaced = " ".join([f["subject_id"][:4], f["subject_id"][4:]])
+    assert corpus_api.get("/api/v1/lookup", params={"subject_id": spaced, "status": "expired"}).json()["found"]
+
+
+def test_lookup_rejects_what_is_not_an_identifier(corpus_api):
+    r = corpus_api.get("/api/v1/lookup", params={"subject_id": "Nguyễn Văn An"})
+    assert r.status_code == 400
+    assert "CCCD" in r.json()["detail"] and "Nguyễn" not in r.text
+
+
+def test_reuse_is_recorded_and_returns_a_reference(corpus_api, ingested_corpus):
+    settings, index, _, truth = ingested_corpus
+    t = _with(truth, lambda t: t["in_manifest"] and t["fields"].get("doc_number"))
+    rid = record_id_for(t["sha256"])
+    r = corpus_api.post(f"/api/v1/records/{rid}/reuse", json={"dossier_code": "000.00.12.H06-261121-0042"})
+    assert r.status_code == 201, r.text
+    ref = r.json()
+    assert ref["record_id"] == rid and ref["reused_for"] == "000.00.12.H06-261121-0042"
+    assert t["fields"]["doc_number"] in ref["citation"] and ref["url"].endswith(f"/records/{rid}")
+    journal = (settings.events_dir / "reuse.jsonl").read_text(encoding="utf-8").splitlines()
+    assert any(json.loads(line)["record_id"] == rid for line in journal)
+    index.client.indices.refresh(index=index.reuse_index)
+    counted = index.search_reuse({"query": {"term": {"record_id": rid}}})
+    assert counted["hits"]["total"]["value"] >= 1
+    bad = corpus_api.post(f"/api/v1/records/{rid}/reuse", json={"dossier_code": "<script>"})
+    assert bad.status_code == 400 and "Mã hồ sơ" in bad.json()["detail"]

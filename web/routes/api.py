@@ -4,15 +4,30 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Body, Path, Query, Request
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
 
-from search.index import find, similar
-from search.query import FACETS, MAX_SIZE, Hit, SearchRequest, SearchResult
-from search.records import Record
+from search.index import find, lookup as lookup_records, record_reuse, similar
+from search.lookup import LookupResult
+from search.query import FACETS, MAX_SIZE, Hit, SearchRequest, SearchResult, today_in_vietnam
+from search.records import Record, Status
+from search.reuse import Reference, ReuseEvent, ReuseJournal
 
-from ..deps import IndexDep
+from ..actor import OfficerDep
+from ..deps import IndexDep, SettingsDep
+from ..files import Variant, file_response
+from ..links import record_links
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
+
+RecordId = Annotated[str, Path(pattern=r"^[0-9a-f]{1,64}$", description="Record id (24 hex digits)",
+                               examples=["3f1c0a9e5b7d2c4e6f8a0b1c"])]
+PROBLEMS = {
+    400: {"description": "The request cannot be run (problem+json, Vietnamese `detail`, English `detail_en`)."},
+    404: {"description": "No such record, or no file of that kind (problem+json)."},
+    503: {"description": "OpenSearch is unreachable; retry after `Retry-After` seconds (problem+json)."},
+}
 
 
 def _filters(request: Request) -> dict[str, list[str]]:
@@ -20,28 +35,87 @@ def _filters(request: Request) -> dict[str, list[str]]:
     return {name: request.query_params.getlist(name) for name in FACETS if name in request.query_params}
 
 
-@router.get("/search", response_model=SearchResult, summary="Full-text search with facets")
+@router.get("/search", response_model=SearchResult, summary="Full-text search with facets",
+            responses={k: PROBLEMS[k] for k in (400, 503)})
 def search(
     request: Request,
     index: IndexDep,
-    q: Annotated[str, Query(max_length=1000, description="Words, a name, a CCCD or a document number")] = "",
+    q: Annotated[str, Query(max_length=1000, description="Words, a name, a CCCD or a document number",
+                            openapi_examples={
+                                "words": {"summary": "Words without diacritics", "value": "giay phep xay dung"},
+                                "name": {"summary": "A person's name", "value": "Nguyễn Văn An"},
+                                "doc_number": {"summary": "A document number, written any way", "value": "45 GPXD UBND"},
+                                "cccd": {"summary": "A CCCD number", "value": "001085012345"},
+                                "syntax": {"summary": "Phrase and exclusion", "value": '"xây dựng" -"sửa chữa"'},
+                            })] = "",
     page: Annotated[int, Query(ge=1, le=500)] = 1,
     size: Annotated[int, Query(ge=1, le=MAX_SIZE)] = 20,
     sort: Annotated[Literal["relevance", "date_desc", "date_asc"], Query(description="Order of results")] = "relevance",
 ) -> SearchResult:
     """Words with or without diacritics, a name, a CCCD or a document number written any way.
     `"quoted words"` must appear as a phrase; `-word` or `-"a phrase"` excludes. Facet
-    filters are repeatable parameters named after the facet (`?district=huyện Lục Ngạn`)."""
+    filters are repeatable parameters named after the facet: `result_type`, `issuing_agency`,
+    `procedure`, `field`, `province`, `district`, `commune`, `status` (valid, expired,
+    revoked) and `year` (e.g. `?status=valid&year=2021&district=huyện Lục Ngạn`)."""
     req = SearchRequest(q=q, page=page, size=size, filters=_filters(request), sort=sort)
     return find(index, req)
 
 
-@router.get("/records/{record_id}", response_model=Record, summary="One record with all its fields")
-def get_record(record_id: Annotated[str, Path(pattern=r"^[0-9a-f]{1,64}$")], index: IndexDep) -> Record:
+@router.get("/records/{record_id}", response_model=Record, summary="One record with all its fields",
+            responses={404: PROBLEMS[404]})
+def get_record(record_id: RecordId, index: IndexDep) -> Record:
     return index.get(record_id)
 
 
-@router.get("/records/{record_id}/similar", response_model=list[Hit], summary="Records like this one")
-def similar_records(record_id: Annotated[str, Path(pattern=r"^[0-9a-f]{1,64}$")], index: IndexDep,
+@router.get(
+    "/records/{record_id}/file", summary="The archival PDF (or the original) of a record",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/pdf": {}, "application/octet-stream": {}},
+                     "description": "The file; `Content-Disposition` carries its name."},
+               404: PROBLEMS[404]},
+)
+def get_file(record_id: RecordId, index: IndexDep, settings: SettingsDep,
+             variant: Annotated[Variant, Query(description="`archival`: the PDF/A copy (or a PDF original); "
+                                                           "`original`: the file exactly as ingested")] = "archival",
+             download: Annotated[bool, Query(description="Ask the browser to save rather than show")] = False):
+    return file_response(settings, index.get(record_id), variant, download)
+
+
+@router.get("/records/{record_id}/similar", response_model=list[Hit], summary="Records like this one",
+            responses={404: PROBLEMS[404]})
+def similar_records(record_id: RecordId, index: IndexDep,
                     size: Annotated[int, Query(ge=1, le=20)] = 5) -> list[Hit]:
     return similar(index, record_id, size)
+
+
+@router.get("/lookup", response_model=LookupResult, summary="Does a subject hold a valid result of a procedure?",
+            responses={k: PROBLEMS[k] for k in (400, 503)})
+def lookup(
+    index: IndexDep,
+    subject_id: Annotated[str, Query(max_length=20, description="CCCD (12 digits), CMND (9) or enterprise code (10/13)",
+                                     examples=["001085012345"])],
+    procedure_code: Annotated[str | None, Query(max_length=40, description="Mã TTHC", examples=["1.001234"])] = None,
+    status: Annotated[Status | None, Query(description="Only results with this status; default valid")] = Status.valid,
+    size: Annotated[int, Query(ge=1, le=MAX_SIZE)] = 20,
+) -> LookupResult:
+    """For the one-stop system: before asking a citizen for a paper copy, ask whether the
+    subject already holds a result of this procedure that is still valid today. Identifiers
+    are compared exactly (spaces and dots in the CCCD are ignored)."""
+    return lookup_records(index, subject_id, procedure_code, status, size)
+
+
+class ReuseRequest(BaseModel):
+    dossier_code: str = Field(max_length=64, description="The new dossier the result is attached to",
+                              examples=["000.00.12.H06-261121-0042"])
+
+
+@router.post("/records/{record_id}/reuse", response_model=Reference, status_code=201,
+             summary="Record that a result is reused in a new dossier; returns the reference to store",
+             responses={k: PROBLEMS[k] for k in (400, 404, 503)})
+def reuse(record_id: RecordId, body: Annotated[ReuseRequest, Body()], request: Request,
+          index: IndexDep, settings: SettingsDep, actor: OfficerDep) -> Reference:
+    record = index.get(record_id)
+    event = ReuseEvent.of(record, body.dossier_code, actor.name)
+    record_reuse(index, ReuseJournal(settings.events_dir), event)
+    url, file_url = record_links(request, settings, record.id)
+    return Reference.of(record, today_in_vietnam(), url, file_url, event.dossier_code)

@@ -1,0 +1,123 @@
+"""Reuse of a digitized result in a new dossier: the citation an officer pastes, the JSON
+reference the one-stop system takes, and the event that counts the reuse.
+
+Agencies are scored on how often their digitized results are reused, so every reuse is
+recorded: first appended to a JSON-lines file in the data dir (the record of truth, like
+the archive), then indexed for counting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import threading
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from .errors import InvalidQuery
+from .records import Record, Status
+
+#: Dossier codes as the one-stop systems print them (``000.00.12.H06-210408-0012``).
+DOSSIER_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-_/]{2,63}$")
+
+
+def clean_dossier_code(raw: str) -> str:
+    code = (raw or "").strip()
+    if not DOSSIER_CODE.match(code):
+        raise InvalidQuery("Mã hồ sơ mới không hợp lệ: dùng chữ, số và các dấu . - _ / "
+                           "(3–64 ký tự), ví dụ 000.00.12.H06-210408-0012.")
+    return code
+
+
+def vn_date(day: dt.date | None) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year}" if day else ""
+
+
+def citation(record: Record, url: str) -> str:
+    """One line an officer pastes into the new dossier: kind, number, date, agency, link."""
+    parts = [(record.result_type or "Kết quả").capitalize()]
+    if record.doc_number:
+        parts.append(f"số {record.doc_number}")
+    if record.issued_date:
+        parts.append(f"ngày {vn_date(record.issued_date)}")
+    if record.issuing_agency:
+        parts.append(f"của {record.issuing_agency}")
+    return f"{' '.join(parts)} (bản số hóa: {url})"
+
+
+class Reference(BaseModel):
+    """What the one-stop system stores to point at a reused result instead of a paper copy."""
+
+    record_id: str
+    doc_number: str | None = None
+    issued_date: dt.date | None = None
+    issuing_agency: str | None = None
+    result_type: str | None = None
+    procedure_code: str | None = None
+    status: Status
+    valid_until: dt.date | None = None
+    source_sha256: str | None = None
+    archival_sha256: str | None = None
+    url: str = Field(description="The record page.")
+    file_url: str = Field(description="The archival PDF (or the original when there is none).")
+    citation: str
+    reused_for: str | None = Field(None, description="The new dossier this reuse was recorded for.")
+
+    @classmethod
+    def of(cls, record: Record, today: dt.date, url: str, file_url: str,
+           reused_for: str | None = None) -> Reference:
+        return cls(
+            record_id=record.id, status=record.status_on(today), url=url, file_url=file_url,
+            citation=citation(record, url), reused_for=reused_for,
+            **record.model_dump(include={"doc_number", "issued_date", "issuing_agency", "result_type",
+                                         "procedure_code", "valid_until", "source_sha256",
+                                         "archival_sha256"}),
+        )
+
+
+class ReuseEvent(BaseModel):
+    record_id: str
+    dossier_code: str
+    actor: str
+    at: dt.datetime
+    doc_number: str | None = None
+    issuing_agency: str | None = None
+    procedure_code: str | None = None
+    procedure_name: str | None = None
+    result_type: str | None = None
+
+    @classmethod
+    def of(cls, record: Record, dossier_code: str, actor: str) -> ReuseEvent:
+        return cls(
+            record_id=record.id, dossier_code=clean_dossier_code(dossier_code), actor=actor,
+            at=dt.datetime.now(dt.timezone.utc),
+            **record.model_dump(include={"doc_number", "issuing_agency", "procedure_code",
+                                         "procedure_name", "result_type"}),
+        )
+
+
+class ReuseJournal:
+    """The append-only file of reuse events; one JSON object per line."""
+
+    _lock = threading.Lock()
+
+    def __init__(self, events_dir: Path) -> None:
+        self.path = events_dir / "reuse.jsonl"
+
+    def append(self, event: ReuseEvent) -> None:
+        line = event.model_dump_json() + "\n"
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="utf-8") as f:
+                f.write(line)
+                f.flush()
+                os.fsync(f.fileno())
+
+    def read(self) -> list[ReuseEvent]:
+        if not self.path.exists():
+            return []
+        with self.path.open(encoding="utf-8") as f:
+            return [ReuseEvent.model_validate(json.loads(line)) for line in f if line.strip()]

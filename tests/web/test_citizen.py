@@ -1,0 +1,77 @@
+"""Citizens see their own results — with the CCCD and a dossier code from their receipt —
+and nothing else."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from search.records import record_id_for
+from web.app import create_app
+from web.routes.citizen import NO_MATCH
+
+pytestmark = [pytest.mark.opensearch, pytest.mark.tika, pytest.mark.ocr]
+
+
+@pytest.fixture
+def browser(ingested_corpus):
+    """A fresh client (its own cookie jar) per test, like a citizen's own browser."""
+    with TestClient(create_app(ingested_corpus[0])) as client:
+        yield client
+
+
+def _citizen(truth):
+    """A subject with a dossier code on one result and, in the manifest, another result."""
+    t = next(t for t in truth if t["in_manifest"] and t["fields"].get("dossier_code")
+             and sum(u["fields"]["subject_id"] == t["fields"]["subject_id"] and u["in_manifest"] for u in truth) > 1)
+    own = {record_id_for(u["sha256"]) for u in truth
+           if u["in_manifest"] and u["fields"]["subject_id"] == t["fields"]["subject_id"]}
+    return t["fields"]["subject_id"], t["fields"]["dossier_code"], own
+
+
+def test_citizen_sees_and_downloads_their_own_results(browser, ingested_corpus):
+    truth = ingested_corpus[3]
+    cccd, code, own = _citizen(truth)
+    r = browser.post("/citizen", data={"subject_id": cccd, "dossier_code": code}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/citizen/records"
+    listing = browser.get("/citizen/records").text
+    for rid in own:
+        assert f"/citizen/records/{rid}" in listing
+    rid = sorted(own)[0]
+    assert browser.get(f"/citizen/records/{rid}").status_code == 200
+    pdf = browser.get(f"/citizen/records/{rid}/file", params={"download": True})
+    assert pdf.status_code == 200 and pdf.headers["content-disposition"].startswith("attachment")
+
+
+def test_citizen_cannot_open_a_record_that_is_not_theirs(browser, ingested_corpus):
+    truth = ingested_corpus[3]
+    cccd, code, own = _citizen(truth)
+    other = next(record_id_for(t["sha256"]) for t in truth if t["fields"]["subject_id"] != cccd)
+    browser.post("/citizen", data={"subject_id": cccd, "dossier_code": code})
+    assert other not in browser.get("/citizen/records").text
+    assert browser.get(f"/citizen/records/{other}").status_code == 404
+    assert browser.get(f"/citizen/records/{other}/file").status_code == 404
+
+
+def test_wrong_cccd_and_wrong_code_fail_the_same_way(browser, ingested_corpus):
+    cccd, code, _ = _citizen(ingested_corpus[3])
+    wrong_code = browser.post("/citizen", data={"subject_id": cccd, "dossier_code": "000.00.00.H00-000000-0000"})
+    wrong_id = browser.post("/citizen", data={"subject_id": "001099000001", "dossier_code": code})
+    assert wrong_code.status_code == wrong_id.status_code == 400
+    assert NO_MATCH in wrong_code.text
+    assert wrong_code.text == wrong_id.text
+    assert cccd not in wrong_code.text
+
+
+def test_without_a_session_the_citizen_pages_send_back_to_the_form(browser, ingested_corpus):
+    rid = record_id_for(ingested_corpus[3][0]["sha256"])
+    for path in ("/citizen/records", f"/citizen/records/{rid}", f"/citizen/records/{rid}/file"):
+        r = browser.get(path, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/citizen", path
+
+
+def test_logout_ends_the_session(browser, ingested_corpus):
+    cccd, code, own = _citizen(ingested_corpus[3])
+    browser.post("/citizen", data={"subject_id": cccd, "dossier_code": code})
+    browser.post("/citizen/logout")
+    assert browser.get("/citizen/records", follow_redirects=False).status_code == 303

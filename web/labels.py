@@ -1,0 +1,70 @@
+"""Vietnamese words the pages show for field, facet, status and sort names — one table, so
+a page and its tests never spell a label two ways."""
+
+from __future__ import annotations
+
+FIELD_LABELS: dict[str, str] = {
+    "doc_number": "Số, ký hiệu",
+    "result_type": "Loại kết quả",
+    "summary": "Trích yếu",
+    "issued_date": "Ngày ban hành",
+    "issuing_agency": "Cơ quan ban hành",
+    "signer": "Người ký",
+    "subject_name": "Chủ thể",
+    "subject_id": "Số định danh (CCCD/CMND/MSDN)",
+    "subject_type": "Loại chủ thể",
+    "subject_address": "Địa chỉ",
+    "procedure_code": "Mã thủ tục",
+    "procedure_name": "Thủ tục hành chính",
+    "field": "Lĩnh vực",
+    "dossier_code": "Mã hồ sơ",
+    "valid_from": "Hiệu lực từ",
+    "valid_until": "Hiệu lực đến",
+    "valid_scope": "Phạm vi hiệu lực",
+    "province": "Tỉnh/thành phố",
+    "district": "Quận/huyện",
+    "commune": "Xã/phường",
+    "source_filename": "Tệp gốc",
+    "source_sha256": "SHA-256 bản gốc",
+    "archival_sha256": "SHA-256 bản lưu trữ (PDF/A)",
+    "ingested_at": "Ngày số hóa",
+}
+
+#: Field groups of the record page, in reading order.
+RECORD_SECTIONS: list[tuple[str, list[str]]] = [
+    ("Văn bản", ["doc_number", "result_type", "summary", "issued_date", "issuing_agency", "signer"]),
+    ("Chủ thể", ["subject_name", "subject_id", "subject_type", "subject_address"]),
+    ("Thủ tục", ["procedure_code", "procedure_name", "field", "dossier_code"]),
+    ("Hiệu lực", ["valid_from", "valid_until", "valid_scope"]),
+    ("Địa bàn", ["province", "district", "commune"]),
+    ("Lưu trữ", ["source_filename", "ingested_at", "source_sha256", "archival_sha256"]),
+]
+
+FACET_LABELS: dict[str, str] = {
+    "status": "Hiệu lực",
+    "result_type": "Loại kết quả",
+    "issuing_agency": "Cơ quan ban hành",
+    "procedure": "Thủ tục",
+    "field": "Lĩnh vực",
+    "year": "Năm ban hành",
+    "province": "Tỉnh/thành phố",
+    "district": "Quận/huyện",
+    "commune": "Xã/phường",
+}
+#: Facets in the sidebar's order (most used first).
+FACET_ORDER = ["status", "result_type", "issuing_agency", "year", "procedure", "field",
+               "province", "district", "commune"]
+
+STATUS_LABELS: dict[str, str] = {
+    "valid": "Còn hiệu lực",
+    "expired": "Hết hiệu lực",
+    "revoked": "Đã thu hồi",
+}
+
+SUBJECT_TYPE_LABELS: dict[str, str] = {"citizen": "Công dân", "organization": "Tổ chức"}
+
+SORT_LABELS: dict[str, str] = {
+    "relevance": "Phù hợp nhất",
+    "date_desc": "Mới nhất",
+    "date_asc": "Cũ nhất",
+}

@@ -1,0 +1,15 @@
+"""Absolute links to a record, as put in citations and references that leave the system."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from search.archive import archival_file
+from search.config import Settings
+
+
+def record_links(request: Request, settings: Settings, record_id: str) -> tuple[str, str]:
+    """(record page, file) — the file is the archival PDF, or the original where there is none."""
+    base = (settings.public_url or str(request.base_url)).rstrip("/")
+    variant = "archival" if archival_file(settings.archive_dir, record_id) else "original"
+    return f"{base}/records/{record_id}", f"{base}/api/v1/records/{record_id}/file?variant={variant}"

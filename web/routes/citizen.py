@@ -1,0 +1,102 @@
+"""Citizens retrieve their own results: the CCCD plus the dossier code printed on their
+receipt open a short session that lists, shows and downloads those records and no other.
+
+Proof of identity is one function (:func:`search.index.own_records`) and the session holds
+only record ids, so a login through the national identity provider can later replace the
+form without touching the record pages.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from search.archive import archival_file, original_file
+from search.errors import InvalidQuery, RecordNotFound
+from search.index import own_records
+from search.query import today_in_vietnam
+
+from .. import record_view, session
+from ..deps import IndexDep, SettingsDep, TemplatesDep
+from ..files import Variant, file_response
+from .pages import RecordId
+
+router = APIRouter(prefix="/citizen", include_in_schema=False)
+
+#: One message for every failed attempt, whichever of the two values was wrong.
+NO_MATCH = ("Không tìm thấy kết quả khớp với số định danh và mã hồ sơ đã nhập. "
+            "Hãy kiểm tra lại hai thông tin này trên giấy tiếp nhận hồ sơ.")
+#: Fields a citizen does not need on their own record page.
+HIDDEN = frozenset({"source_sha256", "archival_sha256", "source_filename"})
+
+
+@router.get("", response_class=HTMLResponse)
+def form(request: Request, templates: TemplatesDep):
+    live = session.citizen_ids(request) is not None
+    return templates.TemplateResponse(request, "citizen_form.html", {"error": None, "live": live})
+
+
+@router.post("", response_class=HTMLResponse)
+def sign_in(request: Request, index: IndexDep, settings: SettingsDep, templates: TemplatesDep,
+            subject_id: Annotated[str, Form(max_length=100)] = "",
+            dossier_code: Annotated[str, Form(max_length=100)] = "") -> Response:
+    try:
+        records = own_records(index, subject_id, dossier_code) if dossier_code.strip() else None
+    except InvalidQuery as e:
+        return templates.TemplateResponse(request, "citizen_form.html", {"error": e.message, "live": False},
+                                          status_code=400)
+    if not records:
+        return templates.TemplateResponse(request, "citizen_form.html", {"error": NO_MATCH, "live": False},
+                                          status_code=400)
+    session.start_citizen(request, [r.id for r in records], settings.citizen_session_minutes)
+    return RedirectResponse("/citizen/records", status_code=303)
+
+
+def _allowed(request: Request, record_id: str | None = None) -> list[str] | None:
+    ids = session.citizen_ids(request)
+    if ids is not None and record_id is not None and record_id not in ids:
+        # The same answer as for an id that does not exist: nothing to learn by probing.
+        raise RecordNotFound(record_id)
+    return ids
+
+
+@router.get("/records", response_class=HTMLResponse)
+def own_list(request: Request, index: IndexDep, templates: TemplatesDep) -> Response:
+    ids = _allowed(request)
+    if ids is None:
+        return RedirectResponse("/citizen", status_code=303)
+    today = today_in_vietnam()
+    records = index.get_many(ids)
+    rows = [(r, record_view.validity(r, today)) for r in records]
+    return templates.TemplateResponse(request, "citizen_records.html", {"rows": rows})
+
+
+@router.get("/records/{record_id}", response_class=HTMLResponse)
+def own_record(record_id: RecordId, request: Request, index: IndexDep, settings: SettingsDep,
+               templates: TemplatesDep) -> Response:
+    if _allowed(request, record_id) is None:
+        return RedirectResponse("/citizen", status_code=303)
+    record = index.get(record_id)
+    context = {
+        "record": record, "sections": record_view.sections(record, HIDDEN),
+        "validity": record_view.validity(record, today_in_vietnam()),
+        "has_pdf": archival_file(settings.archive_dir, record.id) is not None,
+        "has_original": original_file(settings.archive_dir, record.id) is not None,
+    }
+    return templates.TemplateResponse(request, "citizen_record.html", context)
+
+
+@router.get("/records/{record_id}/file")
+def own_file(record_id: RecordId, request: Request, index: IndexDep, settings: SettingsDep,
+             variant: Variant = "archival", download: bool = False) -> Response:
+    if _allowed(request, record_id) is None:
+        return RedirectResponse("/citizen", status_code=303)
+    return file_response(settings, index.get(record_id), variant, download)
+
+
+@router.post("/logout")
+def sign_out(request: Request) -> Response:
+    session.end_citizen(request)
+    return RedirectResponse("/citizen", status_code=303)

@@ -1,0 +1,113 @@
+"""The officer's pages: search with facets, the record page, its files and reuse.
+
+Server-rendered and usable without JavaScript: every action is a link or a form.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from search.archive import archival_file, original_file
+from search.errors import InvalidQuery
+from search.index import find, record_reuse, similar
+from search.query import FACETS, SearchRequest, today_in_vietnam
+from search.reuse import Reference, ReuseEvent, ReuseJournal
+
+from .. import record_view
+from ..actor import OfficerDep
+from ..deps import IndexDep, SettingsDep, TemplatesDep
+from ..files import Variant, file_response
+from ..labels import SORT_LABELS
+from ..links import record_links
+from ..views import SearchState, chips, facet_blocks, pager
+
+router = APIRouter(include_in_schema=False)
+
+RecordId = Annotated[str, Path(pattern=r"^[0-9a-f]{1,64}$")]
+PAGE_SIZE = 20
+
+
+def _int(raw: str | None, default: int, low: int, high: int) -> int:
+    """Lenient for hand-edited URLs: a bad page number shows page 1, not an error."""
+    try:
+        return min(max(int(raw or default), low), high)
+    except ValueError:
+        return default
+
+
+@router.get("/", response_class=HTMLResponse)
+def search_page(request: Request, index: IndexDep, templates: TemplatesDep):
+    params = request.query_params
+    sort = params.get("sort", "relevance")
+    state = SearchState(
+        q=params.get("q", "")[:1000],
+        sort=sort if sort in SORT_LABELS else "relevance",
+        filters={n: [v for v in params.getlist(n) if v][:20] for n in FACETS if params.getlist(n)},
+    )
+    page = _int(params.get("page"), 1, 1, 500)
+    req = SearchRequest(q=state.q, page=page, size=PAGE_SIZE, filters=state.filters, sort=state.sort)
+    error = None
+    try:
+        result = find(index, req)
+    except InvalidQuery as e:
+        error, result = e.message, None
+    context = {
+        "state": state, "result": result, "error": error, "page": page,
+        "facets": facet_blocks(state, result) if result else [],
+        "chips": chips(state), "pages": pager(state, result.total, page, PAGE_SIZE) if result else [],
+        "sorts": SORT_LABELS,
+    }
+    return templates.TemplateResponse(request, "search.html", context, status_code=400 if error else 200)
+
+
+def _record_page(request: Request, index, settings, templates, record_id: str,
+                 reused_for: str | None = None, reuse_error: str | None = None, status_code: int = 200):
+    record = index.get(record_id)
+    today = today_in_vietnam()
+    has_pdf = archival_file(settings.archive_dir, record.id) is not None
+    url, file_url = record_links(request, settings, record.id)
+    reference = Reference.of(record, today, url, file_url, reused_for) if reused_for else None
+    context = {
+        "record": record, "sections": record_view.sections(record),
+        "validity": record_view.validity(record, today),
+        "disagreements": record_view.disagreements(record),
+        "has_pdf": has_pdf, "has_original": original_file(settings.archive_dir, record.id) is not None,
+        "similar": similar(index, record.id, 5),
+        "reference": reference,
+        "reference_json": json.dumps(reference.model_dump(mode="json"), ensure_ascii=False, indent=2)
+        if reference else "",
+        "reuse_error": reuse_error,
+    }
+    return templates.TemplateResponse(request, "record.html", context, status_code=status_code)
+
+
+@router.get("/records/{record_id}", response_class=HTMLResponse)
+def record_page(record_id: RecordId, request: Request, index: IndexDep, settings: SettingsDep,
+                templates: TemplatesDep, reused: str | None = None):
+    return _record_page(request, index, settings, templates, record_id, reused_for=reused and reused[:64])
+
+
+@router.post("/records/{record_id}/reuse")
+def reuse(record_id: RecordId, request: Request, index: IndexDep, settings: SettingsDep,
+          templates: TemplatesDep, officer: OfficerDep,
+          dossier_code: Annotated[str, Form(max_length=200)] = "") -> Response:
+    """Record that this result is attached to a new dossier, then show the citation and the
+    JSON reference to copy (a redirect, so reloading the page does not count it twice)."""
+    record = index.get(record_id)
+    try:
+        event = ReuseEvent.of(record, dossier_code, officer.name)
+    except InvalidQuery as e:
+        return _record_page(request, index, settings, templates, record_id, reuse_error=e.message,
+                            status_code=400)
+    record_reuse(index, ReuseJournal(settings.events_dir), event)
+    return RedirectResponse(f"/records/{record_id}?reused={event.dossier_code}#reuse", status_code=303)
+
+
+@router.get("/records/{record_id}/file")
+def record_file(record_id: RecordId, index: IndexDep, settings: SettingsDep,
+                variant: Variant = "archival", download: bool = False):
+    return file_response(settings, index.get(record_id), variant, download)
