@@ -22,6 +22,8 @@ from .records import Status, effective_status
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_WINDOW = 10_000
 MAX_SIZE = 100
+#: The API's page limit: with at most MAX_SIZE per page, every page lies inside the window.
+MAX_PAGE = MAX_WINDOW // MAX_SIZE
 MAX_QUERY_CHARS = 500
 
 #: Facet name (also the filter's query parameter) -> indexed keyword field.

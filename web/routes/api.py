@@ -9,8 +9,8 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from search.index import find, lookup as lookup_records, record_reuse, similar
-from search.lookup import LookupResult
-from search.query import FACETS, MAX_SIZE, Hit, SearchRequest, SearchResult, today_in_vietnam
+from search.lookup import SUBJECT_ID, LookupResult
+from search.query import FACETS, MAX_PAGE, MAX_SIZE, Hit, SearchRequest, SearchResult, today_in_vietnam
 from search.records import Record, Status
 from search.reuse import Reference, ReuseEvent, ReuseJournal
 
@@ -48,7 +48,8 @@ def search(
                                 "cccd": {"summary": "A CCCD number", "value": "001085012345"},
                                 "syntax": {"summary": "Phrase and exclusion", "value": '"xây dựng" -"sửa chữa"'},
                             })] = "",
-    page: Annotated[int, Query(ge=1, le=500)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"Pages beyond {MAX_PAGE} are not served: "
+                               "narrow the search with filters instead")] = 1,
     size: Annotated[int, Query(ge=1, le=MAX_SIZE)] = 20,
     sort: Annotated[Literal["relevance", "date_desc", "date_asc"], Query(description="Order of results")] = "relevance",
 ) -> SearchResult:
@@ -92,8 +93,8 @@ def similar_records(record_id: RecordId, index: IndexDep,
             responses={k: PROBLEMS[k] for k in (400, 503)})
 def lookup(
     index: IndexDep,
-    subject_id: Annotated[str, Query(max_length=20, description="CCCD (12 digits), CMND (9) or enterprise code (10/13)",
-                                     examples=["001085012345"])],
+    subject_id: Annotated[str, Query(pattern=SUBJECT_ID.pattern, examples=["001085012345"],
+                                     description="CCCD (12 digits), CMND (9) or enterprise code (10 or 13 digits)")],
     procedure_code: Annotated[str | None, Query(max_length=40, description="Mã TTHC", examples=["1.001234"])] = None,
     status: Annotated[Status | None, Query(description="Only results with this status; default valid")] = Status.valid,
     size: Annotated[int, Query(ge=1, le=MAX_SIZE)] = 20,

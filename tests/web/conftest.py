@@ -1,0 +1,62 @@
+"""A live server (uvicorn, in a thread) and the real Chromium, for the browser tests."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+
+import pytest
+import uvicorn
+
+from web.app import create_app
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(ingested_corpus):
+    """The app on the ingested sample corpus, served over real HTTP: its base URL."""
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(ingested_corpus[0]), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test web server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by playwright (no browser download). Missing = an error."""
+    from playwright.sync_api import sync_playwright
+
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        raise RuntimeError("Chromium is not installed; run 'bash scripts/setup.sh' (Debian package chromium).")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server, tmp_path):
+    context = chromium.new_context(base_url=live_server, viewport={"width": 1366, "height": 900},
+                                   locale="vi-VN", accept_downloads=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    yield pg
+    context.close()
