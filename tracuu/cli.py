@@ -235,7 +235,9 @@ def serve(
     from web.app import create_app
 
     _setup_logging()
-    uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="info")
+    # access_log=False: uvicorn's line carries the query string (names, CCCD numbers);
+    # web/access_log.py logs each request without it.
+    uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="info", access_log=False)
 
 
 @app.command()

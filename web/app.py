@@ -14,6 +14,7 @@ from search.config import Settings, get_settings
 from search.index import RecordIndex
 
 from . import problems, session
+from .access_log import AccessLog
 from .routes import api, citizen, health, pages
 from .templating import STATIC_DIR, make_templates
 
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SessionMiddleware, secret_key=session.secret_key(settings),
                        session_cookie=session.COOKIE, max_age=settings.citizen_session_minutes * 60,
                        same_site="lax", https_only=settings.public_url.startswith("https://"))
+    app.add_middleware(AccessLog)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     problems.install(app)
     app.include_router(health.router)

@@ -103,3 +103,11 @@ def test_pager_shows_first_last_and_neighbours():
     assert numbers == [1, None, 8, 9, 10, 11, 12, None, 25]
     assert [p.number for p in links if p.current] == [10]
     assert pager(SearchState(), total=15, page=1, size=20) == []
+
+
+def test_the_access_log_keeps_the_path_but_never_the_query(corpus_api, caplog):
+    with caplog.at_level("INFO", logger="tracuu.web"):
+        corpus_api.get("/", params={"q": "Nguyễn Văn An 001085012345"})
+        corpus_api.get("/api/v1/lookup", params={"subject_id": "001085012345"})
+    assert "GET / 200" in caplog.text and "GET /api/v1/lookup 200" in caplog.text
+    assert "001085012345" not in caplog.text and "Nguy" not in caplog.text
