@@ -28,6 +28,9 @@ class Settings(BaseSettings):
 
     # Outbound calls always carry a timeout: a hung service must not hang a clerk's request.
     opensearch_timeout: float = 30.0
+    # gzip between the app and OpenSearch: worth it over a slow network; on one host it
+    # cost 3 ms per search (bench/api_latency.py), so off by default.
+    opensearch_compress: bool = False
     tika_timeout: float = 120.0
 
     ocr_language: str = "vie"

@@ -17,7 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import orjson
 from opensearchpy import OpenSearch, helpers
+from opensearchpy.serializer import JSONSerializer
 from opensearchpy import exceptions as os_exc
 
 from .config import Settings
@@ -37,13 +39,30 @@ _UNAVAILABLE = (
 )
 
 
+class _OrjsonSerializer(JSONSerializer):
+    """orjson instead of the standard json module: a search response with facets and
+    highlights is ~25 kB, decoded on every request (bench/api_latency.py)."""
+
+    def loads(self, s: str | bytes) -> Any:
+        return orjson.loads(s)
+
+    def dumps(self, data: Any) -> str:
+        if isinstance(data, str):
+            return data
+        try:
+            return orjson.dumps(data).decode()
+        except TypeError:  # a type orjson does not know: the library's own fallbacks
+            return super().dumps(data)
+
+
 def make_client(settings: Settings) -> OpenSearch:
     return OpenSearch(
         hosts=[settings.opensearch_url],
+        serializer=_OrjsonSerializer(),
         timeout=settings.opensearch_timeout,
         max_retries=2,
         retry_on_timeout=True,
-        http_compress=True,
+        http_compress=settings.opensearch_compress,
     )
 
 
