@@ -55,10 +55,20 @@ class Settings(BaseSettings):
     public_url: str = Field("", description="Base URL put in citations (e.g. https://tracuu.example.gov.vn); "
                             "when empty, the URL of the request is used.")
     citizen_session_minutes: int = Field(30, ge=1)
+    officer_session_hours: int = Field(10, ge=1, description="An officer's working day; then log in again.")
+    # Guessing limits (the `limits` library's syntax), counted per server process.
+    citizen_limit_client: str = "10/minute;40/hour"
+    citizen_limit_subject: str = "5/15 minutes;20/day"
+    login_limit_client: str = "20/minute;100/hour"
+    max_request_bytes: int = Field(64 * 1024, ge=1024, description="Larger request bodies are refused (413).")
 
     @property
     def archive_dir(self) -> Path:
         return self.data_dir / "archive"
+
+    @property
+    def audit_dir(self) -> Path:
+        return self.data_dir / "audit"
 
     @property
     def events_dir(self) -> Path:

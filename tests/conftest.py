@@ -7,12 +7,15 @@ session started them). A service that does not come up is an error, never a skip
 from __future__ import annotations
 
 import uuid
+
 import pytest
 from fastapi.testclient import TestClient
 
 from search.config import Settings
 from search.index import RecordIndex
 from tracuu import services as local_services
+
+from helpers import api_key, log_in
 
 
 @pytest.fixture(scope="session")
@@ -46,9 +49,10 @@ def record_index(settings):
 
 @pytest.fixture(scope="module")
 def api(settings, record_index):
+    """The app as another system sees it: an API key with the search, read and lookup scopes."""
     from web.app import create_app
 
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), headers={"Authorization": f"Bearer {api_key(settings)}"}) as client:
         yield client
 
 
@@ -96,7 +100,18 @@ def ingested_corpus(running_services, sample_corpus, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def corpus_api(ingested_corpus):
+    """The API on the ingested corpus, called with an API key (search, read, lookup)."""
+    from web.app import create_app
+
+    settings = ingested_corpus[0]
+    with TestClient(create_app(settings), headers={"Authorization": f"Bearer {api_key(settings)}"}) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def officer(ingested_corpus):
+    """The pages on the ingested corpus, as a logged-in officer."""
     from web.app import create_app
 
     with TestClient(create_app(ingested_corpus[0])) as client:
-        yield client
+        yield log_in(client, ingested_corpus[0])

@@ -11,6 +11,8 @@ from fastapi.testclient import TestClient
 from search.config import Settings
 from web.app import create_app
 
+from helpers import api_key
+
 
 def _closed_port() -> int:
     with socket.socket() as s:
@@ -21,7 +23,7 @@ def _closed_port() -> int:
 def test_opensearch_down_gives_503_problem_and_not_ready(tmp_path):
     settings = Settings(opensearch_url=f"http://127.0.0.1:{_closed_port()}", data_dir=tmp_path,
                         opensearch_timeout=2)
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), headers={"Authorization": f"Bearer {api_key(settings)}"}) as client:
         assert client.get("/healthz").status_code == 200
         assert client.get("/readyz").status_code == 503
         r = client.get("/api/v1/search", params={"q": "giấy phép"})

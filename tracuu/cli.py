@@ -26,6 +26,11 @@ app = typer.Typer(
 services_app = typer.Typer(help="Local OpenSearch and Tika servers for development, CI and the demo.",
                            no_args_is_help=True)
 app.add_typer(services_app, name="services")
+user_app = typer.Typer(help="Officer and admin accounts of the web front end.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+apikey_app = typer.Typer(help="API keys for other systems (scopes: search, read, lookup, ingest).",
+                         no_args_is_help=True)
+app.add_typer(apikey_app, name="apikey")
 console = Console(stderr=True)
 
 
@@ -258,8 +263,139 @@ def demo(
         console.print(f"Đang tạo {n} kết quả mẫu trong {folder}")
         generate(folder, Options(n=n, seed=1))
     run_ingest(settings, folder)
-    console.print(f"Mở http://127.0.0.1:{port}/api/v1/search?q=giay+phep hoặc /docs")
+    accounts = _accounts()
+    if not accounts.users():
+        import secrets
+
+        for login, role in (("canbo", "officer"), ("quantri", "admin")):
+            password = secrets.token_urlsafe(9)
+            accounts.add_user(login, role, password)
+            console.print(f"Tài khoản thử: [bold]{login}[/bold] / [bold]{password}[/bold] ({role})")
+    console.print(f"Mở http://127.0.0.1:{port}/ (cán bộ), /citizen (công dân), /docs (API)")
     serve(host="127.0.0.1", port=port)
+
+
+def _accounts():
+    from web.accounts import AccountStore
+
+    return AccountStore.in_data_dir(get_settings().data_dir)
+
+
+def _password(stdin: bool) -> str:
+    if stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return typer.prompt("Mật khẩu", hide_input=True, confirmation_prompt=True)
+
+
+@user_app.command("add")
+@_errors_to_exit
+def user_add(
+    login: Annotated[str, typer.Argument(help="Login name: lower-case letters, digits, . _ -")],
+    role: Annotated[str, typer.Option(help="officer or admin")] = "officer",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin")] = False,
+) -> None:
+    """Create an officer or admin account. The password (at least 10 characters) is asked
+    twice, or read from stdin; it is stored as an Argon2id hash."""
+    user = _accounts().add_user(login, role, _password(password_stdin))
+    console.print(f"Đã tạo tài khoản {user.login} ({user.role}).")
+
+
+@user_app.command("password")
+@_errors_to_exit
+def user_password(
+    login: str,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin")] = False,
+) -> None:
+    """Set a new password (also unlocks an account locked by failed logins)."""
+    _accounts().set_password(login, _password(password_stdin))
+    console.print(f"Đã đổi mật khẩu của {login}.")
+
+
+@user_app.command("disable")
+@_errors_to_exit
+def user_disable(login: str, enable: Annotated[bool, typer.Option(help="Enable again instead")] = False) -> None:
+    """Disable an account (its open sessions end at their next request), or enable it."""
+    _accounts().set_disabled(login, not enable)
+    console.print(f"Đã {'mở khóa' if enable else 'khóa'} tài khoản {login}.")
+
+
+@user_app.command("list")
+@_errors_to_exit
+def user_list() -> None:
+    """Accounts, roles and whether they are disabled."""
+    for u in _accounts().users():
+        typer.echo(f"{u.login}\t{u.role}\t{'disabled' if u.disabled else 'active'}")
+
+
+@apikey_app.command("create")
+@_errors_to_exit
+def apikey_create(
+    name: Annotated[str, typer.Argument(help="Which system uses the key, e.g. 'Một cửa tỉnh'")],
+    scope: Annotated[list[str], typer.Option("--scope", help="search, read, lookup or ingest; repeat for more")],
+) -> None:
+    """Create an API key and print it once (only its hash is kept). Systems send it as
+    `Authorization: Bearer <key>`."""
+    key, token = _accounts().create_key(name, scope)
+    console.print(f"Khóa {key.key_id} ({', '.join(sorted(key.scopes))}) — lưu ngay, không hiển thị lại:")
+    typer.echo(token)
+
+
+@apikey_app.command("list")
+@_errors_to_exit
+def apikey_list() -> None:
+    """Keys with their scopes, creation, last use and revocation times (never the key)."""
+    for k in _accounts().keys():
+        typer.echo("\t".join([k.key_id, k.name, ",".join(sorted(k.scopes)), k.created_at[:19],
+                              (k.last_used_at or "-")[:19], "revoked " + k.revoked_at[:19] if k.revoked_at else "active"]))
+
+
+@apikey_app.command("revoke")
+@_errors_to_exit
+def apikey_revoke(key_id: str) -> None:
+    """Revoke a key: every call with it is refused from now on."""
+    _accounts().revoke_key(key_id)
+    console.print(f"Đã thu hồi khóa {key_id}.")
+
+
+@app.command("audit")
+@_errors_to_exit
+def audit_log(
+    since: Annotated[str | None, typer.Option(help="From this date or time (ISO, e.g. 2026-11-01)")] = None,
+    subject: Annotated[str | None, typer.Option(help="A CCCD / enterprise code: who looked at this subject's records")] = None,
+    actor: Annotated[str | None, typer.Option(help="Events by this login, key or citizen session")] = None,
+    record: Annotated[str | None, typer.Option(help="Events about this record id")] = None,
+    action: Annotated[str | None, typer.Option(help="search, view, view_file, download, lookup, reuse, login …")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line")] = False,
+    verify: Annotated[bool, typer.Option(help="Check the log's hash chain instead")] = False,
+) -> None:
+    """Read the audit log: who searched, viewed, downloaded, looked up, reused, logged in.
+    `tracuu audit --subject 001085012345` answers "who looked at my record?"."""
+    import datetime as dt
+
+    from web.audit import AuditLog, describe
+
+    log = AuditLog(get_settings().audit_dir)
+    if verify:
+        n, broken = log.verify()
+        if broken:
+            console.print(f"[red]Nhật ký bị sửa hoặc mất dòng tại dòng {broken}[/red] (đã kiểm {n} dòng).")
+            raise typer.Exit(1)
+        console.print(f"Nhật ký nguyên vẹn: {n} dòng.")
+        return
+    start = None
+    if since:
+        try:
+            start = dt.datetime.fromisoformat(since)
+        except ValueError:
+            raise TracuuError(f"--since '{since}' không phải ngày ISO (ví dụ 2026-11-01).") from None
+        start = start if start.tzinfo else start.replace(tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    for e in log.query(since=start, subject=subject, actor=actor, record_id=record, action=action):
+        if as_json:
+            typer.echo(e.model_dump_json(exclude_none=True, exclude={"prev"}))
+        else:
+            row = describe(e)
+            typer.echo("  ".join(str(row[k]) for k in ("at", "actor", "action", "outcome", "record", "subject",
+                                                        "query", "count")).rstrip())
 
 
 def main() -> None:  # pragma: no cover - entry point for `python -m tracuu.cli`

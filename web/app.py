@@ -15,7 +15,11 @@ from search.index import RecordIndex
 
 from . import problems, session
 from .access_log import AccessLog
-from .routes import api, citizen, health, pages
+from .accounts import AccountStore
+from .audit import AuditLog
+from .hardening import BodyLimit, SecurityHeaders
+from .ratelimit import Limiter
+from .routes import account, admin, api, citizen, health, pages
 from .templating import STATIC_DIR, make_templates
 
 DESCRIPTION = """Tìm kiếm và khai thác kết quả giải quyết thủ tục hành chính đã số hóa.
@@ -39,14 +43,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Tra cứu API", description=DESCRIPTION, version="1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.templates = make_templates()
+    app.state.accounts = AccountStore.in_data_dir(settings.data_dir)
+    app.state.audit = AuditLog(settings.audit_dir)
+    app.state.citizen_limiter = Limiter({"client": settings.citizen_limit_client,
+                                         "subject": settings.citizen_limit_subject})
+    app.state.login_limiter = Limiter({"client": settings.login_limit_client})
+    # Outermost last: the body cap acts before anything reads a body.
     app.add_middleware(SessionMiddleware, secret_key=session.secret_key(settings),
-                       session_cookie=session.COOKIE, max_age=settings.citizen_session_minutes * 60,
+                       session_cookie=session.COOKIE, max_age=settings.officer_session_hours * 3600,
                        same_site="lax", https_only=settings.public_url.startswith("https://"))
     app.add_middleware(AccessLog)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     problems.install(app)
     app.include_router(health.router)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(citizen.router)
+    app.include_router(account.router)
+    app.include_router(admin.router)
     return app

@@ -7,12 +7,17 @@ validation errors report the parameter name, not the value sent.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from search.errors import FileNotAvailable, InvalidQuery, RecordNotFound, SearchUnavailable, TracuuError
+
+from .auth import AccessDenied
+from .ratelimit import TooManyAttempts
 
 PROBLEM = "application/problem+json"
 #: Paths that always answer JSON; everything else is a page for people.
@@ -41,6 +46,21 @@ def _respond(request: Request, status: int, title: str, detail_vi: str, detail_e
 
 
 def install(app: FastAPI) -> None:
+    @app.exception_handler(AccessDenied)
+    async def denied(request: Request, e: AccessDenied):
+        if e.status == 401 and not request.url.path.startswith(_MACHINE_PREFIXES):
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
+        title = "Unauthorized" if e.status == 401 else "Forbidden"
+        response = _respond(request, e.status, title, e.message, e.message_en)
+        if e.status == 401 and request.url.path.startswith("/api/"):
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @app.exception_handler(TooManyAttempts)
+    async def too_many(request: Request, e: TooManyAttempts):
+        return _respond(request, 429, "Too Many Requests", e.message, "Too many attempts; wait a few minutes.")
+
     @app.exception_handler(FileNotAvailable)
     async def no_file(request: Request, e: FileNotAvailable):
         return _respond(request, 404, "Not Found", e.message, "The record has no file of this kind.")

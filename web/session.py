@@ -1,4 +1,5 @@
-"""Signed session cookies: the key, and what a citizen's session holds.
+"""Signed session cookies: the key, and what a citizen's session holds (an officer's is in
+web/auth.py).
 
 A citizen's session carries only the ids of the records they proved are theirs (never the
 CCCD), for a limited time; every citizen page checks the id asked for against that list.
@@ -32,8 +33,15 @@ def secret_key(settings: Settings) -> str:
     return path.read_text().strip()
 
 
-def start_citizen(request: Request, record_ids: list[str], minutes: int) -> None:
-    request.session[_CITIZEN] = {"ids": record_ids, "until": int(time.time()) + minutes * 60}
+def start_citizen(request: Request, record_ids: list[str], minutes: int) -> str:
+    """Open a citizen session; returns its handle (a random name the audit log uses)."""
+    handle = secrets.token_hex(6)
+    request.session[_CITIZEN] = {"ids": record_ids, "until": int(time.time()) + minutes * 60, "handle": handle}
+    return handle
+
+
+def citizen_handle(request: Request) -> str:
+    return (request.session.get(_CITIZEN) or {}).get("handle", "-")
 
 
 def citizen_ids(request: Request) -> list[str] | None:

@@ -12,6 +12,7 @@ from search.reuse import vn_date
 from search.query import VIETNAM
 
 from . import labels
+from .auth import csrf_token, staff_of
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -39,5 +40,5 @@ def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     env = templates.env
     env.filters.update(vn_date=vn_date, vn_datetime=vn_datetime, vn_number=vn_number)
-    env.globals.update(labels=labels, facet_value=facet_value)
+    env.globals.update(labels=labels, facet_value=facet_value, csrf_token=csrf_token, current_staff=staff_of)
     return templates

@@ -10,6 +10,7 @@ import time
 import pytest
 import uvicorn
 
+from helpers import OFFICER_PASSWORD
 from web.app import create_app
 
 
@@ -52,11 +53,24 @@ def chromium():
 
 
 @pytest.fixture
-def page(chromium, live_server, tmp_path):
+def page(chromium, live_server, ingested_corpus):
+    """A fresh browser context (no cookies), logged in as an officer through the login page."""
+    from web.accounts import AccountError, AccountStore
+
+    try:
+        AccountStore.in_data_dir(ingested_corpus[0].data_dir).add_user("canbo", "officer", OFFICER_PASSWORD)
+    except AccountError:
+        pass
     context = chromium.new_context(base_url=live_server, viewport={"width": 1366, "height": 900},
                                    locale="vi-VN", accept_downloads=True)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
     pg = context.new_page()
     pg.set_default_timeout(15_000)
+    pg.goto("/")
+    assert "/login" in pg.url  # nothing is shown before logging in
+    pg.fill("#login", "canbo")
+    pg.fill("#password", OFFICER_PASSWORD)
+    pg.get_by_role("button", name="Đăng nhập").click()
+    pg.wait_for_url(live_server + "/")
     yield pg
     context.close()

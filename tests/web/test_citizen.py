@@ -7,10 +7,17 @@ import pytest
 from fastapi.testclient import TestClient
 
 from search.records import record_id_for
+from helpers import csrf_of
 from web.app import create_app
 from web.routes.citizen import NO_MATCH
 
 pytestmark = [pytest.mark.opensearch, pytest.mark.tika, pytest.mark.ocr]
+
+
+def _post(client, path, data):
+    """A form post as the browser sends it: with the CSRF token of the page it came from."""
+    token = csrf_of(client.get("/citizen").text)
+    return client.post(path, data={**data, "csrf_token": token}, follow_redirects=False)
 
 
 @pytest.fixture
@@ -32,7 +39,7 @@ def _citizen(truth):
 def test_citizen_sees_and_downloads_their_own_results(browser, ingested_corpus):
     truth = ingested_corpus[3]
     cccd, code, own = _citizen(truth)
-    r = browser.post("/citizen", data={"subject_id": cccd, "dossier_code": code}, follow_redirects=False)
+    r = _post(browser, "/citizen", {"subject_id": cccd, "dossier_code": code})
     assert r.status_code == 303 and r.headers["location"] == "/citizen/records"
     listing = browser.get("/citizen/records").text
     for rid in own:
@@ -47,7 +54,7 @@ def test_citizen_cannot_open_a_record_that_is_not_theirs(browser, ingested_corpu
     truth = ingested_corpus[3]
     cccd, code, own = _citizen(truth)
     other = next(record_id_for(t["sha256"]) for t in truth if t["fields"]["subject_id"] != cccd)
-    browser.post("/citizen", data={"subject_id": cccd, "dossier_code": code})
+    _post(browser, "/citizen", {"subject_id": cccd, "dossier_code": code})
     assert other not in browser.get("/citizen/records").text
     assert browser.get(f"/citizen/records/{other}").status_code == 404
     assert browser.get(f"/citizen/records/{other}/file").status_code == 404
@@ -55,8 +62,8 @@ def test_citizen_cannot_open_a_record_that_is_not_theirs(browser, ingested_corpu
 
 def test_wrong_cccd_and_wrong_code_fail_the_same_way(browser, ingested_corpus):
     cccd, code, _ = _citizen(ingested_corpus[3])
-    wrong_code = browser.post("/citizen", data={"subject_id": cccd, "dossier_code": "000.00.00.H00-000000-0000"})
-    wrong_id = browser.post("/citizen", data={"subject_id": "001099000001", "dossier_code": code})
+    wrong_code = _post(browser, "/citizen", {"subject_id": cccd, "dossier_code": "000.00.00.H00-000000-0000"})
+    wrong_id = _post(browser, "/citizen", {"subject_id": "001099000001", "dossier_code": code})
     assert wrong_code.status_code == wrong_id.status_code == 400
     assert NO_MATCH in wrong_code.text
     assert wrong_code.text == wrong_id.text
@@ -72,6 +79,6 @@ def test_without_a_session_the_citizen_pages_send_back_to_the_form(browser, inge
 
 def test_logout_ends_the_session(browser, ingested_corpus):
     cccd, code, own = _citizen(ingested_corpus[3])
-    browser.post("/citizen", data={"subject_id": cccd, "dossier_code": code})
-    browser.post("/citizen/logout")
+    _post(browser, "/citizen", {"subject_id": cccd, "dossier_code": code})
+    _post(browser, "/citizen/logout", {})
     assert browser.get("/citizen/records", follow_redirects=False).status_code == 303

@@ -12,6 +12,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
+from helpers import api_key
+
 pytestmark = [pytest.mark.opensearch, pytest.mark.tika, pytest.mark.ocr]
 
 EXAMPLES = 40
@@ -20,6 +22,11 @@ EXAMPLES = 40
 @pytest.fixture(scope="module")
 def api_schema(live_server):
     return schemathesis.openapi.from_url(f"{live_server}/openapi.json")
+
+
+@pytest.fixture(scope="module")
+def auth(ingested_corpus):
+    return {"Authorization": f"Bearer {api_key(ingested_corpus[0], name='schemathesis')}"}
 
 
 def _operations(schema):
@@ -37,13 +44,13 @@ def test_every_api_operation_is_exercised(api_schema):
     "GET /api/v1/records/{record_id}/similar", "GET /api/v1/lookup",
     "POST /api/v1/records/{record_id}/reuse", "GET /healthz", "GET /readyz",
 ])
-def test_api_conforms_to_its_openapi(api_schema, label):
+def test_api_conforms_to_its_openapi(api_schema, auth, label):
     operation = next(op for op in _operations(api_schema) if op.label == label)
 
     @given(case=operation.as_strategy())
     @settings(max_examples=EXAMPLES, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
     def check(case):
-        case.call_and_validate()
+        case.call_and_validate(headers=auth)
 
     check()

@@ -14,7 +14,8 @@ from search.query import FACETS, MAX_PAGE, MAX_SIZE, Hit, SearchRequest, SearchR
 from search.records import Record, Status
 from search.reuse import Reference, ReuseEvent, ReuseJournal
 
-from ..actor import OfficerDep
+from ..auth import LookupAccess, ReadAccess, SearchAccess, audit
+from ..masking import mask_identifiers
 from ..deps import IndexDep, SettingsDep
 from ..files import Variant, file_response
 from ..links import record_links
@@ -24,6 +25,8 @@ router = APIRouter(prefix="/api/v1", tags=["api"])
 RecordId = Annotated[str, Path(pattern=r"^[0-9a-f]{1,64}$", description="Record id (24 hex digits)",
                                examples=["3f1c0a9e5b7d2c4e6f8a0b1c"])]
 PROBLEMS = {
+    401: {"description": "No API key, or an invalid or revoked one (problem+json)."},
+    403: {"description": "The API key lacks the scope this operation needs (problem+json)."},
     400: {"description": "The request cannot be run (problem+json, Vietnamese `detail`, English `detail_en`)."},
     404: {"description": "No such record, or no file of that kind (problem+json)."},
     503: {"description": "OpenSearch is unreachable; retry after `Retry-After` seconds (problem+json)."},
@@ -37,16 +40,21 @@ def _json(model: BaseModel) -> Response:
     return Response(model.model_dump_json(), media_type="application/json")
 
 
+def _with(*codes: int) -> dict:
+    return {c: PROBLEMS[c] for c in (401, 403, *codes)}
+
+
 def _filters(request: Request) -> dict[str, list[str]]:
     """Facet filters are repeatable query parameters named after the facet (?district=a&district=b)."""
     return {name: request.query_params.getlist(name) for name in FACETS if name in request.query_params}
 
 
-@router.get("/search", response_model=SearchResult, summary="Full-text search with facets",
-            responses={k: PROBLEMS[k] for k in (400, 503)})
+@router.get("/search", response_model=SearchResult, summary="Full-text search with facets (scope: search)",
+            responses=_with(400, 503))
 def search(
     request: Request,
     index: IndexDep,
+    who: SearchAccess,
     q: Annotated[str, Query(max_length=1000, description="Words, a name, a CCCD or a document number",
                             openapi_examples={
                                 "words": {"summary": "Words without diacritics", "value": "giay phep xay dung"},
@@ -66,40 +74,58 @@ def search(
     `procedure`, `field`, `province`, `district`, `commune`, `status` (valid, expired,
     revoked) and `year` (e.g. `?status=valid&year=2021&district=huyện Lục Ngạn`)."""
     req = SearchRequest(q=q, page=page, size=size, filters=_filters(request), sort=sort)
-    return _json(find(index, req))
+    result = find(index, req)
+    audit(request, who, "search", query=q, filters=req.filters or None, count=result.total,
+          hits=[h.id for h in result.hits])
+    if not who.sees_identifiers:
+        for hit in result.hits:
+            hit.snippet = mask_identifiers(hit.snippet)
+    return _json(result)
 
 
-@router.get("/records/{record_id}", response_model=Record, summary="One record with all its fields",
-            responses={404: PROBLEMS[404]})
-def get_record(record_id: RecordId, index: IndexDep) -> Record:
-    return index.get(record_id)
+@router.get("/records/{record_id}", response_model=Record, summary="One record with all its fields (scope: read)",
+            responses=_with(404))
+def get_record(record_id: RecordId, request: Request, index: IndexDep, who: ReadAccess) -> Record:
+    record = index.get(record_id)
+    audit(request, who, "view", record_id=record.id, subject_id=record.subject_id)
+    return record
 
 
 @router.get(
-    "/records/{record_id}/file", summary="The archival PDF (or the original) of a record",
+    "/records/{record_id}/file", summary="The archival PDF (or the original) of a record (scope: read)",
     response_class=FileResponse,
     responses={200: {"content": {"application/pdf": {}, "application/octet-stream": {}},
                      "description": "The file; `Content-Disposition` carries its name."},
-               404: PROBLEMS[404]},
+               **_with(404)},
 )
-def get_file(record_id: RecordId, index: IndexDep, settings: SettingsDep,
+def get_file(record_id: RecordId, request: Request, index: IndexDep, settings: SettingsDep, who: ReadAccess,
              variant: Annotated[Variant, Query(description="`archival`: the PDF/A copy (or a PDF original); "
                                                            "`original`: the file exactly as ingested")] = "archival",
              download: Annotated[bool, Query(description="Ask the browser to save rather than show")] = False):
-    return file_response(settings, index.get(record_id), variant, download)
+    record = index.get(record_id)
+    response = file_response(settings, record, variant, download)
+    audit(request, who, "download", record_id=record.id, subject_id=record.subject_id, detail=variant)
+    return response
 
 
-@router.get("/records/{record_id}/similar", response_model=list[Hit], summary="Records like this one",
-            responses={404: PROBLEMS[404]})
-def similar_records(record_id: RecordId, index: IndexDep,
+@router.get("/records/{record_id}/similar", response_model=list[Hit],
+            summary="Records like this one (scope: search)", responses=_with(404))
+def similar_records(record_id: RecordId, request: Request, index: IndexDep, who: SearchAccess,
                     size: Annotated[int, Query(ge=1, le=20)] = 5) -> list[Hit]:
-    return similar(index, record_id, size)
+    hits = similar(index, record_id, size)
+    audit(request, who, "similar", record_id=record_id, count=len(hits), hits=[h.id for h in hits])
+    if not who.sees_identifiers:
+        for hit in hits:
+            hit.snippet = mask_identifiers(hit.snippet)
+    return hits
 
 
-@router.get("/lookup", response_model=LookupResult, summary="Does a subject hold a valid result of a procedure?",
-            responses={k: PROBLEMS[k] for k in (400, 503)})
+@router.get("/lookup", response_model=LookupResult,
+            summary="Does a subject hold a valid result of a procedure? (scope: lookup)", responses=_with(400, 503))
 def lookup(
+    request: Request,
     index: IndexDep,
+    who: LookupAccess,
     subject_id: Annotated[str, Query(pattern=SUBJECT_ID.pattern, examples=["001085012345"],
                                      description="CCCD (12 digits), CMND (9) or enterprise code (10 or 13 digits)")],
     procedure_code: Annotated[str | None, Query(max_length=40, description="Mã TTHC", examples=["1.001234"])] = None,
@@ -109,7 +135,10 @@ def lookup(
     """For the one-stop system: before asking a citizen for a paper copy, ask whether the
     subject already holds a result of this procedure that is still valid today. Identifiers
     are compared exactly (spaces and dots in the CCCD are ignored)."""
-    return lookup_records(index, subject_id, procedure_code, status, size)
+    result = lookup_records(index, subject_id, procedure_code, status, size)
+    audit(request, who, "lookup", subject_id=subject_id, query=procedure_code, count=result.total,
+          hits=[r.id for r in result.records])
+    return result
 
 
 class ReuseRequest(BaseModel):
@@ -118,12 +147,13 @@ class ReuseRequest(BaseModel):
 
 
 @router.post("/records/{record_id}/reuse", response_model=Reference, status_code=201,
-             summary="Record that a result is reused in a new dossier; returns the reference to store",
-             responses={k: PROBLEMS[k] for k in (400, 404, 503)})
+             summary="Record that a result is reused in a new dossier; returns the reference to store (scope: read)",
+             responses=_with(400, 404, 503))
 def reuse(record_id: RecordId, body: Annotated[ReuseRequest, Body()], request: Request,
-          index: IndexDep, settings: SettingsDep, actor: OfficerDep) -> Reference:
+          index: IndexDep, settings: SettingsDep, who: ReadAccess) -> Reference:
     record = index.get(record_id)
-    event = ReuseEvent.of(record, body.dossier_code, actor.name)
+    event = ReuseEvent.of(record, body.dossier_code, who.name)
     record_reuse(index, ReuseJournal(settings.events_dir), event)
+    audit(request, who, "reuse", record_id=record.id, subject_id=record.subject_id, detail=event.dossier_code)
     url, file_url = record_links(request, settings, record.id)
     return Reference.of(record, today_in_vietnam(), url, file_url, event.dossier_code)

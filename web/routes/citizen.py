@@ -19,7 +19,9 @@ from search.index import own_records
 from search.query import today_in_vietnam
 
 from .. import record_view, session
+from ..auth import CsrfDep, Principal, audit, client_of
 from ..deps import IndexDep, SettingsDep, TemplatesDep
+from ..ratelimit import TooManyAttempts
 from ..files import Variant, file_response
 from .pages import RecordId
 
@@ -38,20 +40,42 @@ def form(request: Request, templates: TemplatesDep):
     return templates.TemplateResponse(request, "citizen_form.html", {"error": None, "live": live})
 
 
-@router.post("", response_class=HTMLResponse)
+def _form_error(request: Request, templates, message: str, status: int) -> Response:
+    return templates.TemplateResponse(request, "citizen_form.html", {"error": message, "live": False},
+                                      status_code=status)
+
+
+@router.post("", response_class=HTMLResponse, dependencies=[CsrfDep])
 def sign_in(request: Request, index: IndexDep, settings: SettingsDep, templates: TemplatesDep,
             subject_id: Annotated[str, Form(max_length=100)] = "",
             dossier_code: Annotated[str, Form(max_length=100)] = "") -> Response:
+    """Rate-limited per client and per CCCD before anything is looked up; every attempt is
+    audited under the CCCD that was typed."""
+    typed = "".join(subject_id.split())[:20]
+    attempt = Principal("citizen", typed or "-")
+    try:
+        request.app.state.citizen_limiter.hit(client=client_of(request), subject=typed or "-")
+    except TooManyAttempts as e:
+        audit(request, attempt, "citizen_login", outcome="rate_limited", subject_id=typed)
+        return _form_error(request, templates, e.message, 429)
     try:
         records = own_records(index, subject_id, dossier_code) if dossier_code.strip() else None
     except InvalidQuery as e:
-        return templates.TemplateResponse(request, "citizen_form.html", {"error": e.message, "live": False},
-                                          status_code=400)
+        audit(request, attempt, "citizen_login", outcome="invalid", subject_id=typed)
+        return _form_error(request, templates, e.message, 400)
     if not records:
-        return templates.TemplateResponse(request, "citizen_form.html", {"error": NO_MATCH, "live": False},
-                                          status_code=400)
-    session.start_citizen(request, [r.id for r in records], settings.citizen_session_minutes)
+        audit(request, attempt, "citizen_login", outcome="failed", subject_id=typed)
+        return _form_error(request, templates, NO_MATCH, 400)
+    handle = session.start_citizen(request, [r.id for r in records], settings.citizen_session_minutes)
+    audit(request, attempt, "citizen_login", subject_id=typed, detail=f"session {handle}",
+          hits=[r.id for r in records])
     return RedirectResponse("/citizen/records", status_code=303)
+
+
+def _citizen(request: Request) -> Principal:
+    """The citizen of this session, as the audit names them: by session handle (the cookie
+    never holds the CCCD; the login event ties the handle to it)."""
+    return Principal("citizen", f"session {session.citizen_handle(request)}")
 
 
 def _allowed(request: Request, record_id: str | None = None) -> list[str] | None:
@@ -79,6 +103,7 @@ def own_record(record_id: RecordId, request: Request, index: IndexDep, settings:
     if _allowed(request, record_id) is None:
         return RedirectResponse("/citizen", status_code=303)
     record = index.get(record_id)
+    audit(request, _citizen(request), "view", record_id=record.id, subject_id=record.subject_id)
     context = {
         "record": record, "sections": record_view.sections(record, HIDDEN),
         "validity": record_view.validity(record, today_in_vietnam()),
@@ -93,10 +118,14 @@ def own_file(record_id: RecordId, request: Request, index: IndexDep, settings: S
              variant: Variant = "archival", download: bool = False) -> Response:
     if _allowed(request, record_id) is None:
         return RedirectResponse("/citizen", status_code=303)
-    return file_response(settings, index.get(record_id), variant, download)
+    record = index.get(record_id)
+    response = file_response(settings, record, variant, download)
+    audit(request, _citizen(request), "download" if download else "view_file", record_id=record.id,
+          subject_id=record.subject_id, detail=variant)
+    return response
 
 
-@router.post("/logout")
+@router.post("/logout", dependencies=[CsrfDep])
 def sign_out(request: Request) -> Response:
     session.end_citizen(request)
     return RedirectResponse("/citizen", status_code=303)

@@ -18,7 +18,7 @@ from search.query import FACETS, SearchRequest, today_in_vietnam
 from search.reuse import Reference, ReuseEvent, ReuseJournal
 
 from .. import record_view
-from ..actor import OfficerDep
+from ..auth import CsrfDep, StaffDep, audit
 from ..deps import IndexDep, SettingsDep, TemplatesDep
 from ..files import Variant, file_response
 from ..labels import SORT_LABELS
@@ -40,7 +40,7 @@ def _int(raw: str | None, default: int, low: int, high: int) -> int:
 
 
 @router.get("/", response_class=HTMLResponse)
-def search_page(request: Request, index: IndexDep, templates: TemplatesDep):
+def search_page(request: Request, index: IndexDep, templates: TemplatesDep, who: StaffDep):
     params = request.query_params
     sort = params.get("sort", "relevance")
     state = SearchState(
@@ -55,6 +55,9 @@ def search_page(request: Request, index: IndexDep, templates: TemplatesDep):
         result = find(index, req)
     except InvalidQuery as e:
         error, result = e.message, None
+    audit(request, who, "search", query=state.q, filters=state.filters or None,
+          count=result.total if result else None, hits=[h.id for h in result.hits] if result else None,
+          outcome="ok" if result else "invalid")
     context = {
         "state": state, "result": result, "error": error, "page": page,
         "facets": facet_blocks(state, result) if result else [],
@@ -64,9 +67,10 @@ def search_page(request: Request, index: IndexDep, templates: TemplatesDep):
     return templates.TemplateResponse(request, "search.html", context, status_code=400 if error else 200)
 
 
-def _record_page(request: Request, index, settings, templates, record_id: str,
+def _record_page(request: Request, index, settings, templates, who, record_id: str,
                  reused_for: str | None = None, reuse_error: str | None = None, status_code: int = 200):
     record = index.get(record_id)
+    audit(request, who, "view", record_id=record.id, subject_id=record.subject_id)
     today = today_in_vietnam()
     has_pdf = archival_file(settings.archive_dir, record.id) is not None
     url, file_url = record_links(request, settings, record.id)
@@ -87,27 +91,32 @@ def _record_page(request: Request, index, settings, templates, record_id: str,
 
 @router.get("/records/{record_id}", response_class=HTMLResponse)
 def record_page(record_id: RecordId, request: Request, index: IndexDep, settings: SettingsDep,
-                templates: TemplatesDep, reused: str | None = None):
-    return _record_page(request, index, settings, templates, record_id, reused_for=reused and reused[:64])
+                templates: TemplatesDep, who: StaffDep, reused: str | None = None):
+    return _record_page(request, index, settings, templates, who, record_id, reused_for=reused and reused[:64])
 
 
-@router.post("/records/{record_id}/reuse")
+@router.post("/records/{record_id}/reuse", dependencies=[CsrfDep])
 def reuse(record_id: RecordId, request: Request, index: IndexDep, settings: SettingsDep,
-          templates: TemplatesDep, officer: OfficerDep,
+          templates: TemplatesDep, who: StaffDep,
           dossier_code: Annotated[str, Form(max_length=200)] = "") -> Response:
     """Record that this result is attached to a new dossier, then show the citation and the
     JSON reference to copy (a redirect, so reloading the page does not count it twice)."""
     record = index.get(record_id)
     try:
-        event = ReuseEvent.of(record, dossier_code, officer.name)
+        event = ReuseEvent.of(record, dossier_code, who.name)
     except InvalidQuery as e:
-        return _record_page(request, index, settings, templates, record_id, reuse_error=e.message,
+        return _record_page(request, index, settings, templates, who, record_id, reuse_error=e.message,
                             status_code=400)
     record_reuse(index, ReuseJournal(settings.events_dir), event)
+    audit(request, who, "reuse", record_id=record.id, subject_id=record.subject_id, detail=event.dossier_code)
     return RedirectResponse(f"/records/{record_id}?reused={event.dossier_code}#reuse", status_code=303)
 
 
 @router.get("/records/{record_id}/file")
-def record_file(record_id: RecordId, index: IndexDep, settings: SettingsDep,
+def record_file(record_id: RecordId, request: Request, index: IndexDep, settings: SettingsDep, who: StaffDep,
                 variant: Variant = "archival", download: bool = False):
-    return file_response(settings, index.get(record_id), variant, download)
+    record = index.get(record_id)
+    response = file_response(settings, record, variant, download)
+    audit(request, who, "download" if download else "view_file", record_id=record.id,
+          subject_id=record.subject_id, detail=variant)
+    return response

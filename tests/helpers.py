@@ -1,0 +1,38 @@
+"""Helpers for tests that act as a system (API key) or an officer (login form)."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from search.config import Settings
+
+API_SCOPES = ("search", "read", "lookup")
+OFFICER_PASSWORD = "mat-khau-thu-nghiem"
+
+
+def api_key(settings: Settings, *scopes: str, name: str = "test system") -> str:
+    """A new API key in this instance's account store."""
+    from web.accounts import AccountStore
+
+    return AccountStore.in_data_dir(settings.data_dir).create_key(name, list(scopes or API_SCOPES))[1]
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def log_in(client: TestClient, settings: Settings, login: str = "canbo", role: str = "officer") -> TestClient:
+    """Create the account if needed and log the client in through the login form."""
+    from web.accounts import AccountError, AccountStore
+
+    try:
+        AccountStore.in_data_dir(settings.data_dir).add_user(login, role, OFFICER_PASSWORD)
+    except AccountError:
+        pass  # already there
+    token = csrf_of(client.get("/login").text)
+    r = client.post("/login", data={"login": login, "password": OFFICER_PASSWORD, "csrf_token": token},
+                    follow_redirects=False)
+    assert r.status_code == 303, r.text
+    return client

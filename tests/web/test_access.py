@@ -1,0 +1,315 @@
+"""Access control, audit and abuse resistance: tries to see what is not one's own, and fails."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import threading
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from helpers import OFFICER_PASSWORD, api_key, csrf_of, log_in
+from search.records import record_id_for
+from web.app import create_app
+from web.audit import AuditLog
+
+pytestmark = [pytest.mark.opensearch, pytest.mark.tika, pytest.mark.ocr]
+
+
+@pytest.fixture
+def client(ingested_corpus):
+    """A new app (fresh rate-limit counters) and a browser with no cookies."""
+    with TestClient(create_app(ingested_corpus[0])) as c:
+        yield c
+
+
+def _records(truth, pred):
+    return [record_id_for(t["sha256"]) for t in truth if pred(t)]
+
+
+def _citizen(truth):
+    t = next(t for t in truth if t["in_manifest"] and t["fields"].get("dossier_code"))
+    return t["fields"]["subject_id"], t["fields"]["dossier_code"], record_id_for(t["sha256"])
+
+
+def _citizen_login(client, cccd, code):
+    token = csrf_of(client.get("/citizen").text)
+    return client.post("/citizen", data={"subject_id": cccd, "dossier_code": code, "csrf_token": token},
+                       follow_redirects=False)
+
+
+def _audit(settings):
+    return list(AuditLog(settings.audit_dir).events())
+
+
+# -- nobody without credentials ---------------------------------------------------------
+
+
+def test_pages_send_strangers_to_the_login_page_and_the_api_answers_401(client, ingested_corpus):
+    rid = _records(ingested_corpus[3], lambda t: True)[0]
+    for path in ("/", f"/records/{rid}", f"/records/{rid}/file", "/admin"):
+        r = client.get(path, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/login?next="), path
+    for path in ("/api/v1/search", f"/api/v1/records/{rid}", f"/api/v1/records/{rid}/file",
+                 "/api/v1/lookup?subject_id=001085012345"):
+        r = client.get(path)
+        assert r.status_code == 401, path
+        assert r.headers["content-type"] == "application/problem+json" and r.headers["www-authenticate"] == "Bearer"
+
+
+def test_a_citizen_reaches_nothing_but_their_own_records(client, ingested_corpus):
+    truth = ingested_corpus[3]
+    cccd, code, _ = _citizen(truth)
+    other = _records(truth, lambda t: t["fields"]["subject_id"] != cccd)[0]
+    assert _citizen_login(client, cccd, code).status_code == 303
+    assert client.get(f"/citizen/records/{other}").status_code == 404           # by id
+    assert client.get(f"/citizen/records/{other}/file").status_code == 404      # by file URL
+    assert client.get("/", params={"q": other}, follow_redirects=False).status_code == 303  # by search
+    assert client.get(f"/records/{other}/file", follow_redirects=False).status_code == 303
+    assert client.get("/api/v1/search", params={"q": cccd}).status_code == 401
+    assert client.get(f"/api/v1/records/{other}/file").status_code == 401
+    assert client.get("/api/v1/lookup", params={"subject_id": cccd}).status_code == 401  # by lookup
+
+
+# -- API keys ---------------------------------------------------------------------------
+
+
+def test_a_key_does_only_what_its_scopes_say(client, ingested_corpus):
+    settings, _, _, truth = ingested_corpus
+    rid = _records(truth, lambda t: True)[0]
+    search_only = {"Authorization": f"Bearer {api_key(settings, 'search', name='portal')}"}
+    assert client.get("/api/v1/search", headers=search_only).status_code == 200
+    for path in (f"/api/v1/records/{rid}", f"/api/v1/records/{rid}/file", "/api/v1/lookup?subject_id=001085012345"):
+        r = client.get(path, headers=search_only)
+        assert r.status_code == 403 and "quyền" in r.json()["detail"], path
+    denied = [e for e in _audit(settings) if e.action == "key_denied" and "portal" in e.actor]
+    assert len(denied) == 3
+
+
+def test_a_search_only_key_gets_cccd_numbers_masked_in_snippets(client, ingested_corpus):
+    settings, _, _, truth = ingested_corpus
+    t = next(t for t in truth if t["in_manifest"] and len(t["fields"]["subject_id"]) == 12)
+    cccd = t["fields"]["subject_id"]
+    searcher = {"Authorization": f"Bearer {api_key(settings, 'search')}"}
+    reader = {"Authorization": f"Bearer {api_key(settings, 'search', 'read')}"}
+    masked = client.get("/api/v1/search", params={"q": cccd}, headers=searcher).text
+    plain = client.get("/api/v1/search", params={"q": cccd}, headers=reader).text
+    assert cccd in plain
+    assert cccd not in masked and cccd[:3] + "*******" + cccd[-2:] in masked
+
+
+def test_a_revoked_or_forged_key_is_refused(client, ingested_corpus):
+    from web.accounts import AccountStore
+
+    settings = ingested_corpus[0]
+    accounts = AccountStore.in_data_dir(settings.data_dir)
+    key, token = accounts.create_key("to revoke", ["search"])
+    assert client.get("/api/v1/search", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert next(k for k in accounts.keys() if k.key_id == key.key_id).last_used_at is not None
+    accounts.revoke_key(key.key_id)
+    assert client.get("/api/v1/search", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    assert client.get("/api/v1/search", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
+
+
+# -- forms ------------------------------------------------------------------------------
+
+
+def test_forms_without_the_csrf_token_are_refused(client, ingested_corpus):
+    settings, _, _, truth = ingested_corpus
+    rid = _records(truth, lambda t: True)[0]
+    cccd, code, _ = _citizen(truth)
+    client.get("/citizen")  # a session exists, so there is a token to forge against
+    for path, data in (("/citizen", {"subject_id": cccd, "dossier_code": code}),
+                       ("/login", {"login": "canbo", "password": OFFICER_PASSWORD}),
+                       ("/citizen/logout", {})):
+        assert client.post(path, data=data, follow_redirects=False).status_code == 403, path
+        assert client.post(path, data={**data, "csrf_token": "forged"}, follow_redirects=False).status_code == 403
+    log_in(client, settings)
+    r = client.post(f"/records/{rid}/reuse", data={"dossier_code": "000.00.12.H06-261122-0999"})
+    assert r.status_code == 403 and "tải lại trang" in r.text
+    r = client.post(f"/api/v1/records/{rid}/reuse", json={"dossier_code": "000.00.12.H06-261122-0999"})
+    assert r.status_code == 403  # a JSON call riding on the officer's cookie needs the header too
+
+
+def test_brute_forcing_the_citizen_form_hits_the_rate_limit(client, ingested_corpus):
+    cccd, code, _ = _citizen(ingested_corpus[3])
+    statuses = [_citizen_login(client, cccd, f"000.00.00.H00-000000-{i:04d}").status_code for i in range(6)]
+    assert statuses[:5] == [400] * 5 and statuses[5] == 429
+    # Even the right code is refused while the limit holds: guessing cannot be confirmed.
+    assert _citizen_login(client, cccd, code).status_code == 429
+
+
+def test_spreading_guesses_over_many_cccd_numbers_hits_the_per_client_limit(client):
+    statuses = [_citizen_login(client, f"0010850{i:05d}", "000.00.00.H00-000000-0000").status_code
+                for i in range(11)]
+    assert statuses[:10] == [400] * 10 and statuses[10] == 429
+
+
+def test_no_difference_between_an_existing_and_a_made_up_cccd(client, ingested_corpus):
+    cccd, code, _ = _citizen(ingested_corpus[3])
+    real = _citizen_login(client, cccd, "000.00.00.H00-000000-0000")
+    made_up = _citizen_login(client, "001099000001", "000.00.00.H00-000000-0000")
+    assert (real.status_code, real.text) == (made_up.status_code, made_up.text)
+
+
+def test_repeated_wrong_passwords_lock_the_account_with_the_same_message(client, ingested_corpus):
+    from web.accounts import MAX_FAILURES, AccountStore
+
+    settings = ingested_corpus[0]
+    AccountStore.in_data_dir(settings.data_dir).add_user("khoa-thu", "officer", OFFICER_PASSWORD)
+
+    def attempt(password):
+        token = csrf_of(client.get("/login").text)
+        return client.post("/login", data={"login": "khoa-thu", "password": password, "csrf_token": token},
+                           follow_redirects=False)
+
+    wrong = [attempt("sai-mat-khau-123") for _ in range(MAX_FAILURES)]
+    assert all(r.status_code == 401 for r in wrong)
+    locked = attempt(OFFICER_PASSWORD)
+    assert locked.status_code == 401 and locked.text == wrong[0].text
+    unknown = client.post("/login", data={"login": "khong-co-ai", "password": "x" * 12,
+                                          "csrf_token": csrf_of(client.get("/login").text)})
+    assert re.sub(r'value="[^"]+"', "", unknown.text) == re.sub(r'value="[^"]+"', "", wrong[0].text)
+
+
+def test_only_admins_manage_users_and_keys(client, ingested_corpus):
+    settings = ingested_corpus[0]
+    log_in(client, settings)
+    assert client.get("/admin").status_code == 403
+    with TestClient(create_app(settings)) as admin:
+        log_in(admin, settings, login="quantri", role="admin")
+        page = admin.get("/admin").text
+        r = admin.post("/admin/keys", data={"name": "Một cửa tỉnh", "scope": ["lookup"], "csrf_token": csrf_of(page)})
+        token = re.search(r'<textarea id="newkey"[^>]*>(tc_[^<]+)</textarea>', r.text).group(1)
+        assert token not in admin.get("/admin").text  # shown once
+        assert admin.get("/api/v1/lookup", params={"subject_id": "001085012345"}).status_code == 200
+        key_id = token[3:].split("_")[0]
+        admin.post(f"/admin/keys/{key_id}/revoke", data={"csrf_token": csrf_of(page)})
+    assert client.get("/api/v1/lookup", params={"subject_id": "001085012345"},
+                      headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+# -- audit ------------------------------------------------------------------------------
+
+
+def test_every_view_and_download_is_in_the_audit_log_with_its_actor(client, ingested_corpus):
+    settings, _, _, truth = ingested_corpus
+    cccd, code, own = _citizen(truth)
+    before = len(_audit(settings))
+
+    system = {"Authorization": f"Bearer {api_key(settings, 'read', name='audit-check')}"}
+    client.get(f"/api/v1/records/{own}", headers=system)
+    client.get(f"/api/v1/records/{own}/file", params={"download": True}, headers=system)
+    _citizen_login(client, cccd, code)
+    client.get(f"/citizen/records/{own}")
+    client.get(f"/citizen/records/{own}/file", params={"download": True})
+    log_in(client, settings)
+    client.get(f"/records/{own}")
+    client.get(f"/records/{own}/file", params={"variant": "original", "download": True})
+
+    events = [(e.actor_kind, e.action, e.record_id, e.subject_id, e.actor) for e in _audit(settings)[before:]]
+    about = [e for e in events if e[2] == own]
+    assert [(k, a) for k, a, *_ in about] == [
+        ("system", "view"), ("system", "download"), ("citizen", "view"), ("citizen", "download"),
+        ("officer", "view"), ("officer", "download")]
+    assert all(s == cccd for *_, s, _ in about)
+    assert "audit-check" in about[0][4] and about[4][4] == "canbo"
+    login = next(e for e in _audit(settings)[before:] if e.action == "citizen_login" and e.outcome == "ok")
+    assert login.subject_id == cccd and login.detail.split()[-1] in about[2][4]  # session ties to the CCCD
+    assert AuditLog(settings.audit_dir).verify()[1] is None
+
+
+def test_tracuu_audit_answers_who_looked_at_my_record(client, ingested_corpus, monkeypatch):
+    from search.config import get_settings
+    from tracuu.cli import app
+
+    settings, _, _, truth = ingested_corpus
+    cccd, _, own = _citizen(truth)
+    log_in(client, settings)
+    client.get(f"/records/{own}")
+    monkeypatch.setenv("TRACUU_DATA_DIR", str(settings.data_dir))
+    get_settings.cache_clear()
+    try:
+        out = CliRunner().invoke(app, ["audit", "--subject", cccd, "--json"])
+        verified = CliRunner().invoke(app, ["audit", "--verify"])
+    finally:
+        get_settings.cache_clear()
+    assert out.exit_code == 0, out.output
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert any(r["actor"] == "canbo" and r["action"] == "view" and r["record_id"] == own for r in rows)
+    assert verified.exit_code == 0
+
+
+# -- hardening ---------------------------------------------------------------------------
+
+
+def test_security_headers_and_request_size_limit(client):
+    r = client.get("/login")
+    csp = r.headers["content-security-policy"]
+    assert "frame-ancestors 'self'" in csp and "script-src 'self'" in csp and "object-src 'none'" in csp
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["referrer-policy"] == "same-origin" and r.headers["cache-control"] == "no-store"
+    cookie = r.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+    big = client.post("/login", content=b"x" * (200 * 1024), headers={"content-type": "application/x-www-form-urlencoded"})
+    assert big.status_code == 413
+
+
+class _Cuttable:
+    """A TCP forwarder to the real OpenSearch that the test can cut and restore: the fault
+    (OpenSearch unreachable, then back) that the real server cannot produce on demand."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target, self.up = target, True
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            conn, _ = self.server.accept()
+            if not self.up:
+                conn.close()
+                continue
+            upstream = socket.create_connection(self.target)
+            for a, b in ((conn, upstream), (upstream, conn)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(a, b):
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (a, b):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
+def test_without_opensearch_the_service_answers_503_then_recovers_by_itself(ingested_corpus):
+    from urllib.parse import urlsplit
+
+    settings = ingested_corpus[0]
+    url = urlsplit(settings.opensearch_url)
+    proxy = _Cuttable((url.hostname, url.port))
+    cut = settings.model_copy(update={"opensearch_url": f"http://127.0.0.1:{proxy.port}", "opensearch_timeout": 3})
+    headers = {"Authorization": f"Bearer {api_key(settings)}"}
+    with TestClient(create_app(cut), headers=headers) as c:
+        assert c.get("/api/v1/search").status_code == 200
+        proxy.up = False
+        c.app.state.index.client.transport.close()  # drop kept-alive connections, as a restart would
+        down = c.get("/api/v1/search", params={"q": "Nguyễn Văn An"})
+        assert down.status_code == 503 and down.headers["retry-after"]
+        assert "Nguyễn" not in down.text and "thử lại" in down.json()["detail"]
+        assert c.get("/readyz").status_code == 503
+        proxy.up = True
+        assert c.get("/readyz").status_code == 200
+        assert c.get("/api/v1/search").status_code == 200

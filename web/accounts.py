@@ -1,0 +1,238 @@
+"""Officer and admin accounts, and API keys for other systems, in one small SQLite file
+under ``TRACUU_DATA_DIR`` (stdlib sqlite3: safe for several processes, no server to run).
+
+Passwords are hashed with Argon2id (argon2-cffi, memory-hard). API keys are random 256-bit
+secrets, so a plain SHA-256 of the secret is enough to store them (a memory-hard hash would
+only slow every API call); the full key is shown once, at creation. An account is locked for
+a while after repeated failed logins.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from search.errors import TracuuError
+
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+MIN_PASSWORD = 10
+KEY_PREFIX = "tc_"
+
+_LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+_hasher = PasswordHasher()
+#: Verified against when the login does not exist, so an unknown login costs the same time.
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+class Role(StrEnum):
+    officer = "officer"
+    admin = "admin"
+
+
+class Scope(StrEnum):
+    search = "search"
+    read = "read"
+    lookup = "lookup"
+    ingest = "ingest"
+
+
+class AccountError(TracuuError):
+    exit_code = 6
+
+
+class LoginFailed(AccountError):
+    """Wrong login or password, or a locked account: one message for all three, so the
+    answer does not tell which logins exist."""
+
+    def __init__(self) -> None:
+        super().__init__("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang bị tạm khóa "
+                         f"do nhập sai nhiều lần (thử lại sau {LOCK_MINUTES} phút).")
+
+
+@dataclass(frozen=True)
+class User:
+    login: str
+    role: Role
+    disabled: bool = False
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    key_id: str
+    name: str
+    scopes: frozenset[Scope]
+    created_at: str
+    revoked_at: str | None = None
+    last_used_at: str | None = None
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _sha256(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    login TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL,
+    failures INTEGER NOT NULL DEFAULT 0, locked_until TEXT, disabled INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS api_keys (
+    key_id TEXT PRIMARY KEY, name TEXT NOT NULL, scopes TEXT NOT NULL, secret_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL, revoked_at TEXT, last_used_at TEXT);
+"""
+
+
+class AccountStore:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(self._connect()) as db, db:
+            db.executescript(_SCHEMA)
+
+    @classmethod
+    def in_data_dir(cls, data_dir: Path) -> AccountStore:
+        return cls(data_dir / "accounts.sqlite3")
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=10)
+        db.row_factory = sqlite3.Row
+        return db
+
+    # -- users ------------------------------------------------------------------------
+
+    def add_user(self, login: str, role: Role | str, password: str) -> User:
+        login = login.strip().lower()
+        if not _LOGIN.match(login):
+            raise AccountError("Tên đăng nhập chỉ gồm chữ thường không dấu, số và . _ - (2–64 ký tự).")
+        check_password(password)
+        try:
+            with closing(self._connect()) as db, db:
+                db.execute("INSERT INTO users (login, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
+                           (login, Role(role).value, _hasher.hash(password), _now().isoformat()))
+        except sqlite3.IntegrityError as e:
+            raise AccountError(f"Tài khoản '{login}' đã có.") from e
+        return User(login, Role(role))
+
+    def set_password(self, login: str, password: str) -> None:
+        check_password(password)
+        with closing(self._connect()) as db, db:
+            n = db.execute("UPDATE users SET password_hash = ?, failures = 0, locked_until = NULL WHERE login = ?",
+                           (_hasher.hash(password), login)).rowcount
+        if not n:
+            raise AccountError(f"Không có tài khoản '{login}'.")
+
+    def set_disabled(self, login: str, disabled: bool) -> None:
+        with closing(self._connect()) as db, db:
+            if not db.execute("UPDATE users SET disabled = ? WHERE login = ?", (int(disabled), login)).rowcount:
+                raise AccountError(f"Không có tài khoản '{login}'.")
+
+    def users(self) -> list[User]:
+        with closing(self._connect()) as db:
+            rows = db.execute("SELECT login, role, disabled FROM users ORDER BY login").fetchall()
+        return [User(r["login"], Role(r["role"]), bool(r["disabled"])) for r in rows]
+
+    def get_user(self, login: str) -> User | None:
+        with closing(self._connect()) as db:
+            r = db.execute("SELECT login, role, disabled FROM users WHERE login = ?", (login,)).fetchone()
+        return User(r["login"], Role(r["role"]), bool(r["disabled"])) if r else None
+
+    def authenticate(self, login: str, password: str) -> User:
+        """The user, or :class:`LoginFailed`. Counts failures and locks the account for
+        LOCK_MINUTES after MAX_FAILURES in a row; a locked account fails even with the right
+        password, and the message is the same as for a wrong one."""
+        login = (login or "").strip().lower()
+        now = _now()
+        with closing(self._connect()) as db, db:
+            row = db.execute("SELECT * FROM users WHERE login = ?", (login,)).fetchone()
+            if row is None:
+                _verify(_DUMMY_HASH, password)
+                raise LoginFailed()
+            locked = row["locked_until"] and dt.datetime.fromisoformat(row["locked_until"]) > now
+            ok = _verify(row["password_hash"], password)
+            if ok and not locked and not row["disabled"]:
+                db.execute("UPDATE users SET failures = 0, locked_until = NULL WHERE login = ?", (login,))
+                return User(row["login"], Role(row["role"]))
+            if not locked:
+                failures = row["failures"] + 1
+                until = (now + dt.timedelta(minutes=LOCK_MINUTES)).isoformat() if failures >= MAX_FAILURES else None
+                db.execute("UPDATE users SET failures = ?, locked_until = ? WHERE login = ?",
+                           (0 if until else failures, until, login))
+        raise LoginFailed()
+
+    # -- API keys ---------------------------------------------------------------------
+
+    def create_key(self, name: str, scopes: list[Scope | str]) -> tuple[ApiKey, str]:
+        """A new key and its secret token, which is not stored and cannot be shown again."""
+        name = name.strip()
+        if not name or len(name) > 100:
+            raise AccountError("Tên khóa API phải có từ 1 đến 100 ký tự.")
+        try:
+            chosen = frozenset(Scope(s) for s in scopes)
+        except ValueError as e:
+            raise AccountError(f"Phạm vi không hợp lệ; chọn trong: {', '.join(Scope)}.") from e
+        if not chosen:
+            raise AccountError(f"Khóa API cần ít nhất một phạm vi ({', '.join(Scope)}).")
+        key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
+        created = _now().isoformat()
+        with closing(self._connect()) as db, db:
+            db.execute("INSERT INTO api_keys (key_id, name, scopes, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                       (key_id, name, " ".join(sorted(chosen)), _sha256(secret), created))
+        return ApiKey(key_id, name, chosen, created), f"{KEY_PREFIX}{key_id}_{secret}"
+
+    def verify_key(self, token: str) -> ApiKey | None:
+        """The live key this token belongs to (and its last-used time updated), else None."""
+        if not token.startswith(KEY_PREFIX) or token.count("_") < 2:
+            return None
+        key_id, _, secret = token[len(KEY_PREFIX):].partition("_")
+        with closing(self._connect()) as db, db:
+            row = db.execute("SELECT * FROM api_keys WHERE key_id = ?", (key_id,)).fetchone()
+            if row is None or row["revoked_at"] or not hmac.compare_digest(row["secret_hash"], _sha256(secret)):
+                return None
+            used = _now().isoformat()
+            db.execute("UPDATE api_keys SET last_used_at = ? WHERE key_id = ?", (used, key_id))
+        return _key(row, last_used_at=used)
+
+    def revoke_key(self, key_id: str) -> None:
+        with closing(self._connect()) as db, db:
+            n = db.execute("UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL",
+                           (_now().isoformat(), key_id)).rowcount
+        if not n:
+            raise AccountError(f"Không có khóa API đang dùng với mã '{key_id}'.")
+
+    def keys(self) -> list[ApiKey]:
+        with closing(self._connect()) as db:
+            rows = db.execute("SELECT * FROM api_keys ORDER BY created_at").fetchall()
+        return [_key(r) for r in rows]
+
+
+def _key(row: sqlite3.Row, **override) -> ApiKey:
+    fields = dict(key_id=row["key_id"], name=row["name"], scopes=frozenset(Scope(s) for s in row["scopes"].split()),
+                  created_at=row["created_at"], revoked_at=row["revoked_at"], last_used_at=row["last_used_at"])
+    return ApiKey(**{**fields, **override})
+
+
+def _verify(hashed: str, password: str) -> bool:
+    try:
+        return _hasher.verify(hashed, password or "")
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def check_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise AccountError(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.")

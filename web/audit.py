@@ -1,0 +1,112 @@
+"""The audit log: who searched, viewed, downloaded, looked up, reused and logged in — one
+JSON object per line, append-only, under ``TRACUU_DATA_DIR/audit/``.
+
+It answers a citizen's "who looked at my record?", so each event about a record carries
+the record's subject id, and it holds personal data (queries, CCCD numbers): it is kept
+apart from the application log, which never does. Each line carries the SHA-256 of the
+line before it, so a line removed or edited afterwards breaks the chain (``verify``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+GENESIS = "0" * 64
+_TAIL = 65536  # longer than any line (queries are capped at 1000 characters)
+
+
+class AuditEvent(BaseModel):
+    at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    actor_kind: str  # officer, admin, citizen, system, anonymous
+    actor: str  # login, "key:<id> <name>", or the citizen's CCCD
+    action: str  # search, view, download, lookup, reuse, login, login_failed, logout, key_denied …
+    outcome: str = "ok"
+    record_id: str | None = None
+    subject_id: str | None = None
+    query: str | None = None
+    filters: dict[str, list[str]] | None = None
+    count: int | None = None
+    hits: list[str] | None = None
+    detail: str | None = None
+    client: str | None = None
+    prev: str = GENESIS
+
+
+class AuditLog:
+    _lock = threading.Lock()
+
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / "audit.jsonl"
+
+    def write(self, event: AuditEvent) -> None:
+        """Append, flush and fsync before the request is answered: an action that is not
+        in the log did not happen. The file lock keeps the hash chain whole when several
+        server processes write."""
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                size = os.fstat(fd).st_size
+                tail = os.pread(fd, min(size, _TAIL), size - min(size, _TAIL)).rstrip(b"\n")
+                event.prev = hashlib.sha256(tail.rsplit(b"\n", 1)[-1]).hexdigest() if size else GENESIS
+                os.write(fd, event.model_dump_json(exclude_none=True).encode() + b"\n")
+                os.fsync(fd)
+            finally:
+                os.close(fd)  # releases the lock
+
+    def events(self) -> Iterator[AuditEvent]:
+        if not self.path.exists():
+            return
+        with self.path.open(encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
+                    yield AuditEvent.model_validate_json(line)
+
+    def query(self, since: dt.datetime | None = None, subject: str | None = None, actor: str | None = None,
+              record_id: str | None = None, action: str | None = None) -> list[AuditEvent]:
+        """Events matching every given filter. ``subject`` finds events about the subject's
+        records and searches for their identifier."""
+        out = []
+        for e in self.events():
+            if since and e.at < since:
+                continue
+            if subject and e.subject_id != subject and subject not in (e.query or "") and e.actor != subject:
+                continue
+            if actor and actor not in e.actor:
+                continue
+            if record_id and e.record_id != record_id and record_id not in (e.hits or []):
+                continue
+            if action and e.action != action:
+                continue
+            out.append(e)
+        return out
+
+    def verify(self) -> tuple[int, int | None]:
+        """(lines checked, number of the first line whose chain is broken, or None)."""
+        prev, n = GENESIS, 0
+        if not self.path.exists():
+            return 0, None
+        with self.path.open("rb") as f:
+            for n, line in enumerate((x.rstrip(b"\n") for x in f), start=1):
+                if json.loads(line).get("prev") != prev:
+                    return n, n
+                prev = hashlib.sha256(line).hexdigest()
+        return n, None
+
+
+def describe(e: AuditEvent) -> dict[str, Any]:
+    """A flat row for printing."""
+    return {"at": e.at.isoformat(timespec="seconds"), "actor": f"{e.actor_kind}:{e.actor}", "action": e.action,
+            "outcome": e.outcome, "record": e.record_id or "", "subject": e.subject_id or "",
+            "query": e.query or "", "count": "" if e.count is None else e.count}
