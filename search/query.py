@@ -276,7 +276,10 @@ def parse_response(resp: dict[str, Any], req: SearchRequest) -> SearchResult:
     for h in resp["hits"]["hits"]:
         src = h["_source"]
         hl = h.get("highlight", {})
-        snippet = (hl.get("text") or hl.get("text.folded") or [""])[0]
+        # The exact field wins ties; otherwise the fragment that matched more words (a query
+        # typed without diacritics matches "dung" exactly but "giấy phép xây dựng" folded).
+        candidates = [f[0] for f in (hl.get("text"), hl.get("text.folded")) if f]
+        snippet = max(candidates, key=lambda f: f.count("<mark>"), default="")
         valid_until = dt.date.fromisoformat(src["valid_until"]) if src.get("valid_until") else None
         hits.append(
             Hit(

@@ -113,3 +113,9 @@ def test_the_access_log_keeps_the_path_but_never_the_query(officer, caplog):
         officer.get("/api/v1/lookup", params={"subject_id": "001085012345"})
     assert "GET / 200" in caplog.text and "GET /api/v1/lookup 200" in caplog.text
     assert "001085012345" not in caplog.text and "Nguy" not in caplog.text
+
+
+def test_the_snippet_shows_the_passage_that_matched_most_words(officer):
+    hits = officer.get("/api/v1/search", params={"q": "giay phep xay dung"}).json()["hits"]
+    best = hits[0]["snippet"]
+    assert best.count("<mark>") >= 3, best
