@@ -52,7 +52,7 @@ class TikaClient:
             raise _unprocessable(path, exc)
         pages = int(meta.get("xmpTPg:NPages", 0) or 0)
         return Extracted(
-            text=str(meta.get("X-TIKA:content") or ""),
+            text=_without_title(str(meta.get("X-TIKA:content") or ""), meta.get("dc:title")),
             content_type=str(meta.get("Content-Type", "")),
             pages=pages,
             tika_version=self.version(),
@@ -92,3 +92,15 @@ def _unprocessable(path: Path, detail: str) -> Exception:
             f"Tệp '{path.name}' được đặt mật khẩu; hãy xin bản không mật khẩu từ cơ quan ban hành."
         )
     return CorruptFile(f"Tệp '{path.name}' bị hỏng hoặc không đọc được (Tika: {detail.splitlines()[0][:160] if detail else 'lỗi'}).")
+
+
+def _without_title(text: str, title: object) -> str:
+    """Tika's text output starts with the document's metadata title (the XHTML ``<title>``),
+    which is not on the page: PDF writers put "untitled" or a file name there. Drop it."""
+    if isinstance(title, list):
+        title = title[0] if title else None
+    if not isinstance(title, str) or not title.strip():
+        return text
+    body = text.lstrip()
+    first, _, rest = body.partition("\n")
+    return rest if first.strip() == title.strip() else text

@@ -163,3 +163,11 @@ def test_ocr_leaves_stderr_and_environment_as_it_found_them(sample_corpus, tmp_p
     result = ocr_file(scan, sniff(scan), tmp_path, Settings())
     assert (sys.stderr, os.environ.get("OMP_THREAD_LIMIT")) == before
     assert result.confidence and result.confidence > 50
+
+
+def test_a_text_pdf_keeps_its_page_text_and_not_its_metadata_title(ingested_corpus):
+    _, index, _, truth = ingested_corpus
+    t = next(t for t in truth if t["format"] == "text-pdf")
+    text = index.get(record_id_for(t["sha256"])).text
+    assert not text.lower().startswith("untitled")  # the PDF's /Title, which Tika puts first
+    assert text.startswith(t["text"][:12])  # the page's first words come first
