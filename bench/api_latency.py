@@ -9,7 +9,9 @@ app with `tracuu serve` in its own process, on that index, then for each query s
 app's request and the raw OpenSearch request (the body the app builds, `build_body`) from
 this process, one client, persistent connections, alternating which goes first. A round
 is one pass over the mix; it prints p50/p95 per round and the median over rounds, with
-the ratio app / raw. Needs the services.
+the ratio app / raw. The app is called as another system would: with an API key (created
+in --data-dir), so key checking and the audit log are part of what is measured. Needs the
+services.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import httpx
 
 from search.config import Settings
 from search.query import SearchRequest, build_body
+from web.accounts import AccountStore
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -75,10 +78,12 @@ def main() -> None:
 
     settings = Settings(index=args.index)
     mix = load_mix(args.dir)
+    key = AccountStore.in_data_dir(Path(args.data_dir)).create_key("bench api_latency", ["search"])[1]
     app = start_app(args.index, args.port, args.data_dir)
     rounds = []
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{args.port}", timeout=30) as api, \
+        with httpx.Client(base_url=f"http://127.0.0.1:{args.port}", timeout=30,
+                          headers={"Authorization": f"Bearer {key}"}) as api, \
              httpx.Client(base_url=settings.opensearch_url, timeout=30) as raw:
             def via_app(q, filters):
                 r = api.get("/api/v1/search", params={"q": q, "size": 20, **filters})

@@ -15,6 +15,7 @@ import hmac
 import re
 import secrets
 import sqlite3
+import threading
 from contextlib import closing
 from dataclasses import dataclass
 from enum import StrEnum
@@ -97,10 +98,16 @@ CREATE TABLE IF NOT EXISTS api_keys (
 """
 
 
+#: A key's last-used time is written at most this often: one write per API call would be
+#: a disk commit on every search (measured: 1 ms of a 10 ms search).
+LAST_USED_EVERY = dt.timedelta(minutes=1)
+
+
 class AccountStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
         with closing(self._connect()) as db, db:
             db.executescript(_SCHEMA)
 
@@ -111,6 +118,14 @@ class AccountStore:
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10)
         db.row_factory = sqlite3.Row
+        return db
+
+    def _reader(self) -> sqlite3.Connection:
+        """A connection kept per thread for the checks made on every request (opening one
+        costs more than the query)."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = self._connect()
         return db
 
     # -- users ------------------------------------------------------------------------
@@ -147,8 +162,7 @@ class AccountStore:
         return [User(r["login"], Role(r["role"]), bool(r["disabled"])) for r in rows]
 
     def get_user(self, login: str) -> User | None:
-        with closing(self._connect()) as db:
-            r = db.execute("SELECT login, role, disabled FROM users WHERE login = ?", (login,)).fetchone()
+        r = self._reader().execute("SELECT login, role, disabled FROM users WHERE login = ?", (login,)).fetchone()
         return User(r["login"], Role(r["role"]), bool(r["disabled"])) if r else None
 
     def authenticate(self, login: str, password: str) -> User:
@@ -199,13 +213,16 @@ class AccountStore:
         if not token.startswith(KEY_PREFIX) or token.count("_") < 2:
             return None
         key_id, _, secret = token[len(KEY_PREFIX):].partition("_")
-        with closing(self._connect()) as db, db:
-            row = db.execute("SELECT * FROM api_keys WHERE key_id = ?", (key_id,)).fetchone()
-            if row is None or row["revoked_at"] or not hmac.compare_digest(row["secret_hash"], _sha256(secret)):
-                return None
-            used = _now().isoformat()
-            db.execute("UPDATE api_keys SET last_used_at = ? WHERE key_id = ?", (used, key_id))
-        return _key(row, last_used_at=used)
+        row = self._reader().execute("SELECT * FROM api_keys WHERE key_id = ?", (key_id,)).fetchone()
+        if row is None or row["revoked_at"] or not hmac.compare_digest(row["secret_hash"], _sha256(secret)):
+            return None
+        now = _now()
+        last = row["last_used_at"]
+        if last is None or now - dt.datetime.fromisoformat(last) >= LAST_USED_EVERY:
+            with closing(self._connect()) as db, db:
+                db.execute("UPDATE api_keys SET last_used_at = ? WHERE key_id = ?", (now.isoformat(), key_id))
+            last = now.isoformat()
+        return _key(row, last_used_at=last)
 
     def revoke_key(self, key_id: str) -> None:
         with closing(self._connect()) as db, db:

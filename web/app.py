@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             app.state.index.client.close()
+            app.state.audit.close()
 
     app = FastAPI(title="Tra cứu API", description=DESCRIPTION, version="1.0", lifespan=lifespan)
     app.state.settings = settings
