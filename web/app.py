@@ -17,7 +17,7 @@ from . import problems, session
 from .access_log import AccessLog
 from .accounts import AccountStore
 from .audit import AuditLog
-from .hardening import BodyLimit, SecurityHeaders
+from .hardening import Hardening
 from .ratelimit import Limiter
 from .routes import account, admin, api, citizen, health, pages
 from .templating import STATIC_DIR, make_templates
@@ -54,8 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        session_cookie=session.COOKIE, max_age=settings.officer_session_hours * 3600,
                        same_site="lax", https_only=settings.public_url.startswith("https://"))
     app.add_middleware(AccessLog)
-    app.add_middleware(SecurityHeaders)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(Hardening, max_bytes=settings.max_request_bytes)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     problems.install(app)
     app.include_router(health.router)

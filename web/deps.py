@@ -1,4 +1,7 @@
-"""Dependencies shared by the routes, as ``Annotated`` aliases to keep signatures short."""
+"""Dependencies shared by the routes, as ``Annotated`` aliases to keep signatures short.
+
+They are ``async`` although they do not await: FastAPI runs a plain ``def`` dependency in a
+worker thread, one thread hop per dependency per request, for a lookup of an attribute."""
 
 from __future__ import annotations
 
@@ -11,11 +14,11 @@ from search.config import Settings
 from search.index import RecordIndex
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_index(request: Request) -> RecordIndex:
+async def get_index(request: Request) -> RecordIndex:
     return request.app.state.index
 
 
@@ -23,7 +26,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 IndexDep = Annotated[RecordIndex, Depends(get_index)]
 
 
-def get_templates(request: Request) -> Jinja2Templates:
+async def get_templates(request: Request) -> Jinja2Templates:
     return request.app.state.templates
 
 

@@ -14,38 +14,15 @@ HEADERS = [
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
+_CSP = CSP.encode()
 #: FastAPI's interactive docs load Swagger UI from a CDN with an inline script.
 _DOCS = ("/docs", "/redoc")
 
 
-class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        docs = scope["path"].startswith(_DOCS)
-
-        async def add_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {k.lower() for k, _ in headers}
-                headers += [(k, v) for k, v in HEADERS if k not in present]
-                if not docs:
-                    headers.append((b"content-security-policy", CSP.encode()))
-                if b"cache-control" not in present and not scope["path"].startswith("/static/"):
-                    headers.append((b"cache-control", b"no-store"))  # pages carry personal data
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, add_headers)
-
-
-class BodyLimit:
-    """Refuse bodies over ``max_bytes`` (413), by Content-Length up front and by counting
-    for chunked uploads, before anything parses them."""
+class Hardening:
+    """Security headers on every response, and request bodies over ``max_bytes`` refused
+    (413) by Content-Length up front, or by counting for chunked uploads, before anything
+    parses them. One middleware for both: each ASGI layer costs every request."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -59,6 +36,11 @@ class BodyLimit:
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await _too_large(send)
             return
+        path = scope["path"]
+        extra = [(k, v) for k, v in HEADERS]
+        if not path.startswith(_DOCS):
+            extra.append((b"content-security-policy", _CSP))
+        no_store = not path.startswith("/static/")  # pages and API answers carry personal data
         seen = 0
 
         async def counted() -> Message:
@@ -70,8 +52,18 @@ class BodyLimit:
                     raise _TooLarge()
             return message
 
+        async def add_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                headers += [(k, v) for k, v in extra if k not in present]
+                if no_store and b"cache-control" not in present:
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
         try:
-            await self.app(scope, counted, send)
+            await self.app(scope, counted, add_headers)
         except _TooLarge:
             await _too_large(send)
 

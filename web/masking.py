@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import re
 
-# 9–13 digits standing alone (CMND, CCCD, tax and enterprise codes); dates and document
-# numbers are shorter or carry separators.
-_IDENTIFIER = re.compile(r"(?<!\d)(\d{3})(\d{4,8})(\d{2})(?!\d)")
+# Runs of 9–13 digits are CMND, CCCD, tax and enterprise codes; dates and document
+# numbers are shorter or carry separators. Longer runs are left alone.
+_DIGITS = re.compile(r"\d{9,}")
+
+
+def _mask(m: re.Match) -> str:
+    run = m[0]
+    return run if len(run) > 13 else run[:3] + "*" * (len(run) - 5) + run[-2:]
 
 
 def mask_identifiers(text: str) -> str:
-    return _IDENTIFIER.sub(lambda m: m[1] + "*" * len(m[2]) + m[3], text)
+    return _DIGITS.sub(_mask, text)
