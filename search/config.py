@@ -62,6 +62,13 @@ class Settings(BaseSettings):
     login_limit_client: str = "20/minute;100/hour"
     max_request_bytes: int = Field(64 * 1024, ge=1024, description="Larger request bodies are refused (413).")
 
+    # Reports: phases of the digitization plan by year of issue ("start..end=label; …",
+    # an open end left empty), as the province's plan sets them.
+    report_phases: str = ("2022-07-01..=Từ 7/2022; 2020-01-01..2022-06-30=Giai đoạn 1 (2020 – 6/2022); "
+                          "2010-01-01..2019-12-31=Giai đoạn 2 (2010 – 2019); ..2009-12-31=Giai đoạn 3 (đến 2009)")
+    quality_min_ocr_confidence: float = Field(90.0, description="Scans read with a lower mean word confidence "
+                                              "go to the review list.")
+
     @property
     def archive_dir(self) -> Path:
         return self.data_dir / "archive"

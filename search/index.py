@@ -27,6 +27,8 @@ from .errors import RecordNotFound, SearchUnavailable
 from .lookup import LookupHit, LookupResult, lookup_body, own_records_body
 from .query import Hit, SearchRequest, SearchResult, build_body, parse_response, similar_body, today_in_vietnam
 from .records import SCHEMA_VERSION, Record, Status
+from .reports import (Phase, Progress, Reuse, SixMonthReport, parse_progress, parse_report, parse_reuse,
+                      progress_body, report_body, reuse_body)
 from .reuse import ReuseEvent, ReuseJournal
 
 log = logging.getLogger(__name__)
@@ -288,3 +290,20 @@ def record_reuse(index: RecordIndex, journal: ReuseJournal, event: ReuseEvent) -
     """Journal first (the record of truth), then the index that counts."""
     journal.append(event)
     index.add_reuse(event)
+
+
+def progress(index: RecordIndex, phases: list[Phase], today: dt.date | None = None) -> Progress:
+    today = today or today_in_vietnam()
+    return parse_progress(index.search(progress_body(phases, today)), phases, today)
+
+
+def reuse_stats(index: RecordIndex, start: dt.date | None = None, end: dt.date | None = None,
+                agency: str | None = None) -> Reuse:
+    return parse_reuse(index.search_reuse(reuse_body(start, end, agency)))
+
+
+def six_month_report(index: RecordIndex, date_from: dt.date, date_to: dt.date, phases: list[Phase],
+                     agency: str | None = None) -> SixMonthReport:
+    """Two aggregation queries: records (digitized, by phase, valid) and reuse events."""
+    resp = index.search(report_body(date_from, date_to, phases, agency))
+    return parse_report(resp, reuse_stats(index, date_from, date_to, agency), date_from, date_to, phases, agency)

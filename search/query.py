@@ -56,6 +56,8 @@ class SearchRequest(BaseModel):
     size: int = Field(20, ge=1, le=MAX_SIZE)
     filters: dict[str, list[str]] = Field(default_factory=dict)
     sort: Literal["relevance", "date_desc", "date_asc"] = "relevance"
+    issued_from: dt.date | None = None
+    issued_to: dt.date | None = None
     today: dt.date = Field(default_factory=today_in_vietnam)
 
 
@@ -214,6 +216,9 @@ def build_body(req: SearchRequest) -> dict[str, Any]:
         raise InvalidQuery(f"Bộ lọc không hỗ trợ: {', '.join(sorted(unknown))[:100]}.")
 
     filters = {n: _filter_clause(n, v, req.today) for n, v in req.filters.items() if v}
+    if req.issued_from or req.issued_to:  # a span of issue dates (report drill-downs), not a facet
+        bounds = {k: d.isoformat() for k, d in (("gte", req.issued_from), ("lte", req.issued_to)) if d}
+        filters["issued"] = {"range": {"issued_date": bounds}}
     query = (_text_query(q) if q else None) or {"match_all": {}}
     ranked = query != {"match_all": {}}
 

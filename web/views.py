@@ -7,10 +7,12 @@ sent to a colleague, and the back button does what a clerk expects.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from search.query import FACETS, MAX_WINDOW, SearchResult
+from search.reuse import vn_date
 
 from .labels import FACET_LABELS, FACET_ORDER
 from .templating import facet_value
@@ -54,6 +56,8 @@ class SearchState:
     q: str = ""
     sort: str = "relevance"
     filters: dict[str, list[str]] = field(default_factory=dict)
+    issued_from: dt.date | None = None
+    issued_to: dt.date | None = None
 
     def url(self, *, add: tuple[str, str] | None = None, remove: tuple[str, str] | None = None,
             page: int = 1, sort: str | None = None) -> str:
@@ -64,6 +68,10 @@ class SearchState:
             for v in self.filters.get(name, []):
                 if (name, v) != remove:
                     params.append((name, v))
+        for name in ("issued_from", "issued_to"):
+            day = getattr(self, name)
+            if day and (name, day.isoformat()) != remove:
+                params.append((name, day.isoformat()))
         if add and add not in params:
             params.append(add)
         chosen_sort = sort or self.sort
@@ -80,7 +88,7 @@ class SearchState:
 
     @property
     def filtered(self) -> bool:
-        return any(self.filters.values())
+        return any(self.filters.values()) or bool(self.issued_from or self.issued_to)
 
 
 def facet_blocks(state: SearchState, result: SearchResult) -> list[FacetBlock]:
@@ -102,10 +110,15 @@ def facet_blocks(state: SearchState, result: SearchResult) -> list[FacetBlock]:
 
 
 def chips(state: SearchState) -> list[Chip]:
-    return [
+    out = [
         Chip(f"{FACET_LABELS[name]}: {facet_value(name, v)}", state.url(remove=(name, v)))
         for name in FACETS for v in state.filters.get(name, [])
     ]
+    for name, label in (("issued_from", "Ban hành từ"), ("issued_to", "Ban hành đến")):
+        day = getattr(state, name)
+        if day:
+            out.append(Chip(f"{label} {vn_date(day)}", state.url(remove=(name, day.isoformat()))))
+    return out
 
 
 def pager(state: SearchState, total: int, page: int, size: int) -> list[PageLink]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Path, Query, Request
@@ -67,13 +68,16 @@ def search(
                                "narrow the search with filters instead")] = 1,
     size: Annotated[int, Query(ge=1, le=MAX_SIZE)] = 20,
     sort: Annotated[Literal["relevance", "date_desc", "date_asc"], Query(description="Order of results")] = "relevance",
+    issued_from: Annotated[dt.date | None, Query(description="Issued on or after this day")] = None,
+    issued_to: Annotated[dt.date | None, Query(description="Issued on or before this day")] = None,
 ) -> SearchResult:
     """Words with or without diacritics, a name, a CCCD or a document number written any way.
     `"quoted words"` must appear as a phrase; `-word` or `-"a phrase"` excludes. Facet
     filters are repeatable parameters named after the facet: `result_type`, `issuing_agency`,
     `procedure`, `field`, `province`, `district`, `commune`, `status` (valid, expired,
     revoked) and `year` (e.g. `?status=valid&year=2021&district=huyện Lục Ngạn`)."""
-    req = SearchRequest(q=q, page=page, size=size, filters=_filters(request), sort=sort)
+    req = SearchRequest(q=q, page=page, size=size, filters=_filters(request), sort=sort,
+                        issued_from=issued_from, issued_to=issued_to)
     result = find(index, req)
     audit(request, who, "search", query=q, filters=req.filters or None, count=result.total,
           hits=[h.id for h in result.hits])

@@ -5,6 +5,7 @@ Server-rendered and usable without JavaScript: every action is a link or a form.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Annotated
 
@@ -39,22 +40,39 @@ def _int(raw: str | None, default: int, low: int, high: int) -> int:
         return default
 
 
+def _day(raw: str | None) -> dt.date | None:
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidQuery("Ngày phải viết dạng năm-tháng-ngày, ví dụ 2022-06-30.") from None
+
+
 @router.get("/", response_class=HTMLResponse)
 def search_page(request: Request, index: IndexDep, templates: TemplatesDep, who: StaffDep):
     params = request.query_params
     sort = params.get("sort", "relevance")
+    error = None
+    try:
+        days = {name: _day(params.get(name)) for name in ("issued_from", "issued_to")}
+    except InvalidQuery as e:
+        error, days = e.message, {}
     state = SearchState(
         q=params.get("q", "")[:1000],
         sort=sort if sort in SORT_LABELS else "relevance",
         filters={n: [v for v in params.getlist(n) if v][:20] for n in FACETS if params.getlist(n)},
+        **days,
     )
     page = _int(params.get("page"), 1, 1, 500)
-    req = SearchRequest(q=state.q, page=page, size=PAGE_SIZE, filters=state.filters, sort=state.sort)
-    error = None
-    try:
-        result = find(index, req)
-    except InvalidQuery as e:
-        error, result = e.message, None
+    req = SearchRequest(q=state.q, page=page, size=PAGE_SIZE, filters=state.filters, sort=state.sort,
+                        issued_from=state.issued_from, issued_to=state.issued_to)
+    result = None
+    if error is None:
+        try:
+            result = find(index, req)
+        except InvalidQuery as e:
+            error = e.message
     audit(request, who, "search", query=state.q, filters=state.filters or None,
           count=result.total if result else None, hits=[h.id for h in result.hits] if result else None,
           outcome="ok" if result else "invalid")

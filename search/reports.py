@@ -1,0 +1,251 @@
+"""The numbers the provincial plans run on, as OpenSearch aggregations (never by reading
+records in Python): digitization progress by agency and phase of issue year, reuse of
+digitized results, and the six-monthly report an agency sends upward.
+
+Phases are configured per province (``TRACUU_REPORT_PHASES``): the plans digitize by year
+of issue, e.g. issued 2020 – mid 2022 first, then 2010–2019, then 2009 and earlier.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel
+
+from .errors import InvalidQuery
+from .query import status_clause
+from .records import Status
+
+#: Timestamps (ingested_at, reuse time) are UTC; report periods are Vietnamese calendar days.
+TZ = "+07:00"
+NO_AGENCY = "(chưa xác định cơ quan)"
+MAX_AGENCIES = 2000
+
+
+class Phase(BaseModel):
+    label: str
+    start: dt.date | None = None  # inclusive
+    end: dt.date | None = None  # inclusive
+
+    def contains(self, day: dt.date | None) -> bool:
+        return day is not None and (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+
+
+def parse_phases(spec: str) -> list[Phase]:
+    """``"2020-01-01..2022-06-30=Giai đoạn 1; ..2009-12-31=Giai đoạn 3"`` → phases (an open
+    end is written by leaving the date out)."""
+    phases = []
+    for part in filter(None, (p.strip() for p in spec.split(";"))):
+        try:
+            span, label = part.split("=", 1)
+            start, end = span.split("..")
+            phases.append(Phase(label=label.strip(), start=dt.date.fromisoformat(start) if start.strip() else None,
+                                end=dt.date.fromisoformat(end) if end.strip() else None))
+        except ValueError as e:
+            raise InvalidQuery(f"Giai đoạn '{part[:60]}' không hợp lệ; viết dạng 2020-01-01..2022-06-30=Tên giai đoạn.") \
+                from e
+    return phases
+
+
+def _date_ranges(phases: list[Phase]) -> list[dict[str, Any]]:
+    """date_range buckets, keyed by label (the upper bound of date_range is exclusive)."""
+    ranges = []
+    for p in phases:
+        r: dict[str, Any] = {"key": p.label}
+        if p.start:
+            r["from"] = p.start.isoformat()
+        if p.end:
+            r["to"] = (p.end + dt.timedelta(days=1)).isoformat()
+        ranges.append(r)
+    return ranges
+
+
+def _day_range(field: str, start: dt.date | None, end: dt.date | None) -> dict[str, Any]:
+    bounds: dict[str, Any] = {"time_zone": TZ}
+    if start:
+        bounds["gte"] = start.isoformat()
+    if end:
+        bounds["lte"] = f"{end.isoformat()}||/d"
+    return {"range": {field: bounds}}
+
+
+# -- progress ----------------------------------------------------------------------------
+
+
+class ProgressRow(BaseModel):
+    agency: str
+    total: int
+    valid: int
+    by_phase: dict[str, int]
+
+
+class KindRow(BaseModel):
+    result_type: str
+    total: int
+    by_status: dict[str, int]
+
+
+class Progress(BaseModel):
+    today: dt.date
+    phases: list[Phase]
+    total: int
+    valid: int
+    by_phase: dict[str, int]
+    agencies: list[ProgressRow]
+    kinds: list[KindRow]
+
+
+def progress_body(phases: list[Phase], today: dt.date) -> dict[str, Any]:
+    valid = status_clause(Status.valid, today)
+    per_status = {"filters": {"filters": {s.value: status_clause(s, today) for s in Status}}}
+    return {
+        "size": 0, "track_total_hits": True,
+        "aggs": {
+            "valid": {"filter": valid},
+            "phases": {"date_range": {"field": "issued_date", "ranges": _date_ranges(phases), "keyed": True}},
+            "agencies": {"terms": {"field": "issuing_agency", "size": MAX_AGENCIES, "missing": NO_AGENCY},
+                         "aggs": {"valid": {"filter": valid},
+                                  "phases": {"date_range": {"field": "issued_date", "ranges": _date_ranges(phases),
+                                                            "keyed": True}}}},
+            "kinds": {"terms": {"field": "result_type", "size": 200, "missing": "(chưa rõ loại)"},
+                      "aggs": {"status": per_status}},
+        },
+    }
+
+
+def parse_progress(resp: dict[str, Any], phases: list[Phase], today: dt.date) -> Progress:
+    a = resp["aggregations"]
+
+    def phase_counts(agg):
+        return {p.label: agg["buckets"].get(p.label, {}).get("doc_count", 0) for p in phases}
+
+    return Progress(
+        today=today, phases=phases, total=resp["hits"]["total"]["value"], valid=a["valid"]["doc_count"],
+        by_phase=phase_counts(a["phases"]),
+        agencies=[ProgressRow(agency=b["key"], total=b["doc_count"], valid=b["valid"]["doc_count"],
+                              by_phase=phase_counts(b["phases"])) for b in a["agencies"]["buckets"]],
+        kinds=[KindRow(result_type=b["key"], total=b["doc_count"],
+                       by_status={k: v["doc_count"] for k, v in b["status"]["buckets"].items()})
+               for b in a["kinds"]["buckets"]],
+    )
+
+
+# -- reuse -------------------------------------------------------------------------------
+
+
+class Count(BaseModel):
+    key: str
+    count: int
+
+
+class TopRecord(BaseModel):
+    record_id: str
+    count: int
+    doc_number: str | None = None
+    issuing_agency: str | None = None
+    result_type: str | None = None
+
+
+class Reuse(BaseModel):
+    total: int
+    by_agency: list[Count]
+    by_procedure: list[Count]
+    by_month: list[Count]
+    top: list[TopRecord]
+
+
+def reuse_body(start: dt.date | None = None, end: dt.date | None = None, agency: str | None = None,
+               top: int = 10) -> dict[str, Any]:
+    filters = [_day_range("at", start, end)] if (start or end) else []
+    if agency:
+        filters.append({"term": {"issuing_agency": agency}})
+    return {
+        "size": 0, "track_total_hits": True, "query": {"bool": {"filter": filters}},
+        "aggs": {
+            "agencies": {"terms": {"field": "issuing_agency", "size": MAX_AGENCIES, "missing": NO_AGENCY}},
+            "procedures": {"terms": {"field": "procedure_name", "size": 200, "missing": "(chưa rõ thủ tục)"}},
+            "months": {"date_histogram": {"field": "at", "calendar_interval": "month", "format": "yyyy-MM",
+                                          "time_zone": TZ, "min_doc_count": 1}},
+            "top": {"terms": {"field": "record_id", "size": top},
+                    "aggs": {"doc": {"top_hits": {"size": 1, "_source": ["doc_number", "issuing_agency",
+                                                                          "result_type"]}}}},
+        },
+    }
+
+
+def parse_reuse(resp: dict[str, Any]) -> Reuse:
+    a = resp.get("aggregations") or {}
+
+    def counts(name, key="key"):
+        return [Count(key=str(b.get(key, b["key"])), count=b["doc_count"]) for b in a.get(name, {}).get("buckets", [])]
+
+    top = []
+    for b in a.get("top", {}).get("buckets", []):
+        src = b["doc"]["hits"]["hits"][0]["_source"] if b["doc"]["hits"]["hits"] else {}
+        top.append(TopRecord(record_id=b["key"], count=b["doc_count"], **src))
+    return Reuse(total=resp["hits"]["total"]["value"], by_agency=counts("agencies"),
+                 by_procedure=counts("procedures"), by_month=counts("months", "key_as_string"), top=top)
+
+
+# -- the six-monthly report ---------------------------------------------------------------
+
+
+class ReportRow(BaseModel):
+    agency: str
+    digitized_in_period: int
+    digitized_total: int
+    by_phase: dict[str, int]
+    valid: int
+    reused_in_period: int
+
+
+class SixMonthReport(BaseModel):
+    date_from: dt.date
+    date_to: dt.date
+    agency: str | None
+    generated_at: dt.datetime
+    phases: list[Phase]
+    rows: list[ReportRow]
+    total: ReportRow
+
+
+def period(date_from: dt.date, date_to: dt.date) -> None:
+    if date_to < date_from:
+        raise InvalidQuery("Ngày kết thúc kỳ báo cáo phải sau ngày bắt đầu.")
+
+
+def report_body(date_from: dt.date, date_to: dt.date, phases: list[Phase], agency: str | None) -> dict[str, Any]:
+    """Everything digitized up to the end of the period; 'still valid' is judged on the
+    last day of the period, as the report speaks for that day."""
+    period(date_from, date_to)
+    filters = [_day_range("ingested_at", None, date_to)]
+    if agency:
+        filters.append({"term": {"issuing_agency": agency}})
+    per_agency = {
+        "in_period": {"filter": _day_range("ingested_at", date_from, date_to)},
+        "valid": {"filter": status_clause(Status.valid, date_to)},
+        "phases": {"date_range": {"field": "issued_date", "ranges": _date_ranges(phases), "keyed": True}},
+    }
+    return {"size": 0, "track_total_hits": True, "query": {"bool": {"filter": filters}},
+            "aggs": {**per_agency,
+                     "agencies": {"terms": {"field": "issuing_agency", "size": MAX_AGENCIES, "missing": NO_AGENCY},
+                                  "aggs": per_agency}}}
+
+
+def parse_report(resp: dict[str, Any], reuse: Reuse, date_from: dt.date, date_to: dt.date,
+                 phases: list[Phase], agency: str | None) -> SixMonthReport:
+    reused = {c.key: c.count for c in reuse.by_agency}
+
+    def row(name: str, agg: dict[str, Any], total: int, reused_count: int) -> ReportRow:
+        return ReportRow(agency=name, digitized_in_period=agg["in_period"]["doc_count"], digitized_total=total,
+                         by_phase={p.label: agg["phases"]["buckets"].get(p.label, {}).get("doc_count", 0)
+                                   for p in phases},
+                         valid=agg["valid"]["doc_count"], reused_in_period=reused_count)
+
+    a = resp["aggregations"]
+    rows = [row(b["key"], b, b["doc_count"], reused.get(b["key"], 0)) for b in a["agencies"]["buckets"]]
+    rows.sort(key=lambda r: r.agency)
+    total = row("Tổng cộng", a, resp["hits"]["total"]["value"], reuse.total)
+    return SixMonthReport(date_from=date_from, date_to=date_to, agency=agency,
+                          generated_at=dt.datetime.now(dt.timezone.utc), phases=phases, rows=rows, total=total)
