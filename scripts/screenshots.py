@@ -63,6 +63,10 @@ def main() -> None:
                        and (r := indexed(t)).get("dossier_code") and r.get("subject_id"))
         if "/admin" in page.content():
             shot("/admin", "admin.png")
+        shot("/reports", "reports-progress.png")
+        shot("/reports/six-monthly", "reports-six-monthly.png")
+        shot("/reports/six-monthly?format=print", "report-print.png")
+        shot("/reports/quality", "reports-quality.png")
         page.context.clear_cookies()  # the citizen's own browser
         shot("/citizen", "citizen-form.png")
         page.goto(args.url + "/citizen")

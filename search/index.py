@@ -22,6 +22,8 @@ from opensearchpy import OpenSearch, helpers
 from opensearchpy.serializer import JSONSerializer
 from opensearchpy import exceptions as os_exc
 
+from .analysis import segment
+from .archive import read_record, rewrite_record
 from .config import Settings
 from .errors import RecordNotFound, SearchUnavailable
 from .lookup import LookupHit, LookupResult, lookup_body, own_records_body
@@ -29,6 +31,7 @@ from .query import Hit, SearchRequest, SearchResult, build_body, parse_response,
 from .records import SCHEMA_VERSION, Record, Status
 from .reports import (Phase, Progress, Reuse, SixMonthReport, parse_progress, parse_report, parse_reuse,
                       progress_body, report_body, reuse_body)
+from .quality import Backlog, backlog_body, corrected, parse_backlog
 from .reuse import ReuseEvent, ReuseJournal
 
 log = logging.getLogger(__name__)
@@ -121,8 +124,12 @@ class RecordIndex:
         return f"{self.alias}-v{SCHEMA_VERSION}-{stamp}"
 
     def ensure(self) -> None:
-        """Create the template and a first index behind the alias, unless it exists."""
+        """Create the template and a first index behind the alias, unless it exists; for an
+        existing index, add the fields the template gained since (mappings only grow)."""
         if self._call(self.client.indices.exists_alias, name=self.alias):
+            self.put_template()
+            mapping = load_template()["template"]["mappings"]
+            self._call(self.client.indices.put_mapping, index=self.alias, body={"properties": mapping["properties"]})
             return
         self.put_template()
         physical = self.new_physical_name()
@@ -197,6 +204,11 @@ class RecordIndex:
                 yield info.get("_id", "?"), None if ok else _bulk_reason(info)
         except (os_exc.ConnectionError, os_exc.ConnectionTimeout) as e:
             raise SearchUnavailable(_UNAVAILABLE.format(url=self._url or "?")) from e
+
+    def put(self, record: Record) -> None:
+        """Index one record now (a correction), visible to the next search."""
+        self._call(self.client.index, index=self.alias, id=record.id,
+                   body=to_document(record, segment(record.text)), refresh="wait_for")
 
     def get_many(self, record_ids: list[str]) -> list[Record]:
         """The records that exist among ``record_ids``, in that order (unknown ids are left out)."""
@@ -297,6 +309,12 @@ def progress(index: RecordIndex, phases: list[Phase], today: dt.date | None = No
     return parse_progress(index.search(progress_body(phases, today)), phases, today)
 
 
+def agencies(index: RecordIndex) -> list[str]:
+    """Every issuing agency in the index (for choosing one in a report)."""
+    resp = index.search({"size": 0, "aggs": {"a": {"terms": {"field": "issuing_agency", "size": 2000}}}})
+    return sorted(b["key"] for b in resp["aggregations"]["a"]["buckets"])
+
+
 def reuse_stats(index: RecordIndex, start: dt.date | None = None, end: dt.date | None = None,
                 agency: str | None = None) -> Reuse:
     return parse_reuse(index.search_reuse(reuse_body(start, end, agency)))
@@ -307,3 +325,18 @@ def six_month_report(index: RecordIndex, date_from: dt.date, date_to: dt.date, p
     """Two aggregation queries: records (digitized, by phase, valid) and reuse events."""
     resp = index.search(report_body(date_from, date_to, phases, agency))
     return parse_report(resp, reuse_stats(index, date_from, date_to, agency), date_from, date_to, phases, agency)
+
+
+def quality_backlog(index: RecordIndex, min_confidence: float, page: int = 1, size: int = 50) -> Backlog:
+    return parse_backlog(index.search(backlog_body(min_confidence, page, size)), min_confidence)
+
+
+def correct(index: RecordIndex, archive_dir: Path, record_id: str, changes: dict[str, str], by: str) -> Record:
+    """Apply a clerk's correction: archive first (the system of record), then the index."""
+    record = read_record(archive_dir, record_id)
+    if record is None:
+        raise RecordNotFound(record_id)
+    fixed = corrected(record, changes, by)
+    rewrite_record(archive_dir, fixed)
+    index.put(fixed)
+    return fixed

@@ -398,5 +398,40 @@ def audit_log(
                                                         "query", "count")).rstrip())
 
 
+@app.command()
+@_errors_to_exit
+def report(
+    date_from: Annotated[str, typer.Option("--from", help="First day of the period, e.g. 2026-01-01")],
+    date_to: Annotated[str, typer.Option("--to", help="Last day of the period, e.g. 2026-06-30")],
+    agency: Annotated[str | None, typer.Option(help="Only this issuing agency")] = None,
+    out: Annotated[Path, typer.Option(help="Folder for the .xlsx and the printable .html")] = Path("."),
+) -> None:
+    """The six-monthly digitization report an agency sends upward: per agency, results
+    digitized in the period and in total, by phase of issue year (TRACUU_REPORT_PHASES),
+    still valid, reused — as an .xlsx workbook and a printable HTML page."""
+    import datetime as dt
+
+    from search.index import RecordIndex, six_month_report
+    from search.reports import parse_phases
+    from web import report_files
+
+    settings = get_settings()
+    try:
+        start, end = dt.date.fromisoformat(date_from), dt.date.fromisoformat(date_to)
+    except ValueError:
+        raise TracuuError("--from và --to là ngày dạng năm-tháng-ngày, ví dụ 2026-06-30.") from None
+    index = RecordIndex.from_settings(settings)
+    result = six_month_report(index, start, end, parse_phases(settings.report_phases), agency)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = out / f"bao-cao-so-hoa-{start}-{end}"
+    stem.with_suffix(".xlsx").write_bytes(report_files.to_xlsx(result))
+    stem.with_suffix(".html").write_text(report_files.to_html(result), encoding="utf-8")
+    t = result.total
+    console.print(f"{len(result.rows)} cơ quan; số hóa trong kỳ {t.digitized_in_period}, tổng {t.digitized_total}, "
+                  f"còn hiệu lực {t.valid}, tái sử dụng {t.reused_in_period}")
+    typer.echo(stem.with_suffix(".xlsx"))
+    typer.echo(stem.with_suffix(".html"))
+
+
 def main() -> None:  # pragma: no cover - entry point for `python -m tracuu.cli`
     sys.exit(app())

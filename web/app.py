@@ -19,7 +19,7 @@ from .accounts import AccountStore
 from .audit import AuditLog
 from .hardening import Hardening
 from .ratelimit import Limiter
-from .routes import account, admin, api, citizen, health, pages
+from .routes import account, admin, api, citizen, corrections, health, pages, reports
 from .templating import STATIC_DIR, make_templates
 
 DESCRIPTION = """Tìm kiếm và khai thác kết quả giải quyết thủ tục hành chính đã số hóa.
@@ -63,4 +63,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(citizen.router)
     app.include_router(account.router)
     app.include_router(admin.router)
+    app.include_router(reports.router)
+    app.include_router(corrections.router)
     return app

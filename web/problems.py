@@ -7,6 +7,8 @@ validation errors report the parameter name, not the value sent.
 
 from __future__ import annotations
 
+import logging
+import traceback
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
@@ -18,6 +20,8 @@ from search.errors import FileNotAvailable, InvalidQuery, RecordNotFound, Search
 
 from .auth import AccessDenied
 from .ratelimit import TooManyAttempts
+
+log = logging.getLogger(__name__)
 
 PROBLEM = "application/problem+json"
 #: Paths that always answer JSON; everything else is a page for people.
@@ -87,6 +91,16 @@ def install(app: FastAPI) -> None:
         where = ", ".join(".".join(str(p) for p in err["loc"][1:]) or "body" for err in e.errors()[:5])
         return _respond(request, 422, "Unprocessable Content",
                         f"Tham số không hợp lệ: {where}.", f"Invalid parameter: {where}.")
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, e: Exception):
+        """A defect. The log gets the type and the code path, not the message: messages of
+        library errors can quote what was searched for."""
+        log.error("unexpected %s on %s %s\n%s", type(e).__name__, request.method, request.url.path,
+                  "".join(traceback.format_tb(e.__traceback__)))
+        return _respond(request, 500, "Internal Server Error",
+                        "Đã xảy ra lỗi ngoài dự kiến; lỗi đã được ghi lại. Vui lòng thử lại hoặc báo quản trị viên.",
+                        "An unexpected error occurred; it has been logged.")
 
     @app.exception_handler(HTTPException)
     async def http(request: Request, e: HTTPException):

@@ -103,6 +103,7 @@ def _record_page(request: Request, index, settings, templates, who, record_id: s
         "reference_json": json.dumps(reference.model_dump(mode="json"), ensure_ascii=False, indent=2)
         if reference else "",
         "reuse_error": reuse_error,
+        "corrected": request.query_params.get("corrected") == "1",
     }
     return templates.TemplateResponse(request, "record.html", context, status_code=status_code)
 

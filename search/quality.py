@@ -1,0 +1,99 @@
+"""The review list: records whose metadata may be wrong, and the clerk's corrections.
+
+A record is listed when the manifest and the text disagreed on a field, when its scan was
+read with low OCR confidence, or when a key field could not be read at all — until someone
+reviews it. A correction changes the record (archive first, then the index) and keeps what
+was there before, and the text's own reading stays in ``pipeline.extracted``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel
+
+from .errors import InvalidQuery
+from .records import Record
+
+#: Fields a clerk may correct, in the form's order.
+CORRECTABLE = ("doc_number", "result_type", "issued_date", "issuing_agency", "signer", "subject_name",
+               "subject_id", "subject_address", "summary", "valid_from", "valid_until", "province",
+               "district", "commune", "procedure_code", "procedure_name", "dossier_code")
+#: Without these a record cannot be found or cited.
+KEY_FIELDS = ("doc_number", "issued_date", "issuing_agency", "result_type")
+
+
+class BacklogItem(BaseModel):
+    id: str
+    doc_number: str | None = None
+    result_type: str | None = None
+    issuing_agency: str | None = None
+    source_filename: str | None = None
+    reasons: list[str]
+
+
+class Backlog(BaseModel):
+    total: int
+    items: list[BacklogItem]
+
+
+def backlog_body(min_confidence: float, page: int, size: int) -> dict[str, Any]:
+    return {
+        "from": (page - 1) * size, "size": size, "track_total_hits": True,
+        "_source": ["id", "doc_number", "result_type", "issuing_agency", "source_filename", "issued_date",
+                    "pipeline.disagree", "pipeline.ocr_confidence"],
+        "query": {"bool": {
+            "should": [{"exists": {"field": "pipeline.disagree"}},
+                       {"range": {"pipeline.ocr_confidence": {"lt": min_confidence}}},
+                       *({"bool": {"must_not": {"exists": {"field": f}}}} for f in KEY_FIELDS)],
+            "minimum_should_match": 1,
+            "must_not": [{"exists": {"field": "pipeline.reviewed_at"}}],
+        }},
+        "sort": [{"ingested_at": "desc"}, {"id": "asc"}],
+    }
+
+
+def _reasons(src: dict[str, Any], min_confidence: float) -> list[str]:
+    pipeline = src.get("pipeline") or {}
+    out = []
+    if pipeline.get("disagree"):
+        out.append("Danh mục khác văn bản: " + ", ".join(pipeline["disagree"]))
+    conf = pipeline.get("ocr_confidence")
+    if conf is not None and conf < min_confidence:
+        out.append(f"Độ tin cậy OCR thấp ({conf:.0f}/100)")
+    missing = [f for f in KEY_FIELDS if not src.get(f)]
+    if missing:
+        out.append("Thiếu: " + ", ".join(missing))
+    return out
+
+
+def parse_backlog(resp: dict[str, Any], min_confidence: float) -> Backlog:
+    items = [BacklogItem(**{k: h["_source"].get(k) for k in ("doc_number", "result_type", "issuing_agency",
+                                                             "source_filename")},
+                         id=h["_id"], reasons=_reasons(h["_source"], min_confidence))
+             for h in resp["hits"]["hits"]]
+    return Backlog(total=resp["hits"]["total"]["value"], items=items)
+
+
+def corrected(record: Record, changes: dict[str, str], by: str) -> Record:
+    """The record with the clerk's values (empty = unknown), a log entry of what changed,
+    and the mark that takes it off the review list. Raises InvalidQuery for a bad value."""
+    unknown = set(changes) - set(CORRECTABLE)
+    if unknown:
+        raise InvalidQuery(f"Không sửa được trường: {', '.join(sorted(unknown))}.")
+    proposed = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in changes.items()}
+    try:
+        candidate = Record.model_validate({**record.model_dump(), **proposed})
+    except ValueError as e:
+        fields = sorted({str(err["loc"][0]) for err in getattr(e, "errors", lambda: [])()} or {"?"})
+        raise InvalidQuery(f"Giá trị không hợp lệ ở trường: {', '.join(fields)} (ngày viết dạng 2024-05-31).") from None
+    before, after = record.model_dump(mode="json"), candidate.model_dump(mode="json")
+    changed = {k: {"before": before.get(k), "after": after.get(k)} for k in CORRECTABLE if before.get(k) != after.get(k)}
+    now = dt.datetime.now(dt.timezone.utc).isoformat()
+    pipeline = dict(record.pipeline)
+    pipeline["corrections"] = [*pipeline.get("corrections", []),
+                               {"by": by, "at": now, "fields": changed, "disagree_before": pipeline.get("disagree", [])}]
+    pipeline["disagree"] = []
+    pipeline["reviewed_at"] = now
+    return candidate.model_copy(update={"pipeline": pipeline})
