@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     # gzip between the app and OpenSearch: worth it over a slow network; on one host it
     # cost 3 ms per search (bench/api_latency.py), so off by default.
     opensearch_compress: bool = False
+    opensearch_pool_size: int = Field(32, ge=1, description="Connections kept open to OpenSearch "
+                                      "(at least the web server's concurrent requests).")
     tika_timeout: float = 120.0
 
     ocr_language: str = "vie"

@@ -56,19 +56,29 @@ class AuditLog:
         self._dirty = threading.Event()
         self._closed = threading.Event()
         self._flusher: threading.Thread | None = None
+        self._fd: int | None = None
+        self._last: str | None = None  # hash of the last line this process wrote
+        self._size = -1  # the file's size after that write
 
     def write(self, event: AuditEvent) -> None:
-        """Append one event, chained to the line before it. The file lock keeps the chain
-        whole when several server processes write."""
+        """Append one event, chained to the line before it. The file stays open; the file
+        lock keeps the chain whole when several server processes write: the hash of the
+        last line is re-read only when the file is not the size this process left it."""
+        body = event.model_dump_json(exclude_none=True, exclude={"prev"})
         with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+            if self._fd is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+            fd = self._fd
+            fcntl.flock(fd, fcntl.LOCK_EX)
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-                event.prev = _last_line_hash(fd)
-                os.write(fd, event.model_dump_json(exclude_none=True).encode() + b"\n")
+                size = os.fstat(fd).st_size
+                prev = self._last if size == self._size and self._last else _last_line_hash(fd)
+                line = (body[:-1] + f',"prev":"{prev}"}}').encode()  # body is a JSON object
+                os.write(fd, line + b"\n")
+                self._last, self._size = hashlib.sha256(line).hexdigest(), size + len(line) + 1
             finally:
-                os.close(fd)  # releases the lock
+                fcntl.flock(fd, fcntl.LOCK_UN)
             self._dirty.set()
             if self._flusher is None:
                 self._flusher = threading.Thread(target=self._flush_loop, name="audit-fsync", daemon=True)
@@ -86,6 +96,10 @@ class AuditLog:
     def close(self) -> None:
         self._closed.set()
         self.flush()
+        with self._lock:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
 
     def _flush_loop(self) -> None:
         while not self._closed.wait(self.FLUSH_SECONDS):
