@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -102,6 +103,29 @@ def run_tesseract(images: list[Path], work: Path) -> float:
     return time.perf_counter() - t0
 
 
+def run_pipeline(rows: list[dict], folder: Path, work: Path, n: int) -> float:
+    """The indexer end to end on the scans alone (`tracuu ingest`: two files OCR'd at once
+    in worker processes, then metadata, archive and indexing), into a fresh index."""
+    import uuid
+
+    from search.config import Settings
+    from search.index import RecordIndex
+
+    scans_dir = work / f"pipeline-{n}"
+    scans_dir.mkdir()
+    for r in rows:
+        shutil.copy2(folder / r["file"], scans_dir / r["file"])
+    index = f"bench-ocr-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "TRACUU_INDEX": index, "TRACUU_DATA_DIR": str(work / f"data-{n}")}
+    env.pop("OMP_THREAD_LIMIT", None)  # the indexer sets its own
+    t0 = time.perf_counter()
+    subprocess.run([Path(sys.executable).parent / "tracuu", "ingest", str(scans_dir)], env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - t0
+    RecordIndex.from_settings(Settings(index=index)).drop()
+    return elapsed
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -110,6 +134,8 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=3, help="sample seed")
     p.add_argument("--dir", type=Path, help="use this `tracuu sample` folder instead of generating one")
     p.add_argument("--repeat", type=int, default=3, help="measurements per side")
+    p.add_argument("--pipeline", action="store_true",
+                   help="also time the indexer end to end on the same scans (needs the services)")
     p.add_argument("--omp-thread-limit", type=int, default=1,
                    help="OMP_THREAD_LIMIT for ocrmypdf's tesseract (0: leave it to ocrmypdf)")
     a = p.parse_args()
@@ -135,12 +161,13 @@ def main() -> None:
               file=out)
         run_ocrmypdf(rows[:1], folder, tmp)  # warm-up (imports, plugins, file cache), not timed
         run_tesseract(images[:2], tmp)
-        times: dict[str, list[float]] = {"ocrmypdf": [], "tesseract": []}
+        times: dict[str, list[float]] = {"ocrmypdf": [], "tesseract": []} | ({"pipeline": []} if a.pipeline else {})
         for i in range(a.repeat):
-            order = ["ocrmypdf", "tesseract"] if i % 2 == 0 else ["tesseract", "ocrmypdf"]
+            order = list(times) if i % 2 == 0 else list(times)[::-1]
             for side in order:
                 load = loadavg()
-                s = run_ocrmypdf(rows, folder, tmp) if side == "ocrmypdf" else run_tesseract(images, tmp)
+                s = (run_ocrmypdf(rows, folder, tmp) if side == "ocrmypdf" else run_tesseract(images, tmp)
+                     if side == "tesseract" else run_pipeline(rows, folder, tmp, i))
                 times[side].append(s)
                 print(f"repeat {i + 1} {side:9}: {s:7.1f} s = {s / pages:5.2f} s/page (load avg before {load})",
                       file=out, flush=True)
@@ -149,6 +176,8 @@ def main() -> None:
     for k, v in med.items():
         print(f"  {k:9}: {v:5.2f} s/page, {60 / v:5.1f} pages/min", file=out)
     print(f"  ratio ocrmypdf/tesseract per page: {med['ocrmypdf'] / med['tesseract']:.2f}", file=out)
+    if "pipeline" in med:
+        print(f"  ratio pipeline/tesseract per page: {med['pipeline'] / med['tesseract']:.2f}", file=out)
 
 
 def ocrmypdf_version() -> str:
