@@ -36,8 +36,7 @@ def drill(**filters) -> str:
 
 
 def phase_link(agency: str | None, phase: Phase) -> str:
-    return drill(issuing_agency=None if agency == NO_AGENCY else agency, issued_from=phase.start,
-                 issued_to=phase.end)
+    return drill(issuing_agency=agency, issued_from=phase.start, issued_to=phase.end)
 
 
 @router.get("", response_class=HTMLResponse)
