@@ -8,8 +8,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
+from search.analysis import segment
 from search.config import Settings, get_settings
 from search.index import RecordIndex
 
@@ -35,6 +37,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.index = RecordIndex.from_settings(settings)
+        # pyvi loads its model on first use (~1 s): at start-up, not in the first clerk's search.
+        await run_in_threadpool(segment, "khởi động")
         try:
             yield
         finally:
