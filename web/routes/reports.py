@@ -69,18 +69,18 @@ def six_monthly(request: Request, index: IndexDep, settings: SettingsDep, templa
                 date_from: Annotated[dt.date | None, Query(alias="from")] = None,
                 date_to: Annotated[dt.date | None, Query(alias="to")] = None,
                 agency: Annotated[str | None, Query(max_length=300)] = None,
-                format: Annotated[str, Query(pattern="^(page|xlsx|print)$")] = "page") -> Response:
+                output: Annotated[str, Query(alias="format", pattern="^(page|xlsx|print)$")] = "page") -> Response:
     start, end = _period(date_from, date_to)
     if end < start:
         raise InvalidQuery("Ngày kết thúc kỳ báo cáo phải sau ngày bắt đầu.")
     report = six_month_report(index, start, end, parse_phases(settings.report_phases), agency or None)
-    audit(request, who, "report", detail=f"six-monthly {start}..{end} {format}", query=agency)
+    audit(request, who, "report", detail=f"six-monthly {start}..{end} {output}", query=agency)
     name = f"bao-cao-so-hoa-{start}-{end}"
-    if format == "xlsx":
+    if output == "xlsx":
         return Response(report_files.to_xlsx(report),
                         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
-    if format == "print":  # standalone page with its own inline style, nothing else
+    if output == "print":  # standalone page with its own inline style, nothing else
         return HTMLResponse(report_files.to_html(report), headers={
             "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"})
     base = {"from": start.isoformat(), "to": end.isoformat(), **({"agency": agency} if agency else {})}
