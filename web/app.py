@@ -7,6 +7,8 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
@@ -45,7 +47,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.index.client.close()
             app.state.audit.close()
 
-    app = FastAPI(title="Tra cứu API", description=DESCRIPTION, version="1.0", lifespan=lifespan)
+    # docs_url=None: FastAPI's /docs loads Swagger UI from a CDN; ours serves a copy (below).
+    app = FastAPI(title="Tra cứu API", description=DESCRIPTION, version="1.0", lifespan=lifespan,
+                  docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.templates = make_templates()
     app.state.accounts = AccountStore.in_data_dir(settings.data_dir)
@@ -61,6 +65,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(Hardening, max_bytes=settings.max_request_bytes)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     problems.install(app)
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url=app.openapi_url, title="Tra cứu API",
+                                   swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+                                   swagger_favicon_url="data:,")
+
     app.include_router(health.router)
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -313,3 +313,12 @@ def test_without_opensearch_the_service_answers_503_then_recovers_by_itself(inge
         proxy.up = True
         assert c.get("/readyz").status_code == 200
         assert c.get("/api/v1/search").status_code == 200
+
+
+def test_the_api_docs_are_served_from_here_not_from_a_cdn(client):
+    page = client.get("/docs")
+    assert page.status_code == 200 and "content-security-policy" in page.headers
+    scripts = re.findall(r'<script src="([^"]+)"', page.text) + re.findall(r'href="([^"]+\.css)"', page.text)
+    assert scripts and all(s.startswith("/static/") for s in scripts), scripts
+    assert all(client.get(s).status_code == 200 for s in scripts)
+    assert "default-src 'self'" in page.headers["content-security-policy"]
