@@ -48,8 +48,7 @@ def add_reuses(index: RecordIndex, probes: list[dict], n: int) -> None:
                                  "at": at.isoformat(), "doc_number": p["doc_number"], "issuing_agency": p["agency"],
                                  "result_type": p["kind"]}, ensure_ascii=False))
     index.client.indices.delete(index=index.reuse_index, ignore_unavailable=True)
-    mapping = json.loads((Path(__file__).resolve().parent.parent / "mappings" / "reuse.json").read_text())
-    index.client.indices.create(index=index.reuse_index, body={k: v for k, v in mapping.items() if not k.startswith("_")})
+    index.ensure_reuse_index()
     for i in range(0, len(lines), 4000):
         index.client.bulk(body="\n".join(lines[i:i + 4000]) + "\n")
     index.client.indices.refresh(index=index.reuse_index)

@@ -231,15 +231,20 @@ class RecordIndex:
         """Not ``<alias>-…``: that pattern belongs to the record template."""
         return f"{self.alias}_reuse"
 
+    def ensure_reuse_index(self) -> None:
+        """Create the reuse-event index from mappings/reuse.json, unless it exists."""
+        if self._call(self.client.indices.exists, index=self.reuse_index):
+            return
+        body = {k: v for k, v in json.loads((MAPPINGS_DIR / "reuse.json").read_text()).items()
+                if not k.startswith("_")}
+        try:
+            self._call(self.client.indices.create, index=self.reuse_index, body=body)
+        except os_exc.RequestError as e:  # created meanwhile by another request
+            if e.error != "resource_already_exists_exception":
+                raise
+
     def add_reuse(self, event: ReuseEvent, refresh: bool = False) -> None:
-        if not self._call(self.client.indices.exists, index=self.reuse_index):
-            body = {k: v for k, v in json.loads((MAPPINGS_DIR / "reuse.json").read_text()).items()
-                    if not k.startswith("_")}
-            try:
-                self._call(self.client.indices.create, index=self.reuse_index, body=body)
-            except os_exc.RequestError as e:  # created meanwhile by another request
-                if e.error != "resource_already_exists_exception":
-                    raise
+        self.ensure_reuse_index()
         self._call(self.client.index, index=self.reuse_index, body=event.model_dump(mode="json"),
                    refresh=refresh)
 
