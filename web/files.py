@@ -1,24 +1,38 @@
 """Serving a record's files from the archive: the archival PDF to view in the page, and
-the PDF or the untouched original to download."""
+the PDF or the untouched original to download — each one audited."""
 
 from __future__ import annotations
 
 from typing import Literal
 
+from fastapi import Request
 from fastapi.responses import FileResponse
 
-from search.archive import stored_file
+from search.archive import archival_file, original_file, stored_file
 from search.config import Settings
 from search.errors import FileNotAvailable
 from search.records import Record
 
+from .auth import Principal, audit
+
 Variant = Literal["archival", "original"]
 
 
-def file_response(settings: Settings, record: Record, variant: Variant, download: bool) -> FileResponse:
+def available(settings: Settings, record_id: str) -> dict[str, bool]:
+    """Which files the record page can offer (template keys ``has_pdf``, ``has_original``)."""
+    return {"has_pdf": archival_file(settings.archive_dir, record_id) is not None,
+            "has_original": original_file(settings.archive_dir, record_id) is not None}
+
+
+def send_file(request: Request, who: Principal, settings: Settings, record: Record, variant: Variant,
+              download: bool, action: str | None = None) -> FileResponse:
+    """The file as a response, after writing the audit line (``action``: by default
+    ``download`` or ``view_file`` for a PDF shown in the page)."""
     stored = stored_file(settings.archive_dir, record, variant)
     if stored is None:
         raise FileNotAvailable(record.id, variant)
+    audit(request, who, action or ("download" if download else "view_file"), record_id=record.id,
+          subject_id=record.subject_id, detail=variant)
     return FileResponse(
         stored.path, media_type=stored.media_type, filename=stored.download_name,
         content_disposition_type="attachment" if download else "inline",

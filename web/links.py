@@ -8,8 +8,12 @@ from search.archive import archival_file
 from search.config import Settings
 
 
-def record_links(request: Request, settings: Settings, record_id: str) -> tuple[str, str]:
-    """(record page, file) — the file is the archival PDF, or the original where there is none."""
+def record_links(request: Request, settings: Settings, record_id: str,
+                 has_pdf: bool | None = None) -> tuple[str, str]:
+    """(record page, file) — the file is the archival PDF, or the original where there is
+    none (``has_pdf`` when the caller already looked)."""
     base = (settings.public_url or str(request.base_url)).rstrip("/")
-    variant = "archival" if archival_file(settings.archive_dir, record_id) else "original"
+    if has_pdf is None:
+        has_pdf = archival_file(settings.archive_dir, record_id) is not None
+    variant = "archival" if has_pdf else "original"
     return f"{base}/records/{record_id}", f"{base}/api/v1/records/{record_id}/file?variant={variant}"

@@ -18,7 +18,7 @@ from search.reuse import Reference, ReuseEvent, ReuseJournal
 from ..auth import LookupAccess, ReadAccess, SearchAccess, audit
 from ..masking import mask_identifiers
 from ..deps import IndexDep, SettingsDep
-from ..files import Variant, file_response
+from ..files import Variant, send_file
 from ..links import record_links
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -106,10 +106,7 @@ def get_file(record_id: RecordId, request: Request, index: IndexDep, settings: S
              variant: Annotated[Variant, Query(description="`archival`: the PDF/A copy (or a PDF original); "
                                                            "`original`: the file exactly as ingested")] = "archival",
              download: Annotated[bool, Query(description="Ask the browser to save rather than show")] = False):
-    record = index.get(record_id)
-    response = file_response(settings, record, variant, download)
-    audit(request, who, "download", record_id=record.id, subject_id=record.subject_id, detail=variant)
-    return response
+    return send_file(request, who, settings, index.get(record_id), variant, download, action="download")
 
 
 @router.get("/records/{record_id}/similar", response_model=list[Hit],

@@ -13,7 +13,6 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from search.archive import archival_file, original_file
 from search.errors import InvalidQuery, RecordNotFound
 from search.index import own_records
 from search.query import today_in_vietnam
@@ -22,7 +21,7 @@ from .. import record_view, session
 from ..auth import CsrfDep, Principal, audit, client_of
 from ..deps import IndexDep, SettingsDep, TemplatesDep
 from ..ratelimit import TooManyAttempts
-from ..files import Variant, file_response
+from ..files import Variant, available, send_file
 from .pages import RecordId
 
 router = APIRouter(prefix="/citizen", include_in_schema=False)
@@ -107,8 +106,7 @@ def own_record(record_id: RecordId, request: Request, index: IndexDep, settings:
     context = {
         "record": record, "sections": record_view.sections(record, HIDDEN),
         "validity": record_view.validity(record, today_in_vietnam()),
-        "has_pdf": archival_file(settings.archive_dir, record.id) is not None,
-        "has_original": original_file(settings.archive_dir, record.id) is not None,
+        **available(settings, record.id),
     }
     return templates.TemplateResponse(request, "citizen_record.html", context)
 
@@ -118,11 +116,7 @@ def own_file(record_id: RecordId, request: Request, index: IndexDep, settings: S
              variant: Variant = "archival", download: bool = False) -> Response:
     if _allowed(request, record_id) is None:
         return RedirectResponse("/citizen", status_code=303)
-    record = index.get(record_id)
-    response = file_response(settings, record, variant, download)
-    audit(request, _citizen(request), "download" if download else "view_file", record_id=record.id,
-          subject_id=record.subject_id, detail=variant)
-    return response
+    return send_file(request, _citizen(request), settings, index.get(record_id), variant, download)
 
 
 @router.post("/logout", dependencies=[CsrfDep])

@@ -12,7 +12,6 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from search.archive import archival_file, original_file
 from search.errors import InvalidQuery
 from search.index import find, record_reuse, similar
 from search.query import FACETS, SearchRequest, today_in_vietnam
@@ -21,7 +20,7 @@ from search.reuse import Reference, ReuseEvent, ReuseJournal
 from .. import record_view
 from ..auth import CsrfDep, StaffDep, audit
 from ..deps import IndexDep, SettingsDep, TemplatesDep
-from ..files import Variant, file_response
+from ..files import Variant, available, send_file
 from ..labels import SORT_LABELS
 from ..links import record_links
 from ..views import SearchState, chips, facet_blocks, pager
@@ -90,14 +89,14 @@ def _record_page(request: Request, index, settings, templates, who, record_id: s
     record = index.get(record_id)
     audit(request, who, "view", record_id=record.id, subject_id=record.subject_id)
     today = today_in_vietnam()
-    has_pdf = archival_file(settings.archive_dir, record.id) is not None
-    url, file_url = record_links(request, settings, record.id)
+    files = available(settings, record.id)
+    url, file_url = record_links(request, settings, record.id, files["has_pdf"])
     reference = Reference.of(record, today, url, file_url, reused_for) if reused_for else None
     context = {
         "record": record, "sections": record_view.sections(record),
         "validity": record_view.validity(record, today),
         "disagreements": record_view.disagreements(record),
-        "has_pdf": has_pdf, "has_original": original_file(settings.archive_dir, record.id) is not None,
+        **files,
         "similar": similar(index, record.id, 5),
         "reference": reference,
         "reference_json": json.dumps(reference.model_dump(mode="json"), ensure_ascii=False, indent=2)
@@ -134,8 +133,4 @@ def reuse(record_id: RecordId, request: Request, index: IndexDep, settings: Sett
 @router.get("/records/{record_id}/file")
 def record_file(record_id: RecordId, request: Request, index: IndexDep, settings: SettingsDep, who: StaffDep,
                 variant: Variant = "archival", download: bool = False):
-    record = index.get(record_id)
-    response = file_response(settings, record, variant, download)
-    audit(request, who, "download" if download else "view_file", record_id=record.id,
-          subject_id=record.subject_id, detail=variant)
-    return response
+    return send_file(request, who, settings, index.get(record_id), variant, download)
