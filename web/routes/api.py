@@ -15,7 +15,7 @@ from search.query import FACETS, MAX_PAGE, MAX_SIZE, Hit, SearchRequest, SearchR
 from search.records import Record, Status
 from search.reuse import Reference, ReuseEvent, ReuseJournal
 
-from ..auth import LookupAccess, ReadAccess, SearchAccess, audit
+from ..auth import LookupAccess, Principal, ReadAccess, SearchAccess, audit
 from ..masking import mask_identifiers
 from ..deps import IndexDep, SettingsDep
 from ..files import Variant, send_file
@@ -43,6 +43,13 @@ def _json(model: BaseModel) -> Response:
 
 def _with(*codes: int) -> dict:
     return {c: PROBLEMS[c] for c in (401, 403, *codes)}
+
+
+def _mask_for(who: Principal, hits: list[Hit]) -> None:
+    """CCCD numbers in snippets only for readers who need them (see Principal.sees_identifiers)."""
+    if not who.sees_identifiers:
+        for hit in hits:
+            hit.snippet = mask_identifiers(hit.snippet)
 
 
 def _filters(request: Request) -> dict[str, list[str]]:
@@ -81,9 +88,7 @@ def search(
     result = find(index, req)
     audit(request, who, "search", query=q, filters=req.filters or None, count=result.total,
           hits=[h.id for h in result.hits])
-    if not who.sees_identifiers:
-        for hit in result.hits:
-            hit.snippet = mask_identifiers(hit.snippet)
+    _mask_for(who, result.hits)
     return _json(result)
 
 
@@ -115,9 +120,7 @@ def similar_records(record_id: RecordId, request: Request, index: IndexDep, who:
                     size: Annotated[int, Query(ge=1, le=20)] = 5) -> list[Hit]:
     hits = similar(index, record_id, size)
     audit(request, who, "similar", record_id=record_id, count=len(hits), hits=[h.id for h in hits])
-    if not who.sees_identifiers:
-        for hit in hits:
-            hit.snippet = mask_identifiers(hit.snippet)
+    _mask_for(who, hits)
     return hits
 
 

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from search.errors import InvalidQuery
 from search.index import agencies, progress, quality_backlog, reuse_stats, six_month_report
 from search.query import today_in_vietnam
 from search.reports import NO_AGENCY, Phase, parse_phases
@@ -71,8 +70,6 @@ def six_monthly(request: Request, index: IndexDep, settings: SettingsDep, templa
                 agency: Annotated[str | None, Query(max_length=300)] = None,
                 output: Annotated[str, Query(alias="format", pattern="^(page|xlsx|print)$")] = "page") -> Response:
     start, end = _period(date_from, date_to)
-    if end < start:
-        raise InvalidQuery("Ngày kết thúc kỳ báo cáo phải sau ngày bắt đầu.")
     report = six_month_report(index, start, end, parse_phases(settings.report_phases), agency or None)
     audit(request, who, "report", detail=f"six-monthly {start}..{end} {output}", query=agency)
     name = f"bao-cao-so-hoa-{start}-{end}"
