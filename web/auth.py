@@ -57,6 +57,7 @@ class Principal:
 
 
 ANONYMOUS = Principal("anonymous", "-")
+_UNKNOWN = object()  # request.state.staff not looked up yet
 
 
 def client_of(request: Request) -> str:
@@ -75,13 +76,24 @@ def sign_in(request: Request, login: str, role: Role, hours: int) -> None:
     request.session.clear()  # nothing carried over from before the login (no fixation)
     request.session[_USER] = {"login": login, "role": role.value, "until": int(time.time()) + hours * 3600}
     request.session[_CSRF] = secrets.token_urlsafe(32)
+    request.state.staff = _UNKNOWN
 
 
 def sign_out(request: Request) -> None:
     request.session.clear()
+    request.state.staff = _UNKNOWN
 
 
 def staff_of(request: Request) -> Principal | None:
+    """The officer or admin of this session. Asked by the route and again by the page
+    layout, so the answer is kept for the request (sign_in/sign_out drop it)."""
+    staff = getattr(request.state, "staff", _UNKNOWN)
+    if staff is _UNKNOWN:
+        staff = request.state.staff = _load_staff(request)
+    return staff
+
+
+def _load_staff(request: Request) -> Principal | None:
     data = request.session.get(_USER)
     if not data:
         return None
