@@ -23,14 +23,19 @@ def csrf_of(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
-def log_in(client: TestClient, settings: Settings, login: str = "canbo", role: str = "officer") -> TestClient:
-    """Create the account if needed and log the client in through the login form."""
+def ensure_account(settings: Settings, login: str = "canbo", role: str = "officer") -> None:
+    """An account with the test password, created unless it is there already."""
     from web.accounts import AccountError, AccountStore
 
     try:
         AccountStore.in_data_dir(settings.data_dir).add_user(login, role, OFFICER_PASSWORD)
     except AccountError:
         pass  # already there
+
+
+def log_in(client: TestClient, settings: Settings, login: str = "canbo", role: str = "officer") -> TestClient:
+    """Create the account if needed and log the client in through the login form."""
+    ensure_account(settings, login, role)
     token = csrf_of(client.get("/login").text)
     r = client.post("/login", data={"login": login, "password": OFFICER_PASSWORD, "csrf_token": token},
                     follow_redirects=False)

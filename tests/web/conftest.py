@@ -10,7 +10,7 @@ import time
 import pytest
 import uvicorn
 
-from helpers import OFFICER_PASSWORD
+from helpers import OFFICER_PASSWORD, ensure_account
 from web.app import create_app
 
 
@@ -55,12 +55,7 @@ def chromium():
 @pytest.fixture
 def page(chromium, live_server, ingested_corpus):
     """A fresh browser context (no cookies), logged in as an officer through the login page."""
-    from web.accounts import AccountError, AccountStore
-
-    try:
-        AccountStore.in_data_dir(ingested_corpus[0].data_dir).add_user("canbo", "officer", OFFICER_PASSWORD)
-    except AccountError:
-        pass
+    ensure_account(ingested_corpus[0])
     context = chromium.new_context(base_url=live_server, viewport={"width": 1366, "height": 900},
                                    locale="vi-VN", accept_downloads=True)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
