@@ -1,4 +1,4 @@
-"""OCR of scans with ocrmypdf + tesseract: the only module that imports ocrmypdf.
+"""OCR of scans with ocrmypdf + tesseract: with its plugin (ocr_engine.py), the only code that imports ocrmypdf.
 
 The output is a *separate* PDF/A derivative with a text layer; the original is never
 rewritten, so a digital signature on it stays verifiable. Text is read from ocrmypdf's
@@ -16,11 +16,11 @@ from pathlib import Path
 
 import ocrmypdf
 from ocrmypdf import exceptions as ocr_exc
-from PIL import Image
+from PIL import Image, ImageSequence
 
 from search.config import Settings
 
-from . import ocr_confidence
+from . import ocr_engine, pdf, skew
 from .errors import CorruptFile, EncryptedFile, ServiceFailed
 from .formats import Format
 
@@ -56,9 +56,11 @@ def ocr_file(src: Path, fmt: Format, workdir: Path, settings: Settings) -> OcrRe
         sidecar=sidecar,
         jobs=settings.ocr_jobs,
         # Chosen by measurement on the sample corpus (bench/README.md): deskew rescues pages
-        # skewed beyond ~3°; sauvola thresholding lowers errors on degraded 200-dpi scans at
-        # no cost; unpaper's clean, oversampling and other page-segmentation modes gained nothing.
-        deskew=True,
+        # skewed beyond ~3° and only costs time below that, so it runs only for files with
+        # a tilted page, with our own angle estimate (ocr_engine.py); sauvola thresholding
+        # lowers errors on degraded 200-dpi scans at no cost; unpaper's clean, oversampling
+        # and other page-segmentation modes gained nothing.
+        deskew=_tilted(src, fmt),
         tesseract_thresholding="sauvola",
         skip_text=True,  # pages that already carry text are not OCR'd again
         progress_bar=False,
@@ -71,12 +73,12 @@ def ocr_file(src: Path, fmt: Format, workdir: Path, settings: Settings) -> OcrRe
     # ocrmypdf lets tesseract use OpenMP threads when a file has fewer pages than jobs; on
     # this kind of machine that makes a one-page scan 3-4x slower (bench/results/), so
     # tesseract runs single-threaded and ocrmypdf parallelises pages instead.
-    env = {ocr_confidence.ENV: str(confidence_file), "OMP_THREAD_LIMIT": os.environ.get("OMP_THREAD_LIMIT", "1")}
+    env = {ocr_engine.ENV: str(confidence_file), "OMP_THREAD_LIMIT": os.environ.get("OMP_THREAD_LIMIT", "1")}
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     stderr = sys.stderr  # ocrmypdf.ocr() (17.13) leaves sys.stderr swapped for a StringIO
     try:
-        ocrmypdf.ocr(src, out, plugins=[ocr_confidence.__name__], **options)
+        ocrmypdf.ocr(src, out, plugins=[ocr_engine.__name__], **options)
     except ocr_exc.EncryptedPdfError:
         raise EncryptedFile(
             f"Tệp '{src.name}' được đặt mật khẩu; hãy xin bản không mật khẩu từ cơ quan ban hành."
@@ -97,7 +99,7 @@ def ocr_file(src: Path, fmt: Format, workdir: Path, settings: Settings) -> OcrRe
     sidecar_text = sidecar.read_text(encoding="utf-8", errors="replace") if sidecar.exists() else ""
     pages, pdfa = _inspect(out)
     return OcrResult(pdfa=out, page_texts=split_sidecar(sidecar_text, pages),
-                     tools={**_versions(), "pdfa": pdfa}, confidence=ocr_confidence.read(confidence_file))
+                     tools={**_versions(), "pdfa": pdfa}, confidence=ocr_engine.read_confidence(confidence_file))
 
 
 _SKIPPED = re.compile(r"^\[OCR skipped on page\(s\) (\d+)(?:-(\d+))?\]$")
@@ -116,6 +118,17 @@ def split_sidecar(text: str, pages: int) -> list[str | None]:
     if len(out) != pages:  # an unexpected sidecar shape: keep all text on the first page
         return ["\n".join(c for c in out if c)] + [""] * (pages - 1) if pages else []
     return out
+
+
+def _tilted(src: Path, fmt: Format) -> bool:
+    """Whether any page of the file is tilted enough to be worth straightening."""
+    try:
+        if fmt.kind == "pdf":
+            return any(skew.estimate(page) for page in pdf.previews(src, skew.WORK_WIDTH))
+        with Image.open(src) as im:
+            return any(skew.estimate(frame) for frame in ImageSequence.Iterator(im))
+    except Exception:  # noqa: BLE001 — an unreadable file is ocrmypdf's to report, with its reason
+        return False
 
 
 def _lacks_dpi(path: Path) -> bool:

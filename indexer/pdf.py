@@ -7,9 +7,11 @@ annex) come out whole. This is the only module that imports pypdfium2.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pypdfium2 as pdfium
+from PIL import Image
 
 from .errors import CorruptFile, EncryptedFile
 
@@ -41,3 +43,16 @@ def page_texts(path: Path) -> list[str]:
 
 def has_text(page_text: str) -> bool:
     return sum(c.isalnum() for c in page_text) >= MIN_PAGE_CHARS
+
+
+def previews(path: Path, width: int) -> Iterator[Image.Image]:
+    """Each page rendered in grey about ``width`` pixels wide: enough to judge its layout
+    (skew) at a small fraction of the cost of OCR resolution."""
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        for page in pdf:
+            scale = width / max(page.get_width(), 1.0)
+            yield page.render(scale=scale, grayscale=True).to_pil()
+            page.close()
+    finally:
+        pdf.close()
