@@ -6,8 +6,9 @@ optimisation), i.e. what a leaner pipeline could win at most.
 
 Fair comparison on the same pages, both given the machine's 2 cores:
 
-* ocrmypdf: the indexer's call (indexer/ocr.py, with the settings recommended in
-  bench/README.md), ``jobs=2``, one file at a time: pages of a file run in 2 workers.
+* ocrmypdf: the indexer's own call (``indexer.ocr.ocr_file``: its options, its engine
+  plugin, deskew only for files with a tilted page), ``jobs=2``, one file at a time: pages
+  of a file run in 2 workers.
   For a one-page file ocrmypdf would let tesseract use 2 OpenMP threads instead
   (ocrmypdf/builtin_plugins/tesseract_ocr.py, ``validate``); by default this script sets
   ``OMP_THREAD_LIMIT=1`` as recommended, because 2 threads gained nothing on an idle
@@ -39,8 +40,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-#: The indexer's options (indexer/ocr.py) plus what bench/ocr_settings.py measured best
-#: (sauvola thresholding; see bench/README.md).
+#: The indexer's ocrmypdf options before it decided deskew per file (indexer/ocr.py):
+#: ocr_breakdown.py switches its steps off one at a time from here.
 OCRMYPDF_OPTIONS = dict(
     language=["vie"], output_type="pdfa", pdfa_backend="internal", jobs=2, deskew=True,
     skip_text=True, progress_bar=False, invalidate_digital_signatures=True, tesseract_timeout=300,
@@ -78,14 +79,19 @@ def page_images(rows: list[dict], folder: Path, work: Path) -> list[Path]:
 
 
 def run_ocrmypdf(rows: list[dict], folder: Path, work: Path) -> float:
-    import ocrmypdf
+    """ocrmypdf exactly as the indexer calls it (indexer/ocr.py: its options, its engine
+    plugin, deskew only for tilted files), one file at a time, pages over 2 workers."""
+    sys.path.insert(0, str(ROOT))
+    from indexer.formats import sniff
+    from indexer.ocr import ocr_file
+    from search.config import Settings
 
+    settings = Settings(ocr_jobs=2)
     t0 = time.perf_counter()
-    for r in rows:  # one file at a time, as the indexer does
-        opts = OCRMYPDF_OPTIONS | {"sidecar": work / "ocr.txt"}
-        if r["format"] != "pdf" and not r["dpi"]:
-            opts["image_dpi"] = 300
-        ocrmypdf.ocr(folder / r["file"], work / "out.pdf", **opts)
+    for n, r in enumerate(rows):
+        src = folder / r["file"]
+        (work / f"ocr-{n}").mkdir(exist_ok=True)
+        ocr_file(src, sniff(src), work / f"ocr-{n}", settings)
     return time.perf_counter() - t0
 
 
