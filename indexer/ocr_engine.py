@@ -9,6 +9,12 @@ Two changes to ocrmypdf's tesseract engine, each for a measured reason (bench/RE
   indexer/ocr.py around each call; workers inherit it).
 * **Skew is estimated in-process** (indexer/skew.py) instead of by a second tesseract pass:
   that pass was ~40 % of OCR time, and it answered 0° on most pages tilted beyond 4°.
+* **A header line tesseract dropped is read again.** With its default page segmentation,
+  tesseract now and then loses the second line of the two-column header whole — the
+  agency's name and "Độc lập - Tự do - Hạnh phúc" beside it (2 of 113 sample scans). Every
+  result carries that motto (Decree 30/2020), so its first line without its second is a
+  sure sign; such a page is read again as sparse text (``--psm 11``), which keeps every
+  line, and that reading is used if it has the line.
 """
 
 from __future__ import annotations
@@ -19,8 +25,11 @@ import re
 from pathlib import Path
 
 from ocrmypdf import hookimpl
+from ocrmypdf._exec import tesseract
 from ocrmypdf.builtin_plugins.tesseract_ocr import TesseractOcrEngine
 from PIL import Image
+
+from search.analysis import fold
 
 from . import skew
 
@@ -38,15 +47,41 @@ class TracuuTesseract(TesseractOcrEngine):
     @staticmethod
     def generate_hocr(input_file, output_hocr, output_text, options):
         TesseractOcrEngine.generate_hocr(input_file, output_hocr, output_text, options)
-        target = os.environ.get(ENV)
-        if not target:
-            return
-        page = re.match(r"\d*", Path(output_hocr).name).group()  # "000001_ocr_hocr.hocr"
-        words = [(int(conf), _TAGS.sub("", text)) for conf, text in _WORD.findall(Path(output_hocr).read_text("utf-8"))]
-        chars = sum(len(w) for _, w in words)
-        mean = sum(conf * len(w) for conf, w in words) / chars if chars else None
-        with open(target, "a", encoding="utf-8") as f:
-            f.write(json.dumps({"page": int(page or 0), "words": len(words), "confidence": mean}) + "\n")
+        if lost_motto_line(Path(output_text).read_text("utf-8", errors="replace")):
+            _read_sparse(Path(input_file), Path(output_hocr), Path(output_text), options)
+        _record_confidence(Path(output_hocr))
+
+
+def lost_motto_line(text: str) -> bool:
+    """The national motto's first line read, its second ("Độc lập - Tự do - Hạnh phúc") not."""
+    folded = " ".join(fold(text).lower().split())
+    return "chu nghia viet nam" in folded and "doc lap" not in folded and "hanh phuc" not in folded
+
+
+def _read_sparse(image: Path, hocr: Path, text: Path, options) -> None:
+    """Read the page again as sparse text and keep that reading if it has every line."""
+    sparse_hocr, sparse_text = hocr.with_name("sparse_" + hocr.name), text.with_name("sparse_" + text.name)
+    t = options.tesseract
+    tesseract.generate_hocr(
+        input_file=image, output_hocr=sparse_hocr, output_text=sparse_text, languages=options.languages,
+        engine_mode=t.oem, tessconfig=t.config, timeout=t.timeout, pagesegmode=11, thresholding=t.thresholding,
+        user_words=t.user_words, user_patterns=t.user_patterns, omp_thread_limit=t.omp_thread_limit,
+    )
+    if not lost_motto_line(sparse_text.read_text("utf-8", errors="replace")):
+        sparse_hocr.replace(hocr)
+        sparse_text.replace(text)
+
+
+def _record_confidence(hocr: Path) -> None:
+    target = os.environ.get(ENV)
+    if not target:
+        return
+    page = re.match(r"\d*", hocr.name).group()  # "000001_ocr_hocr.hocr"
+    words = [(int(conf), _TAGS.sub("", text)) for conf, text in _WORD.findall(hocr.read_text("utf-8"))]
+    chars = sum(len(w) for _, w in words)
+    mean = sum(conf * len(w) for conf, w in words) / chars if chars else None
+    with open(target, "a", encoding="utf-8") as f:
+        f.write(json.dumps({"page": int(page or 0), "words": len(words), "confidence": mean}) + "\n")
 
 
 @hookimpl

@@ -8,7 +8,8 @@ evaluations and the benchmarks (`tracuu sample`).
     queries.py    queries.jsonl and qrels.tsv
 """
 
-from .corpus import DEFAULT_AS_OF, Options, generate, load_or_generate, plan_corpus, read_jsonl
+from .corpus import DEFAULT_AS_OF, Options, generate, generate_file, load_or_generate, plan_corpus, read_jsonl
 from .queries import fold
 
-__all__ = ["DEFAULT_AS_OF", "Options", "fold", "generate", "load_or_generate", "plan_corpus", "read_jsonl"]
+__all__ = ["DEFAULT_AS_OF", "Options", "fold", "generate", "load_or_generate", "plan_corpus", "read_jsonl",
+           "generate_file"]

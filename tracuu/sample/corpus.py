@@ -186,6 +186,14 @@ def _write_star(args: tuple[DocSpec, Path]) -> dict[str, Any]:
     return write_one(*args)
 
 
+def generate_file(folder: Path, opts: Options, file: str) -> dict[str, Any]:
+    """Only ``file`` of the corpus ``opts`` describes, byte for byte as ``generate`` writes
+    it: a test can reproduce one scan that showed a problem without rendering all of them."""
+    spec = next(s for s in plan_corpus(opts) if s.file == file)
+    folder.mkdir(parents=True, exist_ok=True)
+    return _truth_row(spec, write_one(spec, folder))
+
+
 def generate(folder: Path, opts: Options, workers: int = 2,
              on_file: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
     """Write the corpus into ``folder``; returns the truth rows (also in truth.jsonl)."""
