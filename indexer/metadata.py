@@ -14,8 +14,12 @@ import re
 import unicodedata
 from typing import Any
 
+from rapidfuzz.distance import Levenshtein
+
 from search.analysis import fold
 from search.dates import add_months
+
+from . import agencies, names
 
 # -- shapes -----------------------------------------------------------------------------
 _UP = "A-ZĐÀ-ỸĂÂÊÔƠƯ"
@@ -36,11 +40,17 @@ _MOTTO_START = re.compile(
     r"(?:C?[ỘỌOÔ]NG\s+H[ÒOÓÀ]A|H[ÒOÓÀ]A\s+X[ÃA]|X[ÃA]\s+H[ỘỌOÔ]I|CH[ỦU]\s+NGH[ĨI]A|NGH[ĨI]A\s+VI[ỆE]T|"
     r"Đ[ộo]c\s+l[ậa]p|T[ựu]\s+do\s*[-–]|H[ạa]nh\s+ph[úu]c)", re.I)
 _UNIT = r"(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)"
-_PLACE_WORD = r"(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*|\d+)"
-_PLACE_NAME = re.compile(rf"(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)[ \t]+({_PLACE_WORD}(?:[ \t]+{_PLACE_WORD}){{0,3}})")
+#: The same unit words as OCR may read them in bold capitals ('THÀNH PHỔ'), by their letters.
+_UNITS_FOLDED = {"TINH": "TỈNH", "THANH PHO": "THÀNH PHỐ", "HUYEN": "HUYỆN", "QUAN": "QUẬN", "THI XA": "THỊ XÃ",
+                 "XA": "XÃ", "PHUONG": "PHƯỜNG", "THI TRAN": "THỊ TRẤN"}
+_PLACE_WORD = r"(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*|\d+)(?!\w)"
+_UNIT_LOWER = r"(?:tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn)"  # 'thành' / 'phố' may wrap
+_PLACE_NAME = re.compile(rf"{_UNIT_LOWER}[ \t]+({_PLACE_WORD}(?:[ \t]+{_PLACE_WORD}){{0,3}})")
 #: The same, for a name wrapped onto the next line ("quận Ninh" / "Kiều").
+#: Not across a blank line: that ends the paragraph ('tỉnh Thanh' / 'Hóa' / '' / 'Văn bằng …').
 _PLACE_NAME_WRAPPED = re.compile(
-    rf"(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)[ \t]+({_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,3}})")
+    rf"{_UNIT_LOWER}[ \t]+"
+    rf"({_PLACE_WORD}(?:(?:[ \t]+|[ \t]*\n[ \t]*){_PLACE_WORD}){{0,3}})")
 _AGENCY_HEAD = re.compile(r"(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|SỞ|PHÒNG|CỤC|CHI CỤC|BAN)\b")
 _PERSON = re.compile(rf"((?:[{_UP}][a-zà-ỹăâêôơưđ]+|[{_UP}]{{1,7}})(?:\s+(?:[{_UP}][a-zà-ỹăâêôơưđ]+|[{_UP}]{{1,7}})){{1,4}})")
 _TITLE_ADDRESS = re.compile(r"^(?:ông|bà|anh|chị)\s+", re.I)
@@ -56,12 +66,15 @@ _ADDRESS_LABELS = [r"Địa chỉ trụ sở chính", r"Nơi thường trú", r"
                    r"thường trú tại", r"Địa chỉ"]
 _ROLE_LINE = re.compile(r"(?:^|\s)(KT\.|TM\.|Q\.|TL\.|CHỦ TỊCH|PHÓ CHỦ TỊCH|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|TRƯỞNG PHÒNG|"
                         r"PHÓ TRƯỞNG PHÒNG|NGƯỜI KÝ|CỤC TRƯỞNG|CHI CỤC TRƯỞNG)")
+#: The same roles by their letters alone: in the bold signature block OCR drops marks ('CHỦ TICH').
+_ROLE_FOLDED = re.compile(r"(?:^|\s)(CHU TICH|GIAM DOC|TRUONG PHONG|NGUOI KY|CUC TRUONG)\b")
 _VALID_TO = re.compile(r"(?:hiệu lực|giá trị)[^.\n]{0,80}?đến\s+(?:hết\s+)?(?:ngày\s+)?", re.I)
 _VALID_MONTHS = re.compile(r"thời\s+hạn\s+(\d{1,2})\s+tháng\s+kể\s+từ\s+ngày\s+(?:cấp|ký)", re.I)
 
 
-def extract(text: str) -> dict[str, Any]:
-    """Every field this text states that we can read with confidence; absent otherwise."""
+def extract(text: str, ocr: bool = False) -> dict[str, Any]:
+    """Every field this text states that we can read with confidence; absent otherwise.
+    ``ocr``: the text was read by OCR, so a person's name may be put right (indexer/names.py)."""
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
     found: dict[str, Any] = {}
     header_end = _header_end(lines)
@@ -77,10 +90,12 @@ def extract(text: str) -> dict[str, Any]:
     if title := _title(body):
         found["result_type"] = title
     found.update(_subject(body))
+    if ocr and found.get("subject_type") == "citizen":
+        found["subject_name"] = names.repair(found["subject_name"])
     if until := _valid_until("\n".join(body), found.get("issued_date")):
         found["valid_until"] = until
     if signer := _signer(body):
-        found["signer"] = signer
+        found["signer"] = names.repair(signer) if ocr else signer
     return found
 
 
@@ -118,10 +133,13 @@ def _agency(header: list[str]) -> str | None:
             line = " ".join(kept)
         line = _DOC_NUMBER.sub(" ", line)
         if m := _MOTTO_START.search(line):
-            line = line[: m.start()]
+            # A letter left glued before the cut is the motto's own misread 'C' ('GIANđ€ỘÔNG').
+            line = re.sub(r"(?:^|\W)[^\W\d]\W*$", "", line[: m.start()])
         # The block is in capitals: mixed-case words (the place before the date) are not of it.
         for w in re.split(r"[^\w\-–]+", line):
             w = w.rstrip("".join(set(w) - _VI_UPPER - set("0123456789-–")))  # 'KIỀŒ' -> 'KIỀ'
+            if glued := re.fullmatch(r"(\D+?)(\d+)", w):  # 'QUẬN1' -> 'QUẬN 1', but 'CẦN5' -> 'CẦN'
+                w = f"{glued[1]} {glued[2]}" if glued[1] in ("QUẬN", "PHƯỜNG") else glued[1]
             if w and (w.isupper() or w.isdigit() or w in "-–"):
                 words.append(w)
     block = " ".join(words).replace("UỶ", "ỦY").replace("–", "-").strip(" -")
@@ -131,13 +149,17 @@ def _agency(header: list[str]) -> str | None:
     names, locality = [], None
     for i, h in enumerate(heads):
         piece = block[h.start(): heads[i + 1].start() if i + 1 < len(heads) else len(block)].strip(" -")
-        units = list(re.finditer(rf"\b{_UNIT}\s*(?=\S)", piece))
+        known = agencies.known_prefix(piece)  # read up to where a lawful name ends
+        rest = _units_spelled(known[1]) if known else piece
+        units = list(re.finditer(rf"\b{_UNIT}\s*(?=\S)", rest))
         if units:  # the last unit word starts the locality: "... THÀNH PHỐ CẦN THƠ"
-            head, loc = piece[: units[-1].start()].strip(" -"), piece[units[-1].start():]
+            head, loc = rest[: units[-1].start()].strip(" -"), rest[units[-1].start():]
             locality = locality or _locality_case(loc)
         else:
-            head = piece
-        if head:
+            head = rest
+        if known:
+            names.append(known[0])
+        elif head:
             names.append(_agency_case(head))
     if names[0] == "Ủy ban nhân dân":
         if len(names) == 1:
@@ -147,24 +169,42 @@ def _agency(header: list[str]) -> str | None:
     return f"{name} {locality}" if locality else name
 
 
+def _units_spelled(words: str) -> str:
+    """'THÀNH PHỔ CẦN THƠ' -> 'THÀNH PHỐ CẦN THƠ': unit words as written, however OCR
+    placed their marks (only after an agency's name, where nothing else can stand)."""
+    out, i, after_unit = words.split(), 0, False
+    while i < len(out):
+        for n in (2, 1):
+            unit = _UNITS_FOLDED.get(fold(" ".join(out[i: i + n])).upper())
+            if unit and not after_unit:  # 'XÃ PHƯỢNG SƠN': a name after a unit is a name
+                out[i: i + n] = unit.split()
+                i, after_unit = i + n, True
+                break
+        else:
+            i, after_unit = i + 1, False
+    return " ".join(out)
+
+
 def _as_spelled_in(agency: str, text: str) -> str:
     """The agency block is in bold capitals, which OCR reads worst ('CÂN THƠ' for 'CẦN THƠ',
-    a last word lost at the column edge); the same place is usually written again in the
-    body in ordinary type. The agency's locality is taken as the body spells it where the
-    two differ only by diacritics, or where the body's is the whole of a cut-short name."""
+    a last word lost at the column edge, 'CẦNO' where the motto column touches it); the same
+    place is usually written again in the body in ordinary type. The agency's locality is
+    taken as the body spells it where the two differ only by diacritics, where the body's
+    is the whole of a cut-short name, or, failing both, where it is the one place of that
+    kind within a misread letter or two (one per four letters)."""
     m = re.search(r"\b(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s+([^-]+)$", agency, re.I)
     if not m:
         return agency
     unit, read = m.group(1).lower(), m.group(2).strip()
     folded = fold(read).lower()
-    best = None
+    best, near = None, {}
     places = [*_PLACE_NAME.finditer(text), *_PLACE_NAME_WRAPPED.finditer(text)]
     for place in sorted(places, key=lambda p: "\n" in p.group(1)):  # same-line spellings first
         words = place.group(1).split()  # a name wrapped across lines is one name
         while len(words) > 1 and words[-1].isupper() and len(words[-1]) > 1:
             words.pop()  # 'Hồ Chí Minh' / 'ĐỦ ĐIỀU KIỆN …' on the next line
         name = " ".join(words)
-        if name.isupper() or not place.group(0).lower().startswith(unit):
+        if name.isupper() or not re.sub(r"\s+", " ", place.group(0)).lower().startswith(unit):
             continue
         body = fold(name).lower()
         if body == folded:
@@ -172,6 +212,10 @@ def _as_spelled_in(agency: str, text: str) -> str:
             break
         if best is None and len(folded) >= 4 and (body.startswith(folded) or body.endswith(" " + folded)):
             best = name
+        if (distance := Levenshtein.distance(body, folded)) <= max(1, len(folded) // 4):
+            near.setdefault(distance, set()).add(name)
+    if best is None and near and len(closest := near[min(near)]) == 1:
+        best = closest.pop()
     return agency[: m.start(2)] + best if best else agency
 
 
@@ -334,14 +378,22 @@ def _valid_until(text: str, issued: dt.date | None) -> dt.date | None:
     return None
 
 
+def _is_role(line: str) -> bool:
+    return bool(_ROLE_LINE.search(line) or _ROLE_FOLDED.search(fold(line)))
+
+
 def _signer(body: list[str]) -> str | None:
-    roles = [i for i, line in enumerate(body) if _ROLE_LINE.search(line)]
+    """The name under the last role line ('CHỦ TỊCH', 'KT. GIÁM ĐỐC' …). Of the lines that
+    could be it, one that starts with a family name wins over a scrawl OCR made of the
+    signature or the stamp ('TU HE'); failing that, the first."""
+    roles = [i for i, line in enumerate(body) if _is_role(line)]
     if not roles:
         return None
+    found = []
     for line in body[roles[-1] + 1: roles[-1] + 5]:
         line = re.sub(r"^.*?(?:;|\.)\s+(?=[^\s])", "", line)  # recipients' column merged by OCR
-        if line.startswith("(") or _ROLE_LINE.search(line):
+        if line.startswith("(") or _is_role(line):
             continue
         if name := _person_name(line):
-            return name
-    return None
+            found.append(name)
+    return next((n for n in found if names.is_surname(n.split()[0])), found[0] if found else None)

@@ -238,7 +238,7 @@ class Ingestor:
         text = normalize(text)
         if not text:
             raise NoTextFound(f"Không đọc được chữ nào trong tệp '{item.rel}'; kiểm tra bản quét.")
-        extracted = metadata.extract(text)
+        extracted = metadata.extract(text, ocr=read.route != "tika")
         given = item.given
         disagree = sorted(k for k, v in given.items() if k in extracted and extracted[k] != v)
         record = Record(

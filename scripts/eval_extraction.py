@@ -92,7 +92,7 @@ def main() -> None:
             words[group].append(word_recall(text, t["text"]))
         if t["in_manifest"] and not args.all_files:
             continue
-        got = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in extract(text).items()}
+        got = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in extract(text, ocr=t["scanned"]).items()}
         for f in FIELDS:
             if t["fields"].get(f) is not None:
                 hits[group][f].append(got.get(f) == t["fields"][f])

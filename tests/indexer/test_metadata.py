@@ -53,3 +53,53 @@ def test_validity_in_months_counts_from_the_issue_date():
 
 def test_nothing_is_invented_from_text_without_a_layout():
     assert extract("Biên bản họp tổ dân phố về vệ sinh môi trường.") == {}
+
+
+@pytest.mark.parametrize("first_line, second_line, agency", [
+    # The motto column glued to the agency's last word, its 'C' misread ('GIANđ€ỘÔNG').
+    ("ỦY BAN NHÂN DÂN TỈNH BẮC GIANđ€ỘÔNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SỞ Y TẾ Độc lập - Tự do - Hạnh phúc",
+     "Sở Y tế tỉnh Bắc Giang"),
+    # A speck read as a digit, and the rule under the name read as letters.
+    ("ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN5ỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "THƠ Độc lập\nSỞ Y TẾ SỐ Ộ - -",
+     "Sở Y tế thành phố Cần Thơ"),
+    # A letter glued on ('CẦNO'), debris after the name, and 'Quận1' without its space.
+    ("ỦY BAN NHÂN DÂN THÀNH PHỐ CẦNOỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "THƠ SỞ XÂY DỰNG _ : : ệ",
+     "Sở Xây dựng thành phố Cần Thơ"),
+    ("ỦY BAN NHÂN DÂN QUẬN1 CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "PHÒNG TÀI CHÍNH - KẾ HOẠCH R Độc lập",
+     "Phòng Tài chính - Kế hoạch Quận 1"),
+    # The unit word misread ('PHỔ') after the name of the sở.
+    ("SỞ KẾ HOẠCH VÀ ĐẦU TƯ THÀNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "PHỔ CẦN THƠ PHÒNG ĐĂNG KÝ KINH DOANH R",
+     "Phòng Đăng ký kinh doanh - Sở Kế hoạch và Đầu tư thành phố Cần Thơ"),
+], ids=["motto-glued", "digit-speck", "letter-glued", "quan1", "unit-misread"])
+def test_an_agency_block_misread_by_ocr_is_read_as_the_law_names_it(first_line, second_line, agency):
+    body = ("Cần Thơ, ngày 28 tháng 6 năm 2019\nSố: 205/2019/ATTP-CNĐK\n\nGIẤY CHỨNG NHẬN\n"
+            "Địa chỉ: Số 12 đường Lê Lợi, phường An Hòa, quận Ninh Kiều, thành\nphố Cần Thơ\n\n"
+            "Địa bàn: tỉnh Bắc Giang; Quận 1\n")
+    assert extract(f"{first_line}\n{second_line}\n{body}")["issuing_agency"] == agency
+
+
+def test_a_place_name_is_not_run_into_the_next_paragraph():
+    text = ("ỦY BAN NHÂN DÂN TỈNH THANH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nHÓA Độc lập - Tự do - Hạnh phúc\n"
+            "SỞ Y TẾ\nThanh Hóa, ngày 13 tháng 01 năm 2021\nSố: 1203/TH-CCHN\n\nCHỨNG CHỈ HÀNH NGHỀ\n"
+            "Địa chỉ thường trú: Tổ 12, xã Hoằng Lộc, huyện Hoằng Hóa, tỉnh Thanh\nHóa\n\nVăn bằng chuyên môn: Bác sĩ")
+    assert extract(text)["issuing_agency"] == "Sở Y tế tỉnh Thanh Hóa"
+
+
+SIGNATURE = """Nơi nhận: TM. ỦY BAN NHÂN DÂN
+- Như Điều 4; CHỦ TICH
+- Lưu: VT. TU HE
+(Đã ký)
+
+Đặng Thị Chỉ"""
+
+
+def test_the_signer_is_found_under_a_misread_role_and_past_a_scrawl():
+    got = extract("Hà Nội, ngày 1 tháng 2 năm 2020\nSố: 5/QĐ-UBND\nQUYẾT ĐỊNH\n" + SIGNATURE, ocr=True)
+    assert got["signer"] == "Đặng Thị Chi"
+
+
+def test_names_are_put_right_only_in_text_read_by_ocr():
+    text = "Hà Nội, ngày 1 tháng 2 năm 2020\nSố: 5/QĐ-UBND\nQUYẾT ĐỊNH\nHọ và tên: Võ Quang Quần\n" + SIGNATURE
+    assert extract(text, ocr=True)["subject_name"] == "Võ Quang Quân"
+    typed = extract(text)
+    assert (typed["subject_name"], typed["signer"]) == ("Võ Quang Quần", "Đặng Thị Chỉ")
