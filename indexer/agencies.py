@@ -38,15 +38,22 @@ NAMES: list[str] = sorted(
     {"Ủy ban nhân dân"} | {f"Sở {f}" for f in _FIELDS} | {f"Phòng {f}" for f in _FIELDS} | set(_UNITS),
     key=len, reverse=True,  # longest first: 'Sở Văn hóa, Thể thao và Du lịch' before 'Sở Văn hóa …'
 )
-_FOLDED = [(fold(n).lower().replace(",", "").replace("-", " ").split(), n) for n in NAMES]
+_KEYS = [("".join(c for c in fold(n).lower() if c.isalnum()), n) for n in NAMES]
+#: What may follow a name glued to it ('ĐẦU TƯTỈNH NGHỆ AN'): the unit word of a locality.
+_UNIT_KEYS = ("tinh", "thanhpho", "huyen", "quan", "thixa", "xa", "phuong", "thitran")
 
 
 def known_prefix(read: str) -> tuple[str, str] | None:
-    """The known name that ``read`` starts with (diacritics, case and punctuation aside),
-    and what follows it: ('Sở Y tế', 'SỐ Ộ') for 'SỞ Y TẾ SỐ Ộ'; None if no name fits."""
-    words = read.replace(",", " ").replace("-", " ").split()
-    folded = [fold(w).lower() for w in words]
-    for name_words, name in _FOLDED:
-        if folded[: len(name_words)] == name_words:
-            return name, " ".join(words[len(name_words):])
+    """The known name that ``read`` starts with (diacritics, case, spaces and punctuation
+    aside), and what follows it: ('Sở Y tế', 'SỐ Ộ') for 'SỞ Y TẾ SỐ Ộ'; None if no name fits."""
+    letters = [(i, c) for i, c in enumerate(read) if c.isalnum()]
+    folded = "".join(fold(c).lower() for _, c in letters)  # one folded letter per letter read
+    for key, name in _KEYS:
+        if not folded.startswith(key):
+            continue
+        end = letters[len(key) - 1][0] + 1
+        rest = read[end:]
+        if rest[:1].isalnum() and not folded[len(key):].startswith(_UNIT_KEYS):
+            continue  # the read word goes on: another name ('Phòng Kinh tế' in 'Phòng Kinh tế và Hạ tầng')
+        return name, rest.strip(" -,")
     return None

@@ -32,7 +32,7 @@ _DOC_NUMBER = re.compile(
 #: OCR drops the thin slash of "276/GCNKH" at low resolution; the number is always followed
 #: by one (Decree 30/2020, Annex I), so it is put back.
 _MISSING_SLASH = re.compile(r"(?<=\d)(?=[A-ZĐ])")
-_DATE_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+_DATE_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})(?!\d)", re.IGNORECASE)
 _DATE_DMY = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 #: Where the right-hand column (the national motto) starts on a header line that OCR merged
 #: with the agency block: any two neighbouring words of the motto, however misread around.
@@ -55,7 +55,7 @@ _AGENCY_HEAD = re.compile(r"(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|SỞ|PHÒNG
 _PERSON = re.compile(rf"((?:[{_UP}][a-zà-ỹăâêôơưđ]+|[{_UP}]{{1,7}})(?:\s+(?:[{_UP}][a-zà-ỹăâêôơưđ]+|[{_UP}]{{1,7}})){{1,4}})")
 _TITLE_ADDRESS = re.compile(r"^(?:ông|bà|anh|chị)\s+", re.I)
 _ID_LABEL = re.compile(
-    r"(Số\s*CCCD|Số\s*CMND|căn cước công dân|chứng minh nhân dân|Số định danh cá nhân|Mã số doanh nghiệp|"
+    r"(Số\s*CC[A-ZĐ]?[A-ZĐ]?D|Số\s*CMN[DĐ]|căn cước công dân|chứng minh nhân dân|Số định danh cá nhân|Mã số doanh nghiệp|"
     r"Mã số thuế)\s*[:.]?\s*(\d[\d .]{7,16}\d)", re.I)
 _NAME_LABELS = [
     r"Cấp cho", r"Họ, chữ đệm, tên người được cấp", r"Họ và tên chủ hộ kinh doanh", r"Chủ cơ sở",
@@ -69,7 +69,8 @@ _ROLE_LINE = re.compile(r"(?:^|\s)(KT\.|TM\.|Q\.|TL\.|CHỦ TỊCH|PHÓ CHỦ T�
 #: The same roles by their letters alone: in the bold signature block OCR drops marks ('CHỦ TICH').
 _ROLE_FOLDED = re.compile(r"(?:^|\s)(CHU TICH|GIAM DOC|TRUONG PHONG|NGUOI KY|CUC TRUONG)\b")
 _VALID_TO = re.compile(r"(?:hiệu lực|giá trị)[^.\n]{0,80}?đến\s+(?:hết\s+)?(?:ngày\s+)?", re.I)
-_VALID_MONTHS = re.compile(r"thời\s+hạn\s+(\d{1,2})\s+tháng\s+kể\s+từ\s+ngày\s+(?:cấp|ký)", re.I)
+_VALID_MONTHS = re.compile(r"(?:thời\s+hạn|giá\s+trị\s+sử\s+dụng|hiệu\s+lực)\s+(?:trong\s+)?(\d{1,2})\s+tháng"
+                           r"\s+kể\s+từ\s+ngày\s+(?:cấp|ký)", re.I)
 
 
 def extract(text: str, ocr: bool = False) -> dict[str, Any]:
@@ -274,18 +275,22 @@ def _title(body: list[str]) -> str | None:
 
 
 def _after_label(body: list[str], labels: list[str], max_lines: int = 1) -> str | None:
+    """What follows the first of ``labels`` to occur, with the lines it runs on to. A label
+    may itself be wrapped ('thường trú' / 'tại Số 93 …')."""
+    text = "\n".join(body)
     for label in labels:
-        pattern = re.compile(rf"{label}\s*[:.]?\s*(.*)", re.I)
-        for i, line in enumerate(body):
-            if m := pattern.search(line):
-                value = m.group(1)
-                if not value.strip() and i + 1 < len(body):  # the label ended the line
-                    value, i = body[i + 1], i + 1
-                for extra in body[i + 1: i + max_lines]:
-                    if not _runs_on(value, extra):
-                        break
-                    value = f"{value} {extra}"
-                return value.strip()
+        m = re.search(label.replace(" ", r"\s+") + r"[ \t]*[:.]?[ \t]*", text, re.I)
+        if not m:
+            continue
+        i = text.count("\n", 0, m.end())
+        value = text[m.end():].split("\n", 1)[0]
+        if not value.strip() and i + 1 < len(body):  # the label ended the line
+            value, i = body[i + 1], i + 1
+        for extra in body[i + 1: i + max_lines]:
+            if not _runs_on(value, extra):
+                break
+            value = f"{value} {extra}"
+        return value.strip()
     return None
 
 

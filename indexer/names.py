@@ -5,7 +5,8 @@ bold), and tesseract's ``vie`` model reads some bold syllables wrongly every tim
 of a bold 'i' becomes a tone mark ('Chi' -> 'Chỉ'), a speck above a circumflex becomes one
 ('Quân' -> 'Quần'). Vietnamese names are drawn from a small set of syllables, and such
 misreadings leave a syllable that is not a name at all. Only then is it changed, and only
-to a syllable that differs from it in its tone mark alone:
+to a syllable that differs from it in its tone mark alone (or, if none does, in its marks
+alone):
 
 * exactly one such name syllable exists -> that one;
 * several exist, and the mark was read *above an 'i'* -> the unmarked one (the i's own dot
@@ -19,6 +20,8 @@ Applied only to text read by OCR; typed text is never changed.
 from __future__ import annotations
 
 import unicodedata
+
+from search.analysis import fold
 
 _TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
 _ABOVE_I = {"ì", "í", "ỉ", "ĩ"}
@@ -62,8 +65,10 @@ def _toneless(syllable: str) -> str:
 
 
 _BY_TONELESS: dict[str, set[str]] = {}
+_BY_LETTERS: dict[str, set[str]] = {}
 for _s in _ALL:
     _BY_TONELESS.setdefault(_toneless(_s), set()).add(_s)
+    _BY_LETTERS.setdefault(fold(_s), set()).add(_s)
 
 
 def is_surname(word: str) -> bool:
@@ -80,7 +85,8 @@ def _repair_syllable(word: str) -> str:
     if low in _ALL or not low.isalpha():
         return word
     bare = _toneless(low)
-    candidates = _BY_TONELESS.get(bare, set())
+    # By tone mark first; failing that, by letters alone ('Hưỳnh': a horn read on the u).
+    candidates = _BY_TONELESS.get(bare) or _BY_LETTERS.get(fold(low), set())
     if len(candidates) == 1:
         choice = next(iter(candidates))
     elif bare in candidates and any(c in _ABOVE_I for c in low):

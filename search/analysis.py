@@ -37,9 +37,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 
 
+#: Letters OCR and old fonts put where Vietnamese has đ: the Icelandic eth looks the same.
+_LOOKALIKES = str.maketrans({"\u00d0": "Đ", "\u00f0": "đ"})
+
+
 def normalize(text: str) -> str:
-    """NFC, one tone-mark placement, no control characters, tidy white space."""
-    text = unicodedata.normalize("NFC", text)
+    """NFC, one tone-mark placement, đ for its look-alikes, no control characters, tidy
+    white space."""
+    text = unicodedata.normalize("NFC", text).translate(_LOOKALIKES)
     text = _TONE_PLACEMENT.sub(lambda m: _OLD_STYLE[m.group(1)], text)
     text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))

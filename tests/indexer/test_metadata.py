@@ -70,7 +70,9 @@ def test_nothing_is_invented_from_text_without_a_layout():
     # The unit word misread ('PHỔ') after the name of the sở.
     ("SỞ KẾ HOẠCH VÀ ĐẦU TƯ THÀNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "PHỔ CẦN THƠ PHÒNG ĐĂNG KÝ KINH DOANH R",
      "Phòng Đăng ký kinh doanh - Sở Kế hoạch và Đầu tư thành phố Cần Thơ"),
-], ids=["motto-glued", "digit-speck", "letter-glued", "quan1", "unit-misread"])
+    ("SỞ KẾ HOẠCH VÀ ĐẦU TƯTỈNH NGHỆ AN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "PHÒNG ĐĂNG KÝ KINH DOANH",
+     "Phòng Đăng ký kinh doanh - Sở Kế hoạch và Đầu tư tỉnh Nghệ An"),
+], ids=["motto-glued", "digit-speck", "letter-glued", "quan1", "unit-misread", "unit-glued"])
 def test_an_agency_block_misread_by_ocr_is_read_as_the_law_names_it(first_line, second_line, agency):
     body = ("Cần Thơ, ngày 28 tháng 6 năm 2019\nSố: 205/2019/ATTP-CNĐK\n\nGIẤY CHỨNG NHẬN\n"
             "Địa chỉ: Số 12 đường Lê Lợi, phường An Hòa, quận Ninh Kiều, thành\nphố Cần Thơ\n\n"
@@ -103,3 +105,19 @@ def test_names_are_put_right_only_in_text_read_by_ocr():
     assert extract(text, ocr=True)["subject_name"] == "Võ Quang Quân"
     typed = extract(text)
     assert (typed["subject_name"], typed["signer"]) == ("Võ Quang Quần", "Đặng Thị Chỉ")
+
+
+def test_body_fields_survive_what_ocr_does_to_labels_and_lines():
+    text = """Cần Thơ, ngày 29 tháng 3 năm 2019
+Số: 12/XNTTHN
+GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN
+Điều 1. Cho phép ông Ngô Công Tuấn, Số CCCTD 092181871916, thường trú
+tại Số 117 đường Phan Bội Châu, phường Xuân Khánh, quận Ninh Kiều, thành phố Cần Thơ.
+Giấy này có giá trị sử dụng 06 tháng kể từ ngày cấp, đến ngày 29 tháng 09 năm
+U11,"""
+    got = extract(text, ocr=True)
+    assert got["subject_id"] == "092181871916"  # 'CCCD' read with a letter too many
+    assert got["subject_address"].startswith("Số 117 đường Phan Bội Châu")  # label wrapped
+    assert got["commune"] == "phường Xuân Khánh"
+    assert got["valid_until"] == dt.date(2019, 9, 29)  # the year lost: six months from issue
+    assert extract(text.replace("U11,", "20199."), ocr=True)["valid_until"] == dt.date(2019, 9, 29)

@@ -11,6 +11,7 @@ from indexer.names import is_surname, repair
     ("Đặng Thị Chỉ", "Đặng Thị Chi"),  # the bold i's dot read as a hook
     ("ĐẶNG THỊ CHỈ", "ĐẶNG THỊ CHI"),
     ("Võ Quang Quần", "Võ Quang Quân"),  # only 'Quân' is a name among Quần's tone variants
+    ("Hưỳnh Quang Long", "Huỳnh Quang Long"),  # no tone variant fits: a horn read on the u
 ])
 def test_a_syllable_that_is_no_name_becomes_the_one_name_it_can_be(read, name):
     assert repair(read) == name

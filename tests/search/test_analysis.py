@@ -24,6 +24,10 @@ def test_decomposed_input_becomes_nfc():
     assert normalize(decomposed) == "Giấy phép xây dựng"
 
 
+def test_the_eth_ocr_reads_for_d_with_stroke_becomes_it():
+    assert normalize("Số: 3/QÐ-UBND, ðường") == "Số: 3/QĐ-UBND, đường"
+
+
 def test_control_characters_and_spacing_are_cleaned():
     assert normalize("Số:\x00 12\t\t/GP\r\n\n\n\nHà  Nội ") == "Số: 12 /GP\n\nHà Nội"
 
