@@ -43,6 +43,8 @@ _UNIT = r"(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TR
 #: The same unit words as OCR may read them in bold capitals ('THÀNH PHỔ'), by their letters.
 _UNITS_FOLDED = {"TINH": "TỈNH", "THANH PHO": "THÀNH PHỐ", "HUYEN": "HUYỆN", "QUAN": "QUẬN", "THI XA": "THỊ XÃ",
                  "XA": "XÃ", "PHUONG": "PHƯỜNG", "THI TRAN": "THỊ TRẤN"}
+#: Two-word units are long enough to know with one letter misread too ('THÀNH PHỔỐ').
+_UNITS_TWO_WORDS = [k for k in _UNITS_FOLDED if " " in k]
 _PLACE_WORD = r"(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*|\d+)(?!\w)"
 _UNIT_LOWER = r"(?:tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn)"  # 'thành' / 'phố' may wrap
 _PLACE_NAME = re.compile(rf"{_UNIT_LOWER}[ \t]+({_PLACE_WORD}(?:[ \t]+{_PLACE_WORD}){{0,3}})")
@@ -70,7 +72,7 @@ _ROLE_LINE = re.compile(r"(?:^|\s)(KT\.|TM\.|Q\.|TL\.|CHỦ TỊCH|PHÓ CHỦ T�
 _ROLE_FOLDED = re.compile(r"(?:^|\s)(CHU TICH|GIAM DOC|TRUONG PHONG|NGUOI KY|CUC TRUONG)\b")
 _VALID_TO = re.compile(r"(?:hiệu lực|giá trị)[^.\n]{0,80}?đến\s+(?:hết\s+)?(?:ngày\s+)?", re.I)
 _VALID_MONTHS = re.compile(r"(?:thời\s+hạn|giá\s+trị\s+sử\s+dụng|hiệu\s+lực)\s+(?:trong\s+)?(\d{1,2})\s+tháng"
-                           r"\s+kể\s+từ\s+ngày\s+(?:cấp|ký)", re.I)
+                           r"\s+k[ểếềễệe]\s+t[ừứửữựu]\s+ngày\s+(?:cấp|ký)", re.I)  # 'kế từ': a misread mark
 
 
 def extract(text: str, ocr: bool = False) -> dict[str, Any]:
@@ -176,7 +178,9 @@ def _units_spelled(words: str) -> str:
     out, i, after_unit = words.split(), 0, False
     while i < len(out):
         for n in (2, 1):
-            unit = _UNITS_FOLDED.get(fold(" ".join(out[i: i + n])).upper())
+            read = fold(" ".join(out[i: i + n])).upper()
+            unit = _UNITS_FOLDED.get(read) or (n == 2 and next(
+                (_UNITS_FOLDED[k] for k in _UNITS_TWO_WORDS if Levenshtein.distance(read, k) == 1), None))
             if unit and not after_unit:  # 'XÃ PHƯỢNG SƠN': a name after a unit is a name
                 out[i: i + n] = unit.split()
                 i, after_unit = i + n, True
@@ -347,9 +351,23 @@ def _subject(body: list[str]) -> dict[str, Any]:
     if address:
         address = re.split(r",\s*được\b|\.\s*$", address)[0].strip(" .,")
         address = re.split(r"(?<=\S)\s{2,}", address)[0]
-        found["subject_address"] = address
+        found["subject_address"] = _address_head(address)
         found.update(_places(address))
     return found
+
+
+#: How an address starts ('Số 81 đường …', 'Tổ dân phố 10, …'), by the letters alone.
+_ADDRESS_HEADS = {fold(h).lower(): h for h in ("Số", "Tổ dân phố", "Tổ", "Xóm", "Thôn", "Ấp", "Khu phố", "Bản")}
+
+
+def _address_head(address: str) -> str:
+    """The first words of an address as written, however OCR read their marks or case
+    ('SỐ 81 đường …', 'Tố dân phố 10'): they come from a handful of words."""
+    words = address.split(" ")
+    for n in (3, 2, 1):
+        if len(words) > n and words[n][:1].isdigit() and (known := _ADDRESS_HEADS.get(fold(" ".join(words[:n])).lower())):
+            return " ".join([known, *words[n:]])
+    return address
 
 
 def _places(address: str) -> dict[str, str]:
@@ -368,16 +386,22 @@ def _places(address: str) -> dict[str, str]:
 
 
 def _valid_until(text: str, issued: dt.date | None) -> dt.date | None:
+    """The 'đến ngày …' date; failing that, or where it cannot be (before the issue date: a
+    misread year), the date a stated term in months runs to from the issue date."""
+    stated = None
     for m in _VALID_TO.finditer(text):
         tail = text[m.end(): m.end() + 40]
-        if d := _first_date("ngày " + tail if not tail.startswith("ngày") else tail):
-            return d
+        if stated := _first_date("ngày " + tail if not tail.startswith("ngày") else tail):
+            break
         if d2 := _DATE_DMY.match(tail):
             day, month, year = (int(g) for g in d2.groups())
             try:
-                return dt.date(year, month, day)
+                stated = dt.date(year, month, day)
+                break
             except ValueError:
                 pass
+    if stated and (issued is None or stated > issued):
+        return stated
     if issued and (m := _VALID_MONTHS.search(text)):
         return add_months(issued, int(m.group(1)))
     return None

@@ -64,11 +64,15 @@ def _toneless(syllable: str) -> str:
         "NFC", "".join(c for c in unicodedata.normalize("NFD", syllable) if c not in _TONE_MARKS))
 
 
-_BY_TONELESS: dict[str, set[str]] = {}
-_BY_LETTERS: dict[str, set[str]] = {}
-for _s in _ALL:
-    _BY_TONELESS.setdefault(_toneless(_s), set()).add(_s)
-    _BY_LETTERS.setdefault(fold(_s), set()).add(_s)
+def _index(syllables: set[str], key) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for s in syllables:
+        out.setdefault(key(s), set()).add(s)
+    return out
+
+
+_BY_TONELESS, _BY_LETTERS = _index(_ALL, _toneless), _index(_ALL, fold)
+_SURNAMES_BY_TONELESS, _SURNAMES_BY_LETTERS = _index(_SURNAMES, _toneless), _index(_SURNAMES, fold)
 
 
 def is_surname(word: str) -> bool:
@@ -76,17 +80,21 @@ def is_surname(word: str) -> bool:
 
 
 def repair(name: str) -> str:
-    """'Đặng Thị Chỉ' -> 'Đặng Thị Chi'; any name whose syllables are all names, as it is."""
-    return " ".join(_repair_syllable(w) for w in name.split())
+    """'Đặng Thị Chỉ' -> 'Đặng Thị Chi', 'Nguyên Xuân Hải' -> 'Nguyễn Xuân Hải' (the first
+    syllable is the family name); any name whose syllables are all names, as it is."""
+    words = name.split()
+    return " ".join([_repair_syllable(w, family=True) for w in words[:1]] + [_repair_syllable(w) for w in words[1:]])
 
 
-def _repair_syllable(word: str) -> str:
+def _repair_syllable(word: str, family: bool = False) -> str:
     low = word.lower()
-    if low in _ALL or not low.isalpha():
+    known = _SURNAMES if family else _ALL
+    if low in known or not low.isalpha():
         return word
+    by_tone, by_letters = (_SURNAMES_BY_TONELESS, _SURNAMES_BY_LETTERS) if family else (_BY_TONELESS, _BY_LETTERS)
     bare = _toneless(low)
     # By tone mark first; failing that, by letters alone ('Hưỳnh': a horn read on the u).
-    candidates = _BY_TONELESS.get(bare) or _BY_LETTERS.get(fold(low), set())
+    candidates = by_tone.get(bare) or by_letters.get(fold(low), set())
     if len(candidates) == 1:
         choice = next(iter(candidates))
     elif bare in candidates and any(c in _ABOVE_I for c in low):

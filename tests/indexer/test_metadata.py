@@ -72,7 +72,9 @@ def test_nothing_is_invented_from_text_without_a_layout():
      "Phòng Đăng ký kinh doanh - Sở Kế hoạch và Đầu tư thành phố Cần Thơ"),
     ("SỞ KẾ HOẠCH VÀ ĐẦU TƯTỈNH NGHỆ AN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "PHÒNG ĐĂNG KÝ KINH DOANH",
      "Phòng Đăng ký kinh doanh - Sở Kế hoạch và Đầu tư tỉnh Nghệ An"),
-], ids=["motto-glued", "digit-speck", "letter-glued", "quan1", "unit-misread", "unit-glued"])
+    ("SỞ KẾ HOẠCH VÀ ĐẦU TƯ THÀNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "PHỔỐ CẦN THƠ PHÒNG ĐĂNG KÝ KINH DOANH",
+     "Phòng Đăng ký kinh doanh - Sở Kế hoạch và Đầu tư thành phố Cần Thơ"),
+], ids=["motto-glued", "digit-speck", "letter-glued", "quan1", "unit-misread", "unit-glued", "unit-letter-more"])
 def test_an_agency_block_misread_by_ocr_is_read_as_the_law_names_it(first_line, second_line, agency):
     body = ("Cần Thơ, ngày 28 tháng 6 năm 2019\nSố: 205/2019/ATTP-CNĐK\n\nGIẤY CHỨNG NHẬN\n"
             "Địa chỉ: Số 12 đường Lê Lợi, phường An Hòa, quận Ninh Kiều, thành\nphố Cần Thơ\n\n"
@@ -121,3 +123,15 @@ U11,"""
     assert got["commune"] == "phường Xuân Khánh"
     assert got["valid_until"] == dt.date(2019, 9, 29)  # the year lost: six months from issue
     assert extract(text.replace("U11,", "20199."), ocr=True)["valid_until"] == dt.date(2019, 9, 29)
+
+
+def test_a_validity_date_before_the_issue_date_is_a_misread_year():
+    text = ("Vinh, ngày 11 tháng 4 năm 2019\nSố: 5/XNTTHN\nGIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN\n"
+            "Giấy này có giá trị sử dụng 06 tháng kế từ ngày cấp, đến ngày 11 tháng 10 năm\n2013.")
+    assert extract(text, ocr=True)["valid_until"] == dt.date(2019, 10, 11)
+
+
+def test_an_address_starts_with_its_words_as_written():
+    text = ("Hà Nội, ngày 1 tháng 2 năm 2020\nSố: 5/GPXD\nGIẤY PHÉP XÂY DỰNG\n"
+            "Nơi thường trú: SỐ 81 đường Trần Hưng Đạo, phường Hàng Bài, quận Hoàn Kiếm, thành phố Hà Nội")
+    assert extract(text, ocr=True)["subject_address"].startswith("Số 81 đường Trần Hưng Đạo")

@@ -12,6 +12,7 @@ from indexer.names import is_surname, repair
     ("ĐẶNG THỊ CHỈ", "ĐẶNG THỊ CHI"),
     ("Võ Quang Quần", "Võ Quang Quân"),  # only 'Quân' is a name among Quần's tone variants
     ("Hưỳnh Quang Long", "Huỳnh Quang Long"),  # no tone variant fits: a horn read on the u
+    ("Nguyên Xuân Hải", "Nguyễn Xuân Hải"),  # 'Nguyên' is a given name, but the first syllable is the family's
 ])
 def test_a_syllable_that_is_no_name_becomes_the_one_name_it_can_be(read, name):
     assert repair(read) == name
