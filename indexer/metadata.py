@@ -149,7 +149,7 @@ def _agency(header: list[str]) -> str | None:
     heads = list(_AGENCY_HEAD.finditer(block))
     if not heads:
         return None
-    names, locality = [], None
+    parts, locality = [], None
     for i, h in enumerate(heads):
         piece = block[h.start(): heads[i + 1].start() if i + 1 < len(heads) else len(block)].strip(" -")
         known = agencies.known_prefix(piece)  # read up to where a lawful name ends
@@ -161,14 +161,16 @@ def _agency(header: list[str]) -> str | None:
         else:
             head = rest
         if known:
-            names.append(known[0])
+            parts.append(known[0])
         elif head:
-            names.append(_agency_case(head))
-    if names[0] == "Ủy ban nhân dân":
-        if len(names) == 1:
+            parts.append(_agency_case(head))
+    if not parts:
+        return None
+    if parts[0] == "Ủy ban nhân dân":
+        if len(parts) == 1:
             return f"Ủy ban nhân dân {locality}" if locality else None
-        names = names[1:]
-    name = names[0] if len(names) == 1 else f"{names[-1]} - {names[0]}"
+        parts = parts[1:]
+    name = parts[0] if len(parts) == 1 else f"{parts[-1]} - {parts[0]}"
     return f"{name} {locality}" if locality else name
 
 
