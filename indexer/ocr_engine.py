@@ -1,6 +1,7 @@
 """Tra cứu's tesseract engine for ocrmypdf: the built-in one, measured and straightened our way.
 
-Two changes to ocrmypdf's tesseract engine, each for a measured reason (bench/README.md):
+Three changes to ocrmypdf's tesseract engine, each for a measured reason (bench/README.md,
+docs/extraction.md):
 
 * **Confidence is kept.** ocrmypdf turns tesseract's hOCR into the PDF text layer and throws
   the hOCR away; its word confidences (``x_wconf``) are the best signal we have of a page
@@ -8,7 +9,7 @@ Two changes to ocrmypdf's tesseract engine, each for a measured reason (bench/RE
   appended to the JSON-lines file named by ``TRACUU_OCR_CONFIDENCE_FILE`` (set by
   indexer/ocr.py around each call; workers inherit it).
 * **Skew is estimated in-process** (indexer/skew.py) instead of by a second tesseract pass:
-  that pass was ~40 % of OCR time, and it answered 0° on most pages tilted beyond 4°.
+  that pass cost 0.25–0.35 s a page here, and it answered 0° on most pages tilted beyond 4°.
 * **A header line tesseract dropped is read again.** With its default page segmentation,
   tesseract now and then loses the second line of the two-column header whole — the
   agency's name and "Độc lập - Tự do - Hạnh phúc" beside it (2 of 113 sample scans). Every
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from ocrmypdf import hookimpl
 from ocrmypdf._exec import tesseract
+from ocrmypdf.exceptions import SubprocessOutputError
 from ocrmypdf.builtin_plugins.tesseract_ocr import TesseractOcrEngine
 from PIL import Image
 
@@ -55,19 +57,29 @@ class TracuuTesseract(TesseractOcrEngine):
 def lost_motto_line(text: str) -> bool:
     """The national motto's first line read, its second ("Độc lập - Tự do - Hạnh phúc") not."""
     folded = " ".join(fold(text).lower().split())
-    return "chu nghia viet nam" in folded and "doc lap" not in folded and "hanh phuc" not in folded
+    return "chu nghia viet nam" in folded and not _has_second_line(folded)
+
+
+def _has_second_line(folded: str) -> bool:
+    return "doc lap" in folded or "hanh phuc" in folded
 
 
 def _read_sparse(image: Path, hocr: Path, text: Path, options) -> None:
-    """Read the page again as sparse text and keep that reading if it has every line."""
+    """Read the page again as sparse text and keep that reading only if it has the line
+    (not, say, the empty page tesseract leaves when it runs out of time)."""
     sparse_hocr, sparse_text = hocr.with_name("sparse_" + hocr.name), text.with_name("sparse_" + text.name)
     t = options.tesseract
-    tesseract.generate_hocr(
-        input_file=image, output_hocr=sparse_hocr, output_text=sparse_text, languages=options.languages,
-        engine_mode=t.oem, tessconfig=t.config, timeout=t.timeout, pagesegmode=11, thresholding=t.thresholding,
-        user_words=t.user_words, user_patterns=t.user_patterns, omp_thread_limit=t.omp_thread_limit,
-    )
-    if not lost_motto_line(sparse_text.read_text("utf-8", errors="replace")):
+    try:
+        tesseract.generate_hocr(
+            input_file=image, output_hocr=sparse_hocr, output_text=sparse_text, languages=options.languages,
+            engine_mode=t.oem, tessconfig=t.config, timeout=t.timeout, pagesegmode=11, thresholding=t.thresholding,
+            user_words=t.user_words, user_patterns=t.user_patterns, omp_thread_limit=t.omp_thread_limit,
+        )
+    except (SubprocessOutputError, OSError):
+        return  # a second reading that fails leaves the first one standing
+    if not sparse_text.exists():
+        return
+    if _has_second_line(" ".join(fold(sparse_text.read_text("utf-8", errors="replace")).lower().split())):
         sparse_hocr.replace(hocr)
         sparse_text.replace(text)
 

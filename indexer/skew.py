@@ -1,8 +1,8 @@
 """How far a scanned page is rotated, estimated from its ink alone (projection profiles).
 
 Why not tesseract's own estimate, which ocrmypdf's ``deskew`` asks for: it is a second
-full tesseract pass over the page (``--psm 2``, ~40 % of OCR time on this kind of machine),
-and beyond ~4° it often answers 0° — exactly the pages that need straightening
+tesseract pass over the page (``--psm 2``, 0.25–0.35 s a page on this kind of machine), and
+beyond ~4° it often answers 0° — exactly the pages that need straightening
 (bench/README.md). Text lines are the strongest structure on an administrative result: when
 the page is straight, the row sums of its ink alternate sharply between lines and gaps.
 Shearing the ink coordinates through candidate angles and keeping the angle whose row

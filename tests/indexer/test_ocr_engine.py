@@ -25,3 +25,32 @@ def test_a_header_line_tesseract_drops_is_in_the_text(tmp_path):
     text = normalize("\n".join(t or "" for t in ocr_file(src, sniff(src), tmp_path, Settings()).page_texts))
     assert "PHƯỜNG LAM SƠN" in text and "Hạnh phúc" in text
     assert extract(text, ocr=True)["issuing_agency"] == row["fields"]["issuing_agency"]
+
+
+def test_a_second_reading_that_fails_or_comes_back_empty_leaves_the_first(tmp_path, monkeypatch):
+    """Faults the real tesseract cannot be made to produce on demand: an error, and the empty
+    page it leaves when it runs out of time."""
+    from types import SimpleNamespace
+
+    from ocrmypdf.exceptions import SubprocessOutputError
+
+    from indexer import ocr_engine
+
+    hocr, text = tmp_path / "000001_ocr_hocr.hocr", tmp_path / "000001_ocr_hocr.txt"
+    first = "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 900/XNTTHN"
+    hocr.write_text("<html>first</html>", "utf-8")
+    text.write_text(first, "utf-8")
+    options = SimpleNamespace(languages=["vie"], tesseract=SimpleNamespace(
+        oem=None, config=[], timeout=1, thresholding=0, user_words=None, user_patterns=None, omp_thread_limit=1))
+
+    def fails(**kw):
+        raise SubprocessOutputError("tesseract failed")
+
+    def empty(**kw):
+        kw["output_hocr"].write_text("<html></html>", "utf-8")
+        kw["output_text"].write_text("[page too complex]", "utf-8")
+
+    for fake in (fails, empty):
+        monkeypatch.setattr(ocr_engine.tesseract, "generate_hocr", fake)
+        ocr_engine._read_sparse(tmp_path / "page.png", hocr, text, options)
+        assert text.read_text("utf-8") == first and hocr.read_text("utf-8") == "<html>first</html>"
