@@ -4,8 +4,8 @@ Why a list: the agency block is set in bold capitals, which OCR reads worst, and
 the rule under it or specks beside it come out as stray letters glued to the name
 ('SỞ Y TẾ SỐ Ộ - -'). The specialised agencies of a province or a district are not free
 text: the Government fixes their names (Decrees 24/2014 and 107/2020 for the sở of a
-province, 37/2014 and 108/2020 for the phòng of a district, 45/2025 and 150/2025 for the
-2025 reorganisation, and the units under them that issue results themselves). Reading
+province, 37/2014 and 108/2020 for the phòng of a district, and the names the 2025
+reorganisation gave; plus the units under them that issue results themselves). Reading
 stops where a known name ends, and the name is written as the law spells it. A name not
 on the list is kept as read: the list makes reading better, it never rejects an agency.
 """
