@@ -49,6 +49,20 @@ def _respond(request: Request, status: int, title: str, detail_vi: str, detail_e
     )
 
 
+#: How each of the project's errors answers: status, title, the Vietnamese text (None: the
+#: error's own message) and the English one. The most specific class listed wins
+#: (FileNotAvailable before RecordNotFound); AccessDenied has a handler of its own.
+_ANSWERS: dict[type[TracuuError], tuple[int, str, str | None, str]] = {
+    TooManyAttempts: (429, "Too Many Requests", None, "Too many attempts; wait a few minutes."),
+    FileNotAvailable: (404, "Not Found", None, "The record has no file of this kind."),
+    RecordNotFound: (404, "Not Found", None, "No record has this id."),
+    SearchUnavailable: (503, "Service Unavailable", _UNAVAILABLE_VI,
+                        "The search server is unavailable; please retry in a few minutes."),
+    InvalidQuery: (400, "Bad Request", None, "The request is not valid."),
+    TracuuError: (500, "Internal Server Error", None, "The request could not be completed."),
+}
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(AccessDenied)
     async def denied(request: Request, e: AccessDenied):
@@ -61,30 +75,12 @@ def install(app: FastAPI) -> None:
             response.headers["WWW-Authenticate"] = "Bearer"
         return response
 
-    @app.exception_handler(TooManyAttempts)
-    async def too_many(request: Request, e: TooManyAttempts):
-        return _respond(request, 429, "Too Many Requests", e.message, "Too many attempts; wait a few minutes.")
+    async def known(request: Request, e: TracuuError):
+        status, title, vi, en = next(_ANSWERS[c] for c in type(e).__mro__ if c in _ANSWERS)
+        return _respond(request, status, title, vi or e.message, en)
 
-    @app.exception_handler(FileNotAvailable)
-    async def no_file(request: Request, e: FileNotAvailable):
-        return _respond(request, 404, "Not Found", e.message, "The record has no file of this kind.")
-
-    @app.exception_handler(RecordNotFound)
-    async def not_found(request: Request, e: RecordNotFound):
-        return _respond(request, 404, "Not Found", e.message, "No record has this id.")
-
-    @app.exception_handler(SearchUnavailable)
-    async def unavailable(request: Request, e: SearchUnavailable):
-        return _respond(request, 503, "Service Unavailable", _UNAVAILABLE_VI,
-                        "The search server is unavailable; please retry in a few minutes.")
-
-    @app.exception_handler(InvalidQuery)
-    async def invalid(request: Request, e: InvalidQuery):
-        return _respond(request, 400, "Bad Request", e.message, "The request is not valid.")
-
-    @app.exception_handler(TracuuError)
-    async def other(request: Request, e: TracuuError):
-        return _respond(request, 500, "Internal Server Error", e.message, "The request could not be completed.")
+    for error in _ANSWERS:
+        app.add_exception_handler(error, known)
 
     @app.exception_handler(RequestValidationError)
     async def validation(request: Request, e: RequestValidationError):
