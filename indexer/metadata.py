@@ -39,14 +39,16 @@ _DATE_DMY = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 _MOTTO_START = re.compile(
     r"(?:C?[ỘỌOÔ]NG\s+H[ÒOÓÀ]A|H[ÒOÓÀ]A\s+X[ÃA]|X[ÃA]\s+H[ỘỌOÔ]I|CH[ỦU]\s+NGH[ĨI]A|NGH[ĨI]A\s+VI[ỆE]T|"
     r"Đ[ộo]c\s+l[ậa]p|T[ựu]\s+do\s*[-–]|H[ạa]nh\s+ph[úu]c)", re.I)
-_UNIT = r"(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)"
+#: Kinds of administrative unit, as a place name is introduced ('thành phố Cần Thơ'); a
+#: longer one before the shorter it contains ('thị xã' before 'xã').
+_UNIT_WORDS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn")
+_UNIT = "(?:" + "|".join(u.upper() for u in _UNIT_WORDS) + ")"
 #: The same unit words as OCR may read them in bold capitals ('THÀNH PHỔ'), by their letters.
-_UNITS_FOLDED = {"TINH": "TỈNH", "THANH PHO": "THÀNH PHỐ", "HUYEN": "HUYỆN", "QUAN": "QUẬN", "THI XA": "THỊ XÃ",
-                 "XA": "XÃ", "PHUONG": "PHƯỜNG", "THI TRAN": "THỊ TRẤN"}
+_UNITS_FOLDED = {fold(u).upper(): u.upper() for u in _UNIT_WORDS}
 #: Two-word units are long enough to know with one letter misread too ('THÀNH PHỔỐ').
 _UNITS_TWO_WORDS = [k for k in _UNITS_FOLDED if " " in k]
 _PLACE_WORD = r"(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*|\d+)(?!\w)"
-_UNIT_LOWER = r"(?:tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn)"  # 'thành' / 'phố' may wrap
+_UNIT_LOWER = "(?:" + "|".join(u.replace(" ", r"\s+") for u in _UNIT_WORDS) + ")"  # 'thành' / 'phố' may wrap
 _PLACE_NAME = re.compile(rf"{_UNIT_LOWER}[ \t]+({_PLACE_WORD}(?:[ \t]+{_PLACE_WORD}){{0,3}})")
 #: The same, for a name wrapped onto the next line ("quận Ninh" / "Kiều").
 #: Not across a blank line: that ends the paragraph ('tỉnh Thanh' / 'Hóa' / '' / 'Văn bằng …').
@@ -199,7 +201,7 @@ def _as_spelled_in(agency: str, text: str) -> str:
     taken as the body spells it where the two differ only by diacritics, where the body's
     is the whole of a cut-short name, or, failing both, where it is the one place of that
     kind within a misread letter or two (one per four letters)."""
-    m = re.search(r"\b(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s+([^-]+)$", agency, re.I)
+    m = re.search(rf"\b({'|'.join(_UNIT_WORDS)})\s+([^-]+)$", agency, re.I)
     if not m:
         return agency
     unit, read = m.group(1).lower(), m.group(2).strip()

@@ -19,11 +19,8 @@ Applied only to text read by OCR; typed text is never changed.
 
 from __future__ import annotations
 
-import unicodedata
+from search.analysis import fold, toneless
 
-from search.analysis import fold
-
-_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
 _ABOVE_I = {"ì", "í", "ỉ", "ĩ"}
 
 #: Family names, most common first (about 99 % of the population carries one of these).
@@ -59,11 +56,6 @@ _SURNAMES = set(SURNAMES)
 _ALL = _SURNAMES | set(GIVEN)
 
 
-def _toneless(syllable: str) -> str:
-    return unicodedata.normalize(
-        "NFC", "".join(c for c in unicodedata.normalize("NFD", syllable) if c not in _TONE_MARKS))
-
-
 def _index(syllables: set[str], key) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for s in syllables:
@@ -71,8 +63,8 @@ def _index(syllables: set[str], key) -> dict[str, set[str]]:
     return out
 
 
-_BY_TONELESS, _BY_LETTERS = _index(_ALL, _toneless), _index(_ALL, fold)
-_SURNAMES_BY_TONELESS, _SURNAMES_BY_LETTERS = _index(_SURNAMES, _toneless), _index(_SURNAMES, fold)
+_BY_TONELESS, _BY_LETTERS = _index(_ALL, toneless), _index(_ALL, fold)
+_SURNAMES_BY_TONELESS, _SURNAMES_BY_LETTERS = _index(_SURNAMES, toneless), _index(_SURNAMES, fold)
 
 
 def is_surname(word: str) -> bool:
@@ -92,7 +84,7 @@ def _repair_syllable(word: str, family: bool = False) -> str:
     if low in known or not low.isalpha():
         return word
     by_tone, by_letters = (_SURNAMES_BY_TONELESS, _SURNAMES_BY_LETTERS) if family else (_BY_TONELESS, _BY_LETTERS)
-    bare = _toneless(low)
+    bare = toneless(low)
     # By tone mark first; failing that, by letters alone ('Hưỳnh': a horn read on the u).
     candidates = by_tone.get(bare) or by_letters.get(fold(low), set())
     if len(candidates) == 1:

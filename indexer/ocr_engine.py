@@ -56,12 +56,16 @@ class TracuuTesseract(TesseractOcrEngine):
 
 def lost_motto_line(text: str) -> bool:
     """The national motto's first line read, its second ("Độc lập - Tự do - Hạnh phúc") not."""
-    folded = " ".join(fold(text).lower().split())
-    return "chu nghia viet nam" in folded and not _has_second_line(folded)
+    return "chu nghia viet nam" in _folded(text) and not _has_second_line(text)
 
 
-def _has_second_line(folded: str) -> bool:
+def _has_second_line(text: str) -> bool:
+    folded = _folded(text)
     return "doc lap" in folded or "hanh phuc" in folded
+
+
+def _folded(text: str) -> str:
+    return " ".join(fold(text).lower().split())
 
 
 def _read_sparse(image: Path, hocr: Path, text: Path, options) -> None:
@@ -79,7 +83,7 @@ def _read_sparse(image: Path, hocr: Path, text: Path, options) -> None:
         return  # a second reading that fails leaves the first one standing
     if not sparse_text.exists():
         return
-    if _has_second_line(" ".join(fold(sparse_text.read_text("utf-8", errors="replace")).lower().split())):
+    if _has_second_line(sparse_text.read_text("utf-8", errors="replace")):
         sparse_hocr.replace(hocr)
         sparse_text.replace(text)
 

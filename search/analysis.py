@@ -61,6 +61,13 @@ def segment(text: str) -> str:
     return "\n".join(ViTokenizer.tokenize(line) if line.strip() else "" for line in text.split("\n"))
 
 
+def toneless(text: str) -> str:
+    """Without tone marks but with the letters' own (ư, â, đ stay): 'Chỉ' -> 'Chi', 'Quần' ->
+    'Quân'. For telling words apart that OCR confuses by their tone alone."""
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in unicodedata.normalize("NFD", text) if c not in _TONES))
+
+
 def fold(text: str) -> str:
     """Without diacritics (đ → d), as typed on a keyboard with no Vietnamese input method.
     Search folds in OpenSearch; this is for comparing names in Python."""
