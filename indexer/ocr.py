@@ -20,7 +20,7 @@ from PIL import Image, ImageSequence
 
 from search.config import Settings
 
-from . import ocr_engine, pdf, skew
+from . import ocr_engine, pdf, skew, straighten
 from .errors import CorruptFile, EncryptedFile, ServiceFailed
 from .formats import Format
 
@@ -45,6 +45,12 @@ class OcrResult:
 def ocr_file(src: Path, fmt: Format, workdir: Path, settings: Settings) -> OcrResult:
     out = workdir / "archival.pdf"
     sidecar = workdir / "ocr.txt"
+    # Tilted pages are straightened first, where that is cheap and safe (straighten.py);
+    # otherwise ocrmypdf's own deskew does it, for the whole file.
+    angles = _angles(src, fmt)
+    source, deskew = src, any(angles)
+    if deskew and (straightened := straighten.straighten(src, fmt, angles, workdir)):
+        source, deskew = straightened, False
     options = dict(
         language=[settings.ocr_language],
         # PDF/A wherever pikepdf can make and validate it, else a plain PDF rather than no
@@ -57,10 +63,10 @@ def ocr_file(src: Path, fmt: Format, workdir: Path, settings: Settings) -> OcrRe
         jobs=settings.ocr_jobs,
         # Chosen by measurement on the sample corpus (bench/README.md): deskew rescues pages
         # skewed beyond ~3° and only costs time below that, so it runs only for files with
-        # a tilted page, with our own angle estimate (ocr_engine.py); sauvola thresholding
+        # a tilted page straighten.py declined, with our own angle estimate (ocr_engine.py); sauvola thresholding
         # lowers errors on degraded 200-dpi scans at no cost; unpaper's clean, oversampling
         # and other page-segmentation modes gained nothing.
-        deskew=_tilted(src, fmt),
+        deskew=deskew,
         tesseract_thresholding="sauvola",
         skip_text=True,  # pages that already carry text are not OCR'd again
         progress_bar=False,
@@ -78,7 +84,7 @@ def ocr_file(src: Path, fmt: Format, workdir: Path, settings: Settings) -> OcrRe
     os.environ.update(env)
     stderr = sys.stderr  # ocrmypdf.ocr() (17.13) leaves sys.stderr swapped for a StringIO
     try:
-        ocrmypdf.ocr(src, out, plugins=[ocr_engine.__name__], **options)
+        ocrmypdf.ocr(source, out, plugins=[ocr_engine.__name__], **options)
     except ocr_exc.EncryptedPdfError:
         raise EncryptedFile(
             f"Tệp '{src.name}' được đặt mật khẩu; hãy xin bản không mật khẩu từ cơ quan ban hành."
@@ -120,15 +126,15 @@ def split_sidecar(text: str, pages: int) -> list[str | None]:
     return out
 
 
-def _tilted(src: Path, fmt: Format) -> bool:
-    """Whether any page of the file is tilted enough to be worth straightening."""
+def _angles(src: Path, fmt: Format) -> list[float]:
+    """How far each page is tilted (0.0: straight enough to leave alone)."""
     try:
         if fmt.kind == "pdf":
-            return any(skew.estimate(page) for page in pdf.previews(src, skew.WORK_WIDTH))
+            return [skew.estimate(page) for page in pdf.previews(src, skew.WORK_WIDTH)]
         with Image.open(src) as im:
-            return any(skew.estimate(frame) for frame in ImageSequence.Iterator(im))
+            return [skew.estimate(frame) for frame in ImageSequence.Iterator(im)]
     except Exception:  # noqa: BLE001 — an unreadable file is ocrmypdf's to report, with its reason
-        return False
+        return []
 
 
 def _lacks_dpi(path: Path) -> bool:
