@@ -3,9 +3,10 @@
 Why: bench/ocr.py finds ocrmypdf several times slower per page than tesseract. This asks
 how low it can go at all: untilted one-page scans (no deskew), one file at a time with one
 tesseract on one core (``jobs=1``, ``OMP_THREAD_LIMIT=1``), with the indexer's choices
-taken away one by one (sauvola thresholding, PDF/A, fpdf2 renderer, optimisation) and all
-together; bare ``tesseract IMAGE out -l vie`` one page at a time is the reference. What is
-left when everything is stripped is ocrmypdf's own per-page work.
+taken away one by one (its rasteriser plugin, sauvola thresholding, PDF/A, fpdf2 renderer,
+optimisation) and the last four together; bare ``tesseract IMAGE out -l vie`` one page at a
+time is the reference. What is left when everything is stripped is ocrmypdf's own per-page
+work.
 
     nice -n 10 .venv/bin/python bench/ocr_floor.py --dir /tmp/bench_s3n20 --files 8 --repeat 2
 """
@@ -27,9 +28,10 @@ from ocr import ROOT, page_images, scans  # noqa: E402  (the same sample handlin
 #: The indexer's call for an untilted file (indexer/ocr.py), one file on one core.
 BASE = dict(language=["vie"], output_type="pdfa", pdfa_backend="internal", jobs=1, deskew=False,
             skip_text=True, progress_bar=False, invalidate_digital_signatures=True, tesseract_timeout=300,
-            tesseract_thresholding="sauvola", plugins=["indexer.ocr_engine"])
+            tesseract_thresholding="sauvola", plugins=["indexer.ocr_engine", "indexer.ocr_raster"])
 VARIANTS = {
     "as the indexer runs it": {},
+    "ocrmypdf's own rasteriser": {"plugins": ["indexer.ocr_engine"]},
     "default thresholding (otsu)": {"tesseract_thresholding": "auto"},
     "sandwich renderer": {"pdf_renderer": "sandwich"},
     "optimize 0": {"optimize": 0},

@@ -32,7 +32,7 @@ import tempfile
 import time
 import unicodedata
 from collections import Counter
-from contextlib import nullcontext
+from contextlib import ExitStack
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -66,8 +66,9 @@ VARIANTS: dict[str, tuple[str, dict]] = {
     # What indexer/ocr.py does since: sauvola, and deskew only for files with a page tilted
     # ≥ 1° by its own projection-profile estimate (indexer/skew.py) instead of tesseract's.
     "ix": ("the indexer: sauvola + own deskew ≥ 1°", {"indexer": True}),
-    # The same, with tilted pages left to ocrmypdf's deskew instead of indexer/straighten.py.
-    "ixd": ("the indexer, ocrmypdf's deskew", {"indexer": True, "straighten": False}),
+    # The same, with tilted pages left to ocrmypdf's deskew instead of indexer/straighten.py
+    # and pages drawn by ocrmypdf's rasteriser instead of indexer/ocr_raster.py.
+    "ixd": ("the indexer, ocrmypdf's deskew and rasteriser", {"indexer": True, "own": False}),
     "cd": ("oversample=300 + clean", {"oversample": 300, "clean": True}),
     "cf": ("oversample=300 + sauvola", {"oversample": 300, "tesseract_thresholding": "sauvola"}),
     # adaptive-otsu with oversampling ran ~290 s on one noisy 200-dpi page: stopped after 2 files.
@@ -115,7 +116,7 @@ def run_one(row: dict, options: dict) -> tuple[float, str]:
 
     src = Path(row["dir"]) / row["file"]
     if options.get("indexer"):
-        return run_indexer(src, options.get("straighten", True))
+        return run_indexer(src, options.get("own", True))
     with tempfile.TemporaryDirectory(prefix="ocrbench-") as tmp:
         opts = BASE | options | {"sidecar": Path(tmp) / "ocr.txt"}
         if row["format"] in ("tiff", "jpeg", "png") and not row["dpi"]:
@@ -126,9 +127,10 @@ def run_one(row: dict, options: dict) -> tuple[float, str]:
         return seconds, (Path(tmp) / "ocr.txt").read_text(encoding="utf-8", errors="replace")
 
 
-def run_indexer(src: Path, straighten: bool = True) -> tuple[float, str]:
+def run_indexer(src: Path, own: bool = True) -> tuple[float, str]:
     """The indexer's own OCR call, with both cores for the file's pages as in the variants;
-    ``straighten=False`` leaves tilted pages to ocrmypdf's deskew, as before straighten.py."""
+    ``own=False`` leaves tilted pages to ocrmypdf's deskew and rasterising to ocrmypdf, as
+    before indexer/straighten.py and indexer/ocr_raster.py."""
     sys.path.insert(0, str(HERE.parent))
     from unittest import mock
 
@@ -136,8 +138,10 @@ def run_indexer(src: Path, straighten: bool = True) -> tuple[float, str]:
     from indexer.ocr import ocr_file
     from search.config import Settings
 
-    declined = mock.patch("indexer.straighten.straighten", return_value=None)
-    with tempfile.TemporaryDirectory(prefix="ocrbench-") as tmp, declined if not straighten else nullcontext():
+    with tempfile.TemporaryDirectory(prefix="ocrbench-") as tmp, ExitStack() as undo:
+        if not own:
+            undo.enter_context(mock.patch("indexer.straighten.straighten", return_value=None))
+            undo.enter_context(mock.patch("indexer.ocr.PLUGINS", ["indexer.ocr_engine"]))
         t0 = time.perf_counter()
         result = ocr_file(src, sniff(src), Path(tmp), Settings(ocr_jobs=2))
         seconds = time.perf_counter() - t0

@@ -1,4 +1,4 @@
-"""OCR of scans with ocrmypdf + tesseract: with its plugin (ocr_engine.py), the only code that imports ocrmypdf.
+"""OCR of scans with ocrmypdf + tesseract: with its plugins (ocr_engine.py, ocr_raster.py), the only code that imports ocrmypdf.
 
 The output is a *separate* PDF/A derivative with a text layer; the original is never
 rewritten, so a digital signature on it stays verifiable. Text is read from ocrmypdf's
@@ -20,7 +20,7 @@ from PIL import Image, ImageSequence
 
 from search.config import Settings
 
-from . import ocr_engine, pdf, skew, straighten
+from . import ocr_engine, ocr_raster, pdf, skew, straighten
 from .errors import CorruptFile, EncryptedFile, ServiceFailed
 from .formats import Format
 
@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 #: Assumed resolution of an image that does not say (Decree 30/2020 asks for ≥ 200 dpi).
 DEFAULT_DPI = 300
+#: Our ocrmypdf plugins: the tesseract engine, and the rasteriser for scanned pages.
+PLUGINS = [ocr_engine.__name__, ocr_raster.__name__]
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ def ocr_file(src: Path, fmt: Format, workdir: Path, settings: Settings) -> OcrRe
     # otherwise ocrmypdf's own deskew does it, for the whole file.
     angles = _angles(src, fmt)
     source, deskew = src, any(angles)
-    if deskew and (straightened := straighten.straighten(src, fmt, angles, workdir)):
+    if deskew and (straightened := straighten.straighten(src, fmt, angles, workdir, DEFAULT_DPI)):
         source, deskew = straightened, False
     options = dict(
         language=[settings.ocr_language],
@@ -62,10 +64,10 @@ def ocr_file(src: Path, fmt: Format, workdir: Path, settings: Settings) -> OcrRe
         sidecar=sidecar,
         jobs=settings.ocr_jobs,
         # Chosen by measurement on the sample corpus (bench/README.md): deskew rescues pages
-        # skewed beyond ~3° and only costs time below that, so it runs only for files with
-        # a tilted page straighten.py declined, with our own angle estimate (ocr_engine.py); sauvola thresholding
-        # lowers errors on degraded 200-dpi scans at no cost; unpaper's clean, oversampling
-        # and other page-segmentation modes gained nothing.
+        # skewed beyond ~3° and only costs time below that, so ocrmypdf's runs only for a
+        # tilted file straighten.py declined, with our own angle estimate (ocr_engine.py);
+        # sauvola thresholding lowers errors on degraded 200-dpi scans (~0.08 s a page);
+        # unpaper's clean, oversampling and other page-segmentation modes gained nothing.
         deskew=deskew,
         tesseract_thresholding="sauvola",
         skip_text=True,  # pages that already carry text are not OCR'd again
@@ -73,7 +75,7 @@ def ocr_file(src: Path, fmt: Format, workdir: Path, settings: Settings) -> OcrRe
         invalidate_digital_signatures=True,  # the derivative only; the original stays intact
         tesseract_timeout=300,
     )
-    if fmt.kind == "image" and _lacks_dpi(src):
+    if source == src and fmt.kind == "image" and _lacks_dpi(src):
         options["image_dpi"] = DEFAULT_DPI
     confidence_file = workdir / "confidence.jsonl"
     # ocrmypdf lets tesseract use OpenMP threads when a file has fewer pages than jobs; on
@@ -84,7 +86,7 @@ def ocr_file(src: Path, fmt: Format, workdir: Path, settings: Settings) -> OcrRe
     os.environ.update(env)
     stderr = sys.stderr  # ocrmypdf.ocr() (17.13) leaves sys.stderr swapped for a StringIO
     try:
-        ocrmypdf.ocr(source, out, plugins=[ocr_engine.__name__], **options)
+        ocrmypdf.ocr(source, out, plugins=PLUGINS, **options)
     except ocr_exc.EncryptedPdfError:
         raise EncryptedFile(
             f"Tệp '{src.name}' được đặt mật khẩu; hãy xin bản không mật khẩu từ cơ quan ban hành."

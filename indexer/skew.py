@@ -21,7 +21,8 @@ WORK_WIDTH = 1000
 MAX_ANGLE = 10.0
 #: Below this the page is left as it is. Tesseract reads text tilted up to 2.5° as well as
 #: straight text (bench/README.md: the same accuracy with and without deskew), and
-#: straightening re-samples and re-encodes the archival page image (~1 s per page here).
+#: straightening re-samples and re-encodes the archival page image (0.3–0.5 s a page here,
+#: indexer/straighten.py).
 MIN_ANGLE = 1.0
 #: Fewer dark pixels than this share of the page: blank or nearly so, nothing to measure.
 MIN_INK = 0.002

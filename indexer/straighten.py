@@ -5,12 +5,12 @@ PNG at zlib's default level (0.4 s for a rotated A4 page at 300 dpi, whose grey 
 badly), reads it back and embeds it in the output: ~1.2 s per page here, twice what tesseract
 then takes to read it (bench/README.md). Here only the tilted pages are touched: the page image
 is rotated where it lies (the image file itself, or the one image a scanned PDF page is) and
-encoded once, at a fast zlib level or as JPEG when it was one, and ocrmypdf is left nothing
-to do but OCR. Straight pages keep their own bytes.
+encoded once into a PDF, at a fast zlib level or as JPEG when it was one, and ocrmypdf is
+left nothing to do but OCR. Straight pages of a PDF keep their own bytes.
 
 Everything this does not know how to rotate safely (several images on a page, masks,
-palettes, 16-bit or CMYK pixels, EXIF orientation, multi-page images, a page that already
-has text, an image placed at an angle the page does not show) is declined with ``None``,
+palettes, 16-bit or CMYK pixels, EXIF orientation, a page that already has text, an image
+placed at an angle the page does not show) is declined with ``None``,
 and ocrmypdf's own deskew runs as before: slower, never wrong.
 """
 
@@ -21,7 +21,7 @@ import zlib
 from pathlib import Path
 
 import pikepdf
-from PIL import Image, ImageColor
+from PIL import Image, ImageColor, ImageSequence
 
 from . import pdf, skew
 from .formats import Format
@@ -39,12 +39,13 @@ AGREEMENT = 0.3
 _EXIF_ORIENTATION = 0x0112
 
 
-def straighten(src: Path, fmt: Format, angles: list[float], workdir: Path) -> Path | None:
-    """A copy of ``src`` with each page turned by its angle (``skew.estimate`` of the
-    rendered page), in ``workdir``; ``None`` when the file is not one this can do safely."""
+def straighten(src: Path, fmt: Format, angles: list[float], workdir: Path, default_dpi: int = 300) -> Path | None:
+    """A PDF copy of ``src`` with each page turned by its angle (``skew.estimate`` of the
+    rendered page), in ``workdir``; ``None`` when the file is not one this can do safely.
+    ``default_dpi``: the resolution of an image that does not say."""
     try:
         if fmt.kind == "image":
-            return _image(src, angles, workdir)
+            return _image(src, angles, workdir, default_dpi)
         if fmt.kind == "pdf":
             return _pdf(src, angles, workdir)
     except Exception:  # noqa: BLE001 — declining is always safe: ocrmypdf deskews, or names what is wrong
@@ -52,25 +53,38 @@ def straighten(src: Path, fmt: Format, angles: list[float], workdir: Path) -> Pa
     return None
 
 
-def _image(src: Path, angles: list[float], workdir: Path) -> Path | None:
-    if len(angles) != 1:
-        return None
+def _image(src: Path, angles: list[float], workdir: Path, default_dpi: int) -> Path | None:
+    """A PDF of the image's frames, the tilted ones turned: ocrmypdf would otherwise wrap the
+    image in a PDF itself, after we had paid to encode it as an image it then has to parse."""
+    doc = pikepdf.Pdf.new()
     with Image.open(src) as im:
-        if getattr(im, "n_frames", 1) != 1 or im.mode not in ("L", "RGB", "1"):
+        if im.getexif().get(_EXIF_ORIENTATION, 1) != 1 or getattr(im, "n_frames", 1) != len(angles):
             return None
-        if im.getexif().get(_EXIF_ORIENTATION, 1) != 1:
-            return None
-        jpeg, dpi = im.format == "JPEG", im.info.get("dpi")
-        turned = _rotate(im, angles[0])
-    if turned is None:
-        return None
-    out = workdir / ("straightened.jpg" if jpeg else "straightened.png")
-    extra = {"dpi": dpi} if dpi else {}
-    if jpeg:
-        turned.save(out, format="JPEG", quality=JPEG_QUALITY, **extra)
-    else:
-        turned.save(out, format="PNG", compress_level=ZLIB_LEVEL, **extra)
+        jpeg = im.format == "JPEG"
+        for frame, angle in zip(ImageSequence.Iterator(im), angles):
+            if frame.mode not in ("L", "RGB", "1"):
+                return None
+            dpi = frame.info.get("dpi")
+            turned = _rotate(frame, angle) if angle else frame.copy()
+            if turned is None:
+                return None
+            _add_page(doc, turned, jpeg, dpi if dpi and min(dpi) >= 10 else (default_dpi, default_dpi))
+    out = workdir / "straightened.pdf"
+    doc.save(out)
     return out
+
+
+def _add_page(doc: pikepdf.Pdf, image: Image.Image, jpeg: bool, dpi: tuple[float, float]) -> None:
+    """A page that is the image and nothing else, at its resolution, as a scanner makes it."""
+    data, codec = _encode(image, jpeg)
+    xobject = doc.make_stream(
+        data, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=image.width, Height=image.height,
+        ColorSpace=pikepdf.Name.DeviceRGB if image.mode == "RGB" else pikepdf.Name.DeviceGray,
+        BitsPerComponent=1 if image.mode == "1" else 8, Filter=codec)
+    width, height = image.width * 72 / float(dpi[0]), image.height * 72 / float(dpi[1])
+    page = doc.add_blank_page(page_size=(width, height))
+    page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=xobject))
+    page.Contents = doc.make_stream(f"q {width:.4f} 0 0 {height:.4f} 0 0 cm /Im0 Do Q".encode())
 
 
 def _pdf(src: Path, angles: list[float], workdir: Path) -> Path | None:
@@ -106,15 +120,21 @@ def _turn_page_image(page: pikepdf.Page, angle: float) -> bool:
     turned = _rotate(pixels, angle)
     if turned is None:
         return False
-    if filters == ["/DCTDecode"]:
-        buf = io.BytesIO()
-        turned.save(buf, format="JPEG", quality=JPEG_QUALITY)
-        stream.write(buf.getvalue(), filter=pikepdf.Name.DCTDecode)
-    else:
-        stream.write(zlib.compress(turned.tobytes(), ZLIB_LEVEL), filter=pikepdf.Name.FlateDecode)
+    data, codec = _encode(turned, jpeg=filters == ["/DCTDecode"])
+    stream.write(data, filter=codec)
     if "/DecodeParms" in stream:  # the old predictor does not describe the new bytes
         del stream["/DecodeParms"]
     return True
+
+
+def _encode(image: Image.Image, jpeg: bool) -> tuple[bytes, pikepdf.Name]:
+    """Bytes of an image XObject: JPEG for what was one, else plain zlib (no PNG predictor,
+    which costs more to apply and to undo than it saves on a scan)."""
+    if jpeg:
+        buf = io.BytesIO()
+        image.save(buf, format="JPEG", quality=JPEG_QUALITY)
+        return buf.getvalue(), pikepdf.Name.DCTDecode
+    return zlib.compress(image.tobytes(), ZLIB_LEVEL), pikepdf.Name.FlateDecode
 
 
 def _rotate(image: Image.Image, angle: float) -> Image.Image | None:

@@ -9,7 +9,7 @@ import img2pdf
 import pikepdf
 import pytest
 from fpdf import FPDF
-from PIL import Image
+from PIL import Image, ImageSequence
 
 from indexer import pdf, skew, straighten
 from indexer.formats import sniff
@@ -31,22 +31,36 @@ def _tilted(straight_page, fmt: str = "PNG", angle: float = TILT) -> tuple[bytes
 def _straighten(path):
     fmt = sniff(path)
     with Image.open(path) as im:
-        angles = [skew.estimate(im)]
+        angles = [skew.estimate(frame) for frame in ImageSequence.Iterator(im)]
     return straighten.straighten(path, fmt, angles, path.parent)
 
 
 @pytest.mark.parametrize("fmt, suffix", [("PNG", ".png"), ("TIFF", ".tif"), ("JPEG", ".jpg")])
-def test_a_tilted_image_comes_out_straight_at_its_own_size_and_resolution(straight_page, tmp_path, fmt, suffix):
+def test_a_tilted_image_comes_out_a_straight_page_of_its_own_size(straight_page, tmp_path, fmt, suffix):
     data, row = _tilted(straight_page, fmt)
     src = tmp_path / f"scan{suffix}"
     src.write_bytes(data)
     out = _straighten(src)
     assert out is not None
-    with Image.open(out) as im, Image.open(src) as before:
-        assert skew.estimate(im) == 0.0
-        assert im.size == before.size
-        assert round(im.info["dpi"][0]) == row["dpi"]
-        assert im.format == ("JPEG" if fmt == "JPEG" else "PNG")  # a photo is not blown up into a PNG
+    ((_, filters, page),) = _page_images(out)
+    assert skew.estimate(page) == 0.0
+    with Image.open(src) as before:
+        assert page.size == before.size
+    assert filters == (["/DCTDecode"] if fmt == "JPEG" else ["/FlateDecode"])  # a photo stays a JPEG
+    with pikepdf.open(out) as pdf:  # at the scan's resolution: A4 stays A4
+        assert float(pdf.pages[0].mediabox[2]) == pytest.approx(page.width * 72 / row["dpi"], abs=0.01)
+
+
+def test_every_frame_of_a_multipage_tiff_is_kept_and_straight(straight_page, tmp_path):
+    tilted, row = _tilted(straight_page, "PNG")
+    src = tmp_path / "two.tif"
+    with Image.open(io.BytesIO(tilted)) as im:
+        straight_page[0].save(src, save_all=True, append_images=[im], dpi=(row["dpi"], row["dpi"]))
+    out = _straighten(src)
+    assert out is not None
+    pages = _page_images(out)
+    assert len(pages) == 2
+    assert all(skew.estimate(page) == 0.0 for _, _, page in pages)
 
 
 def _pdf(tmp_path, *pages: bytes):
@@ -96,14 +110,11 @@ def test_what_cannot_be_turned_safely_is_declined(straight_page, tmp_path):
     with Image.open(io.BytesIO(data)) as im:
         palette = tmp_path / "palette.png"
         im.convert("P").save(palette)
-        frames = tmp_path / "two.tif"
-        im.save(frames, save_all=True, append_images=[im.copy()])
         exif = tmp_path / "turned.jpg"
         tags = Image.Exif()
         tags[0x0112] = 3  # stored upside down, shown the right way by its orientation tag
         im.save(exif, exif=tags)
     assert straighten.straighten(palette, sniff(palette), [-TILT], tmp_path) is None
-    assert straighten.straighten(frames, sniff(frames), [-TILT, -TILT], tmp_path) is None
     assert straighten.straighten(exif, sniff(exif), [-TILT], tmp_path) is None
 
     typed = tmp_path / "typed.pdf"  # a page that carries text is never turned under it
@@ -121,11 +132,13 @@ def test_what_cannot_be_turned_safely_is_declined(straight_page, tmp_path):
 
 
 def test_a_declined_file_is_still_straightened_and_read_by_ocrmypdf(straight_page, tmp_path):
-    """Two tilted frames in one TIFF: declined here, deskewed by ocrmypdf, every page read."""
+    """A palette image: declined here, deskewed by ocrmypdf, read."""
     data, row = _tilted(straight_page, "PNG", 4.0)
-    src = tmp_path / "two.tif"
+    src = tmp_path / "palette.png"
     with Image.open(io.BytesIO(data)) as im:
-        im.save(src, save_all=True, append_images=[im.copy()], dpi=(row["dpi"], row["dpi"]))
+        im.convert("P").save(src, dpi=(row["dpi"], row["dpi"]))
+    assert _straighten(src) is None
     result = ocr_file(src, sniff(src), tmp_path, Settings())
-    assert all(row["fields"]["doc_number"] in text for text in result.page_texts)
-    assert all(skew.estimate(page) == 0.0 for _, _, page in _page_images(result.pdfa))
+    assert row["fields"]["doc_number"] in result.page_texts[0]
+    ((_, _, archived),) = _page_images(result.pdfa)
+    assert skew.estimate(archived) == 0.0
