@@ -8,10 +8,10 @@ is rotated where it lies (the image file itself, or the one image a scanned PDF 
 encoded once into a PDF, at a fast zlib level or as JPEG when it was one, and ocrmypdf is
 left nothing to do but OCR. Straight pages of a PDF keep their own bytes.
 
-Everything this does not know how to rotate safely (several images on a page, masks,
-palettes, 16-bit or CMYK pixels, EXIF orientation, a page that already has text, an image
-placed at an angle the page does not show) is declined with ``None``,
-and ocrmypdf's own deskew runs as before: slower, never wrong.
+Everything this does not know how to rotate safely (a page that is more than its image:
+text, vectors, annotations, a second or a transformed image; masks, palettes, 16-bit or
+CMYK pixels, EXIF orientation) is declined with ``None``, and ocrmypdf's own deskew runs
+as before: slower, never wrong.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 import pikepdf
 from PIL import Image, ImageColor, ImageSequence
 
-from . import pdf, skew
+from . import page_image, pdf, skew
 from .formats import Format
 
 #: zlib level for a rotated page: level 3 costs 0.11 s on an A4 page at 300 dpi and makes it
@@ -32,9 +32,6 @@ ZLIB_LEVEL = 3
 #: A page that was a JPEG stays one. The text is read from these pixels, so well above
 #: Pillow's default of 75 (which ocrmypdf uses only for the page's picture, not its OCR).
 JPEG_QUALITY = 90
-#: The angle measured on the page image must agree with the one measured on the rendered
-#: page this closely, or the image is placed in a way this module does not handle.
-AGREEMENT = 0.3
 #: Orientation tag in EXIF: a photo whose pixels are stored turned relies on it.
 _EXIF_ORIENTATION = 0x0112
 
@@ -60,7 +57,7 @@ def _image(src: Path, angles: list[float], workdir: Path, default_dpi: int) -> P
     with Image.open(src) as im:
         if im.getexif().get(_EXIF_ORIENTATION, 1) != 1 or getattr(im, "n_frames", 1) != len(angles):
             return None
-        jpeg = im.format == "JPEG"
+        jpeg = im.format in ("JPEG", "MPO")  # MPO: a camera's JPEG with a preview frame
         for frame, angle in zip(ImageSequence.Iterator(im), angles):
             if frame.mode not in ("L", "RGB", "1"):
                 return None
@@ -101,23 +98,18 @@ def _pdf(src: Path, angles: list[float], workdir: Path) -> Path | None:
 
 
 def _turn_page_image(page: pikepdf.Page, angle: float) -> bool:
-    """Rotate the one image a scanned page is, in place; False when the page is not that."""
-    images = list(page.get_images().values())
-    if len(images) != 1:
-        return False
-    stream = images[0]
-    if any(key in stream for key in ("/SMask", "/Mask", "/Decode")) or stream.get("/ImageMask", False):
+    """Rotate the one image a scanned page is, in place; False when the page is more than
+    that (page_image.py): whatever else it drew would stay crooked over a straight scan."""
+    stream = page_image.sole_image(page)
+    if stream is None:
         return False
     image = pikepdf.PdfImage(stream)
-    if image.bits_per_component != 8 or image.indexed or image.mode not in ("L", "RGB"):
+    if image.bits_per_component != 8 or image.mode not in ("L", "RGB"):
         return False
     filters = image.filters
     if filters not in ([], ["/FlateDecode"], ["/DCTDecode"]):
         return False
-    pixels = image.as_pil_image()
-    if abs(skew.estimate(pixels) - angle) > AGREEMENT:  # flipped or turned in its placement
-        return False
-    turned = _rotate(pixels, angle)
+    turned = _rotate(image.as_pil_image(), angle)
     if turned is None:
         return False
     data, codec = _encode(turned, jpeg=filters == ["/DCTDecode"])
