@@ -95,6 +95,13 @@ def _looks_like_text(head: bytes) -> bool:
         return e.start >= len(head) - 3
 
 
+def stated_dpi(info: dict) -> tuple[float, float] | None:
+    """The resolution an image file states (Pillow's ``info``), or None when it states none
+    worth believing: scanners that do not know write 0 or 1 dpi."""
+    dpi = info.get("dpi")
+    return tuple(dpi) if dpi and min(dpi) >= 10 else None
+
+
 def check_image_size(path: Path) -> None:
     """Refuse decompression bombs before any decoder allocates their pixels."""
     from PIL import Image

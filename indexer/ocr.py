@@ -22,7 +22,7 @@ from search.config import Settings
 
 from . import ocr_engine, ocr_raster, pdf, skew, straighten
 from .errors import CorruptFile, EncryptedFile, ServiceFailed
-from .formats import Format
+from .formats import Format, stated_dpi
 
 log = logging.getLogger(__name__)
 
@@ -142,10 +142,9 @@ def _angles(src: Path, fmt: Format) -> list[float]:
 def _lacks_dpi(path: Path) -> bool:
     try:
         with Image.open(path) as im:
-            dpi = im.info.get("dpi")
+            return stated_dpi(im.info) is None
     except Exception:  # noqa: BLE001 — ocrmypdf will report the unreadable image itself
         return False
-    return not dpi or min(dpi) < 10
 
 
 def _inspect(pdf: Path) -> tuple[int, str]:

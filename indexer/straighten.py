@@ -23,8 +23,8 @@ from pathlib import Path
 import pikepdf
 from PIL import Image, ImageColor, ImageSequence
 
-from . import page_image, pdf, skew
-from .formats import Format
+from . import page_image, skew
+from .formats import Format, stated_dpi
 
 #: zlib level for a rotated page: level 3 costs 0.11 s on an A4 page at 300 dpi and makes it
 #: ~15 % larger than level 6 (0.28 s); the archive keeps the original scan besides.
@@ -61,11 +61,10 @@ def _image(src: Path, angles: list[float], workdir: Path, default_dpi: int) -> P
         for frame, angle in zip(ImageSequence.Iterator(im), angles):
             if frame.mode not in ("L", "RGB", "1"):
                 return None
-            dpi = frame.info.get("dpi")
             turned = _rotate(frame, angle) if angle else frame.copy()
             if turned is None:
                 return None
-            _add_page(doc, turned, jpeg, dpi if dpi and min(dpi) >= 10 else (default_dpi, default_dpi))
+            _add_page(doc, turned, jpeg, stated_dpi(frame.info) or (default_dpi, default_dpi))
     out = workdir / "straightened.pdf"
     doc.save(out)
     return out
@@ -85,13 +84,12 @@ def _add_page(doc: pikepdf.Pdf, image: Image.Image, jpeg: bool, dpi: tuple[float
 
 
 def _pdf(src: Path, angles: list[float], workdir: Path) -> Path | None:
-    texts = pdf.page_texts(src)
     out = workdir / "straightened.pdf"
     with pikepdf.open(src) as doc:
         if len(doc.pages) != len(angles):
             return None
-        for page, angle, text in zip(doc.pages, angles, texts):
-            if angle and (pdf.has_text(text) or not _turn_page_image(page, angle)):
+        for page, angle in zip(doc.pages, angles):
+            if angle and not _turn_page_image(page, angle):  # a page with text is more than its image
                 return None
         doc.save(out)
     return out
