@@ -4,6 +4,8 @@ that is more than that is left to ocrmypdf's rasteriser."""
 from __future__ import annotations
 
 import io
+import os
+import subprocess
 
 import img2pdf
 import numpy as np
@@ -15,6 +17,7 @@ from ocrmypdf.helpers import Resolution
 from PIL import Image, ImageChops
 
 from indexer import ocr_raster
+from search.analysis import fold
 
 
 @pytest.fixture
@@ -57,6 +60,15 @@ def test_a_scanned_page_is_rasterised_as_its_own_pixels(scanned_pdf, tmp_path):
         assert round(raster.info["dpi"][0]) == dpi  # tesseract sizes its text by it
         # and it is the page as shown, not flipped, inverted or shifted
         assert np.abs(np.asarray(raster, dtype=float) - _drawn(path, dpi)).mean() < 4
+
+
+def test_tesseract_reads_the_raster_under_the_name_ocrmypdf_gave_it(scanned_pdf, tmp_path):
+    """It is a TIFF behind a .png name: tesseract must go by its bytes (Pillow does: above)."""
+    path, dpi = scanned_pdf
+    out = _raster(path, dpi, tmp_path)
+    text = subprocess.run(["tesseract", str(out), "-", "-l", "vie"], capture_output=True, text=True, check=True,
+                          env=os.environ | {"OMP_THREAD_LIMIT": "1"}).stdout
+    assert "hanh phuc" in fold(text).lower()
 
 
 def test_a_one_bit_scan_is_rasterised_as_its_own_pixels(straight_page, tmp_path):
