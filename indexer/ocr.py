@@ -1,4 +1,5 @@
-"""OCR of scans with ocrmypdf + tesseract: with its plugins (ocr_engine.py, ocr_raster.py), the only code that imports ocrmypdf.
+"""OCR of scans with ocrmypdf + tesseract: with its plugins (ocr_engine.py, ocr_raster.py) and
+ocr_probes.py, the only code that imports ocrmypdf.
 
 The output is a *separate* PDF/A derivative with a text layer; the original is never
 rewritten, so a digital signature on it stays verifiable. Text is read from ocrmypdf's
@@ -20,7 +21,7 @@ from PIL import Image, ImageSequence
 
 from search.config import Settings
 
-from . import ocr_engine, ocr_raster, pdf, skew, straighten
+from . import ocr_engine, ocr_probes, ocr_raster, pdf, skew, straighten
 from .errors import CorruptFile, EncryptedFile, ServiceFailed
 from .formats import Format, stated_dpi
 
@@ -45,6 +46,7 @@ class OcrResult:
 
 
 def ocr_file(src: Path, fmt: Format, workdir: Path, settings: Settings) -> OcrResult:
+    ocr_probes.remember_tool_versions()
     out = workdir / "archival.pdf"
     sidecar = workdir / "ocr.txt"
     # Tilted pages are straightened first, where that is cheap and safe (straighten.py);
