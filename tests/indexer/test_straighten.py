@@ -105,6 +105,17 @@ def test_a_tilted_scanned_pdf_is_read_and_archived_straight(straight_page, tmp_p
     assert skew.estimate(archived) == 0.0
 
 
+def test_a_straight_tiff_is_read_and_archived_with_its_own_pixels(straight_page, tmp_path):
+    """A TIFF is put in a PDF by straighten.py rather than img2pdf (faster): losslessly."""
+    page, row = straight_page
+    src = tmp_path / "scan.tif"
+    page.save(src, compression="tiff_adobe_deflate", dpi=(row["dpi"], row["dpi"]))
+    result = ocr_file(src, sniff(src), tmp_path, Settings())
+    assert row["fields"]["doc_number"] in result.page_texts[0]
+    ((_, _, archived),) = _page_images(result.pdfa)
+    assert ImageChops.difference(archived, page).getbbox() is None
+
+
 def test_what_cannot_be_turned_safely_is_declined(straight_page, tmp_path):
     data, _ = _tilted(straight_page)
     with Image.open(io.BytesIO(data)) as im:
