@@ -1,14 +1,15 @@
-"""Benchmark: the floor of ocrmypdf's cost per page, against bare tesseract on the same pages.
+"""Benchmark: the floor of the indexer's OCR cost per page, against bare tesseract on the same pages.
 
-Why: bench/ocr.py finds ocrmypdf several times slower per page than tesseract. This asks
-how low it can go at all: untilted one-page scans (no deskew), one file at a time with one
-tesseract on one core (``jobs=1``, ``OMP_THREAD_LIMIT=1``), with the indexer's choices
-taken away one by one (its rasteriser plugin, sauvola thresholding, PDF/A, fpdf2 renderer,
-optimisation) and the last four together; bare ``tesseract IMAGE out -l vie`` one page at a
-time is the reference. What is left when everything is stripped is ocrmypdf's own per-page
-work.
+Why: bench/ocr.py finds the indexer's OCR (ocrmypdf with our plugins) slower per page than
+tesseract. This asks how low it can go at all: untilted one-page scans (no straightening),
+one file at a time with one tesseract on one core (``jobs=1``, ``OMP_THREAD_LIMIT=1``), the
+indexer's own call (``indexer.ocr.ocr_file``) with its choices taken away one by one (its
+rasteriser plugin, sauvola below 300 dpi, the sandwich renderer, PDF/A, optimisation) and
+several together. Two references: bare ``tesseract IMAGE out -l vie`` one page at a time,
+and the same with the thresholding the indexer's engine chooses for the page (sauvola below
+300 dpi), i.e. tesseract doing exactly the indexer's work and nothing around it.
 
-    nice -n 10 .venv/bin/python bench/ocr_floor.py --dir /tmp/bench_s3n20 --files 8 --repeat 2
+    nice -n 10 .venv/bin/python bench/ocr_floor.py --dir /tmp/bench_s3n20 --files 8 --repeat 3
 """
 
 from __future__ import annotations
@@ -20,63 +21,82 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
+from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ocr import ROOT, page_images, scans  # noqa: E402  (the same sample handling as bench/ocr.py)
 
-#: The indexer's call for an untilted file (indexer/ocr.py), one file on one core.
-BASE = dict(language=["vie"], output_type="pdfa", pdfa_backend="internal", jobs=1, deskew=False,
-            skip_text=True, progress_bar=False, invalidate_digital_signatures=True, tesseract_timeout=300,
-            tesseract_thresholding="sauvola", plugins=["indexer.ocr_engine", "indexer.ocr_raster"])
-VARIANTS = {
-    "as the indexer runs it": {},
-    "ocrmypdf's own rasteriser": {"plugins": ["indexer.ocr_engine"]},
-    "default thresholding (otsu)": {"tesseract_thresholding": "auto"},
-    "sandwich renderer": {"pdf_renderer": "sandwich"},
-    "optimize 0": {"optimize": 0},
-    "plain PDF (no PDF/A)": {"output_type": "pdf"},
-    "all four together": {"pdf_renderer": "sandwich", "optimize": 0, "output_type": "pdf",
-                          "tesseract_thresholding": "auto"},
+#: Each variant: extra ocrmypdf options, and patches of the indexer's module constants.
+VARIANTS: dict[str, tuple[dict, dict]] = {
+    "as the indexer runs it": ({}, {}),
+    "ocrmypdf's own rasteriser": ({}, {"indexer.ocr.PLUGINS": ["indexer.ocr_engine"]}),
+    "sauvola on every page": ({"tesseract_thresholding": "sauvola"}, {}),
+    "fpdf2 renderer (from hOCR)": ({"pdf_renderer": "fpdf2"}, {}),
+    "optimize 0": ({"optimize": 0}, {}),
+    "plain PDF (no PDF/A)": ({"output_type": "pdf"}, {}),
+    "otsu everywhere, optimize 0, plain PDF": ({"optimize": 0, "output_type": "pdf"},
+                                               {"indexer.ocr_engine.SAUVOLA_BELOW_DPI": 0}),
 }
+REFERENCES = ("bare tesseract", "bare tesseract, sauvola below 300 dpi")
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--dir", type=Path, required=True, help="`tracuu sample` folder (its scans are used)")
     p.add_argument("--files", type=int, default=8, help="untilted one-page scans to use")
-    p.add_argument("--repeat", type=int, default=2)
+    p.add_argument("--repeat", type=int, default=3)
     a = p.parse_args()
     os.environ["OMP_THREAD_LIMIT"] = "1"
     sys.path.insert(0, str(ROOT))
     import ocrmypdf
 
+    from indexer.formats import sniff
+    from indexer.ocr import ocr_file
+    from indexer.ocr_engine import SAUVOLA_BELOW_DPI
+    from search.config import Settings
+
     rows = [r for r in scans(a.dir) if r["pages"] == 1 and abs((r["degradation"] or {}).get("skew", 0)) < 1][: a.files]
     out = sys.stdout  # ocrmypdf.ocr() swaps sys.stderr for a StringIO
     print(f"{len(rows)} untilted one-page scans; ocrmypdf {ocrmypdf.__version__}", file=out)
-    times: dict[str, list[float]] = {"bare tesseract": []} | {k: [] for k in VARIANTS}
+    settings = Settings(ocr_jobs=1)
+    real_ocr = ocrmypdf.ocr
+    times: dict[str, list[float]] = {k: [] for k in (*REFERENCES, *VARIANTS)}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         (tmp / "img").mkdir()
         images = page_images(rows, a.dir, tmp / "img")
-        ocrmypdf.ocr(a.dir / rows[0]["file"], tmp / "warm.pdf", **BASE)  # warm-up, not timed
+        sauvola = {img: r["dpi"] < SAUVOLA_BELOW_DPI for img, r in zip(images, rows)}
+        ocr_file(a.dir / rows[0]["file"], sniff(a.dir / rows[0]["file"]), tmp, settings)  # warm-up, not timed
         for rep in range(a.repeat):
             for name in times:
                 load = Path("/proc/loadavg").read_text().split()[0]
                 t0 = time.perf_counter()
-                if name == "bare tesseract":
+                if name in REFERENCES:
                     for img in images:
-                        subprocess.run(["tesseract", img, tmp / "t", "-l", "vie"], check=True, capture_output=True)
+                        extra = ["-c", "thresholding_method=2"] if name != REFERENCES[0] and sauvola[img] else []
+                        subprocess.run(["tesseract", img, tmp / "t", "-l", "vie", *extra], check=True, capture_output=True)
                 else:
-                    for r in rows:
-                        ocrmypdf.ocr(a.dir / r["file"], tmp / "o.pdf", **(BASE | {"sidecar": tmp / "s.txt"} | VARIANTS[name]))
+                    options, patches = VARIANTS[name]
+                    with ExitStack() as stack:
+                        for target, value in patches.items():
+                            stack.enter_context(mock.patch(target, value))
+                        stack.enter_context(mock.patch(
+                            "ocrmypdf.ocr", lambda *args, _o=options, **kw: real_ocr(*args, **(kw | _o))))
+                        for n, r in enumerate(rows):
+                            work = tmp / f"{rep}-{name}-{n}"
+                            work.mkdir()
+                            ocr_file(a.dir / r["file"], sniff(a.dir / r["file"]), work, settings)
                 times[name].append((time.perf_counter() - t0) / len(rows))
-                print(f"rep {rep + 1} {name:30}: {times[name][-1]:.2f} s/page (load avg before {load})",
+                print(f"rep {rep + 1} {name:40}: {times[name][-1]:.2f} s/page (load avg before {load})",
                       file=out, flush=True)
-    ref = statistics.median(times["bare tesseract"])
-    print(f"\nmedian over {a.repeat} repeats:", file=out)
+    ref = {k: statistics.median(times[k]) for k in REFERENCES}
+    print(f"\nmedian over {a.repeat} repeats (× each reference):", file=out)
     for name, v in times.items():
-        print(f"  {name:30}: {statistics.median(v):.2f} s/page, {statistics.median(v) / ref:.2f}x tesseract", file=out)
+        m = statistics.median(v)
+        print(f"  {name:40}: {m:.2f} s/page, {m / ref[REFERENCES[0]]:.2f}x bare tesseract, "
+              f"{m / ref[REFERENCES[1]]:.2f}x with the indexer's thresholding", file=out)
 
 
 if __name__ == "__main__":
