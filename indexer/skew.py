@@ -31,10 +31,13 @@ MIN_INK = 0.002
 def estimate(image: Image.Image) -> float:
     """Degrees to rotate the page counter-clockwise (PIL's ``Image.rotate``) to straighten it;
     0.0 when it is straight enough, blank, or shows no measurable lines."""
-    gray = ImageOps.grayscale(image)
+    # Shrunk before it is made grey (a tenth of the pixels to convert), except where Pillow
+    # would shrink by dropping pixels: 1-bit and palette images.
+    gray = image.convert("L") if image.mode in ("1", "P") else image
     if gray.width > WORK_WIDTH:
         gray = gray.resize((WORK_WIDTH, max(1, round(gray.height * WORK_WIDTH / gray.width))),
                            Image.Resampling.BOX)
+    gray = ImageOps.grayscale(gray) if gray.mode != "L" else gray
     pixels = np.asarray(gray)
     ink = pixels < _threshold(pixels)
     ys, xs = np.nonzero(ink)
