@@ -1,26 +1,27 @@
 """Benchmark: OCR seconds per scanned page, ocrmypdf (as the indexer runs it) vs. bare tesseract.
 
 Why: OCR is the slow step of indexing. This tells how much of it is tesseract itself and how
-much is ocrmypdf's work around it (image -> PDF, rasterising, deskew, PDF/A output,
-optimisation), i.e. what a leaner pipeline could win at most.
+much is the work around it: ocrmypdf's (image -> PDF, rasterising, PDF/A output,
+optimisation) and the indexer's own before it (each page's tilt estimated, tilted pages
+straightened: indexer/ocr.py ``prepare``), i.e. what a leaner pipeline could win at most.
 
-Fair comparison on the same pages, both given the machine's 2 cores:
+All sides run two at a time on the machine's 2 cores, one tesseract each
+(``OMP_THREAD_LIMIT=1``: 2 OpenMP threads gained nothing on an idle machine and were 3-20x
+slower on a shared one, bench/omp_threads.py; ``--omp-thread-limit 0`` lets ocrmypdf
+choose), as the indexer's OCR pool runs files:
 
-* ocrmypdf: the indexer's own call (``indexer.ocr.ocr_file``: its options, its engine
-  plugin, deskew only for files with a tilted page), ``jobs=2``, one file at a time: pages
-  of a file run in 2 workers.
-  For a one-page file ocrmypdf would let tesseract use 2 OpenMP threads instead
-  (ocrmypdf/builtin_plugins/tesseract_ocr.py, ``validate``); by default this script sets
-  ``OMP_THREAD_LIMIT=1`` as recommended, because 2 threads gained nothing on an idle
-  machine and were 10x slower on a shared one (bench/omp_threads.py). So a one-page file
-  keeps one core busy: that is the indexer's real cost, not a handicap of the benchmark
-  (``--omp-thread-limit 0`` lets ocrmypdf choose).
-* ocrmypdf, two files at a time: the same call in 2 worker processes with ``jobs=1``, as
-  the indexer's OCR pool runs it — the like-for-like match of two tesseracts at a time.
-* tesseract: ``tesseract IMAGE out -l vie`` over every page image, 2 at a time with
-  ``OMP_THREAD_LIMIT=1`` (the fastest way to run it on 2 cores). Page images are made
-  beforehand and not timed: PDFs with ``pdftoppm -r DPI -gray``, multi-page TIFFs split
-  into PNGs, single JPEG/PNG files used as they are.
+* tesseract: ``tesseract IMAGE out -l vie`` over every page image of the scans as they
+  are. Page images are made beforehand and not timed: PDFs with ``pdftoppm -r DPI -gray``,
+  multi-page TIFFs split into PNGs, single JPEG/PNG files used as they are.
+* tesseract, prepared pages: the same over the pages ocrmypdf is given, i.e. after the
+  indexer straightened the tilted ones (made beforehand, not timed).
+* ocrmypdf: the indexer's ocrmypdf call alone (``indexer.ocr.ocr_prepared``: its options
+  and plugins) on those prepared files, two files at a time in worker processes with
+  ``jobs=1``. Against "tesseract, prepared pages" this is ocrmypdf's overhead per page.
+* indexer OCR: the indexer's whole OCR step (``indexer.ocr.ocr_file``: tilt estimate,
+  straightening, ocrmypdf), the same way. Against "tesseract" this is what OCR costs the
+  indexer over bare tesseract on the scans as they come.
+* pipeline (``--pipeline``, needs the services): ``tracuu ingest`` on the scans alone.
 
 Each run is repeated ``--repeat`` times, alternating which side goes first; medians are
 printed, with the load average before each measurement (other people's tests on the same
@@ -81,39 +82,50 @@ def page_images(rows: list[dict], folder: Path, work: Path) -> list[Path]:
     return images
 
 
-def run_ocrmypdf(rows: list[dict], folder: Path, work: Path) -> float:
-    """ocrmypdf exactly as the indexer calls it (indexer/ocr.py: its options, its engine
-    plugin, deskew only for tilted files), one file at a time, pages over 2 workers."""
+def prepare_all(rows: list[dict], folder: Path, work: Path) -> list[dict]:
+    """What the indexer gives ocrmypdf for each scan (indexer/ocr.py ``prepare``): rows whose
+    ``file`` is that source and ``prepared`` its ``Prepared``."""
     sys.path.insert(0, str(ROOT))
     from indexer.formats import sniff
-    from indexer.ocr import ocr_file
-    from search.config import Settings
+    from indexer.ocr import prepare
 
-    settings = Settings(ocr_jobs=2)
-    t0 = time.perf_counter()
+    out = []
     for n, r in enumerate(rows):
         src = folder / r["file"]
-        (work / f"ocr-{n}").mkdir(exist_ok=True)
-        ocr_file(src, sniff(src), work / f"ocr-{n}", settings)
-    return time.perf_counter() - t0
+        (work / f"prep-{n}").mkdir()
+        prepared = prepare(src, sniff(src), work / f"prep-{n}")
+        named = work / f"prepared-{n:03d}{prepared.source.suffix}"  # one page-image stem per file
+        named.symlink_to(prepared.source)
+        out.append(r | {"file": str(named), "prepared": prepared, "src": str(src),
+                        "format": "pdf" if named.suffix == ".pdf" else r["format"]})
+    return out
 
 
-def run_ocrmypdf_two_files(rows: list[dict], folder: Path, work: Path, pool) -> float:
-    """The same call, two files at a time in worker processes (one core each), as the
-    indexer's OCR pool runs it: the like-for-like match of two tesseracts at a time."""
-    sys.path.insert(0, str(ROOT))
+def _ocr_prepared(row: dict, work: Path):
+    from indexer.formats import sniff
+    from indexer.ocr import ocr_prepared
+    from search.config import Settings
+
+    src = Path(row["src"])
+    return ocr_prepared(src, sniff(src), row["prepared"], work, Settings(ocr_jobs=1))
+
+
+def _ocr_file(row: dict, work: Path):
     from indexer.formats import sniff
     from indexer.ocr import ocr_file
     from search.config import Settings
 
-    settings = Settings(ocr_jobs=1)
-    dirs = [work / f"ocr2-{n}" for n in range(len(rows))]
+    src = Path(row["src"])
+    return ocr_file(src, sniff(src), work, Settings(ocr_jobs=1))
+
+
+def run_two_at_a_time(task, prepared: list[dict], work: Path, pool, tag: str) -> float:
+    """``task`` over every file, two files at a time in the worker processes."""
+    dirs = [work / f"{tag}-{n}" for n in range(len(prepared))]
     for d in dirs:
-        d.mkdir(exist_ok=True)
+        d.mkdir()
     t0 = time.perf_counter()
-    futures = [pool.submit(ocr_file, folder / r["file"], sniff(folder / r["file"]), d, settings)
-               for r, d in zip(rows, dirs)]
-    for f in futures:
+    for f in [pool.submit(task, r, d) for r, d in zip(prepared, dirs)]:
         f.result()
     return time.perf_counter() - t0
 
@@ -181,40 +193,48 @@ def main() -> None:
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         rows = scans(folder)
         pages = sum(r["pages"] for r in rows)
+        out = sys.stdout  # ocrmypdf.ocr() swaps sys.stderr for a StringIO; keep our own handle
+        (tmp / "prep").mkdir()
+        prepared = prepare_all(rows, folder, tmp / "prep")
         (tmp / "img").mkdir()
         images = page_images(rows, folder, tmp / "img")
-        assert len(images) == pages, (len(images), pages)
-        out = sys.stdout  # ocrmypdf.ocr() swaps sys.stderr for a StringIO; keep our own handle
-        print(f"{len(rows)} scanned files, {pages} pages; ocrmypdf {ocrmypdf_version()}, "
+        (tmp / "img-prepared").mkdir()
+        images_prepared = page_images(prepared, folder, tmp / "img-prepared")
+        assert len(images) == len(images_prepared) == pages, (len(images), len(images_prepared), pages)
+        straightened = sum(r["prepared"].source != Path(r["src"]) for r in prepared)
+        print(f"{len(rows)} scanned files, {pages} pages ({straightened} files put in a PDF by the indexer, "
+              f"straightened or not); ocrmypdf {ocrmypdf_version()}, "
               f"{subprocess.run(['tesseract', '--version'], capture_output=True, text=True).stdout.split()[1]}",
               file=out)
-        run_ocrmypdf(rows[:1], folder, tmp)  # warm-up (imports, plugins, file cache), not timed
-        run_tesseract(images[:2], tmp)
         # Worker processes started (and their imports paid) before anything is timed.
         pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn"))
-        run_ocrmypdf_two_files(rows[:2], folder, tmp, pool)
-        times: dict[str, list[float]] = {"ocrmypdf": [], "ocrmypdf2": [], "tesseract": []} | (
-            {"pipeline": []} if a.pipeline else {})
+        run_two_at_a_time(_ocr_file, prepared[:2], tmp, pool, "warm")
+        run_tesseract(images[:2], tmp)
+        sides = {
+            "tesseract": lambda i: run_tesseract(images, tmp),
+            "tesseract, prepared pages": lambda i: run_tesseract(images_prepared, tmp),
+            "ocrmypdf": lambda i: run_two_at_a_time(_ocr_prepared, prepared, tmp, pool, f"ocrmypdf-{i}"),
+            "indexer OCR": lambda i: run_two_at_a_time(_ocr_file, prepared, tmp, pool, f"indexer-{i}"),
+        }
+        if a.pipeline:
+            sides["pipeline"] = lambda i: run_pipeline(rows, folder, tmp, i)
+        times: dict[str, list[float]] = {k: [] for k in sides}
         for i in range(a.repeat):
-            order = list(times) if i % 2 == 0 else list(times)[::-1]
-            for side in order:
+            for side in (list(sides) if i % 2 == 0 else list(sides)[::-1]):
                 load = loadavg()
-                s = (run_ocrmypdf(rows, folder, tmp) if side == "ocrmypdf"
-                     else run_ocrmypdf_two_files(rows, folder, tmp, pool) if side == "ocrmypdf2"
-                     else run_tesseract(images, tmp) if side == "tesseract" else run_pipeline(rows, folder, tmp, i))
-                times[side].append(s)
-                print(f"repeat {i + 1} {side:9}: {s:7.1f} s = {s / pages:5.2f} s/page (load avg before {load})",
-                      file=out, flush=True)
+                times[side].append(sides[side](i))
+                print(f"repeat {i + 1} {side:25}: {times[side][-1]:6.1f} s = {times[side][-1] / pages:5.2f} s/page "
+                      f"(load avg before {load})", file=out, flush=True)
         pool.shutdown()
     med = {k: statistics.median(v) / pages for k, v in times.items()}
-    print(f"\nmedian over {a.repeat} repeats, {pages} pages:", file=out)
+    print(f"\nmedian over {a.repeat} repeats, {pages} pages, two at a time:", file=out)
     for k, v in med.items():
-        print(f"  {k:9}: {v:5.2f} s/page, {60 / v:5.1f} pages/min", file=out)
-    print(f"  ratio ocrmypdf/tesseract per page: {med['ocrmypdf'] / med['tesseract']:.2f}", file=out)
-    print(f"  ratio ocrmypdf (2 files at a time)/tesseract per page: {med['ocrmypdf2'] / med['tesseract']:.2f}",
-          file=out)
+        print(f"  {k:25}: {v:5.2f} s/page, {60 / v:5.1f} pages/min", file=out)
+    print(f"  ocrmypdf's overhead (ocrmypdf / tesseract, prepared pages): "
+          f"{med['ocrmypdf'] / med['tesseract, prepared pages']:.2f}", file=out)
+    print(f"  indexer OCR / tesseract on the scans as they are: {med['indexer OCR'] / med['tesseract']:.2f}", file=out)
     if "pipeline" in med:
-        print(f"  ratio pipeline/tesseract per page: {med['pipeline'] / med['tesseract']:.2f}", file=out)
+        print(f"  pipeline / tesseract on the scans as they are: {med['pipeline'] / med['tesseract']:.2f}", file=out)
 
 
 def ocrmypdf_version() -> str:
