@@ -71,9 +71,6 @@ VARIANTS: dict[str, tuple[str, dict]] = {
     "ixd": ("the indexer, ocrmypdf's deskew and rasteriser", {"indexer": True, "own": False}),
     # From which tilt on does straightening pay (indexer/skew.py MIN_ANGLE)? Never, here.
     "ixn": ("the indexer, never straightening", {"indexer": True, "min_angle": 90.0}),
-    # The indexer thresholds pages below 300 dpi with sauvola (indexer/ocr_engine.py); "ixs"
-    # does so on every page, as it did before.
-    "ixs": ("the indexer, sauvola on every page", {"indexer": True, "sauvola_below": 100_000}),
     "cd": ("oversample=300 + clean", {"oversample": 300, "clean": True}),
     "cf": ("oversample=300 + sauvola", {"oversample": 300, "tesseract_thresholding": "sauvola"}),
     # adaptive-otsu with oversampling ran ~290 s on one noisy 200-dpi page: stopped after 2 files.
@@ -121,7 +118,7 @@ def run_one(row: dict, options: dict) -> tuple[float, str]:
 
     src = Path(row["dir"]) / row["file"]
     if options.get("indexer"):
-        return run_indexer(src, options.get("own", True), options.get("min_angle"), options.get("sauvola_below"))
+        return run_indexer(src, options.get("own", True), options.get("min_angle"))
     with tempfile.TemporaryDirectory(prefix="ocrbench-") as tmp:
         opts = BASE | options | {"sidecar": Path(tmp) / "ocr.txt"}
         if row["format"] in ("tiff", "jpeg", "png") and not row["dpi"]:
@@ -132,13 +129,11 @@ def run_one(row: dict, options: dict) -> tuple[float, str]:
         return seconds, (Path(tmp) / "ocr.txt").read_text(encoding="utf-8", errors="replace")
 
 
-def run_indexer(src: Path, own: bool = True, min_angle: float | None = None,
-                sauvola_below: int | None = None) -> tuple[float, str]:
+def run_indexer(src: Path, own: bool = True, min_angle: float | None = None) -> tuple[float, str]:
     """The indexer's own OCR call, with both cores for the file's pages as in the variants;
     ``own=False`` leaves tilted pages to ocrmypdf's deskew and rasterising to ocrmypdf, as
     before indexer/straighten.py and indexer/ocr_raster.py; ``min_angle`` replaces the tilt
-    from which a page is straightened (indexer/skew.py ``MIN_ANGLE``), ``sauvola_below`` the
-    resolution below which pages are thresholded with sauvola (indexer/ocr_engine.py)."""
+    from which a page is straightened (indexer/skew.py ``MIN_ANGLE``)."""
     sys.path.insert(0, str(HERE.parent))
     from unittest import mock
 
@@ -152,8 +147,6 @@ def run_indexer(src: Path, own: bool = True, min_angle: float | None = None,
             undo.enter_context(mock.patch("indexer.ocr.PLUGINS", ["indexer.ocr_engine"]))
         if min_angle is not None:
             undo.enter_context(mock.patch("indexer.skew.MIN_ANGLE", min_angle))
-        if sauvola_below is not None:
-            undo.enter_context(mock.patch("indexer.ocr_engine.SAUVOLA_BELOW_DPI", sauvola_below))
         t0 = time.perf_counter()
         result = ocr_file(src, sniff(src), Path(tmp), Settings(ocr_jobs=2))
         seconds = time.perf_counter() - t0

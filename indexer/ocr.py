@@ -87,10 +87,11 @@ def ocr_prepared(src: Path, fmt: Format, prepared: Prepared, workdir: Path, sett
         jobs=settings.ocr_jobs,
         # Chosen by measurement on the sample corpus (bench/README.md): ocrmypdf's deskew runs
         # only for a tilted file straighten.py declined, with our own angle estimate
-        # (ocr_engine.py); the engine thresholds pages below 300 dpi with sauvola, which
-        # lowers errors on degraded 200-dpi scans; unpaper's clean, oversampling and other
-        # page-segmentation modes gained nothing.
+        # (ocr_engine.py); sauvola thresholding lowers errors on degraded 200-dpi scans, and
+        # on 300-dpi ones keeps fields Otsu loses (~0.07 s a page); unpaper's clean,
+        # oversampling and other page-segmentation modes gained nothing.
         deskew=prepared.deskew,
+        tesseract_thresholding="sauvola",
         # tesseract's own text-only PDF (with its hOCR, for the confidence, from the same run)
         # instead of ocrmypdf drawing the text layer from the hOCR with fpdf2: ~0.06 s a page
         # less, the same text (the sidecar is tesseract's text either way).

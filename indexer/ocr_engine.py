@@ -8,10 +8,6 @@ docs/extraction.md):
   confidence is appended to the JSON-lines file named by ``TRACUU_OCR_CONFIDENCE_FILE``
   (set by indexer/ocr.py around each call; workers inherit it). With the sandwich renderer
   (indexer/ocr.py) tesseract writes the hOCR in the same run as its text-only PDF.
-* **Sauvola thresholding below 300 dpi only.** Its local threshold keeps the thin strokes
-  of degraded 200-dpi scans that tesseract's global Otsu loses (mean sorted-word CER 0.68
-  vs 1.84 %, worst page's recall 98.2 vs 94.4 %); at 300 dpi it reads no better and costs
-  ~0.07 s a page. The page's resolution is the raster's.
 * **Skew is estimated in-process** (indexer/skew.py) instead of by a second tesseract pass:
   that pass cost 0.25–0.35 s a page here, and it answered 0° on most pages tilted beyond 4°.
 * **A header line tesseract dropped is read again.** With its default page segmentation,
@@ -44,10 +40,6 @@ _WORD = re.compile(r"class=['\"]ocrx_word['\"][^>]*x_wconf (\d+)[^>]*>(.*?)</spa
 _TAGS = re.compile(r"<[^>]+>")
 
 
-#: Pages scanned below this resolution are thresholded with sauvola (see above).
-SAUVOLA_BELOW_DPI = 300
-
-
 class TracuuTesseract(TesseractOcrEngine):
     @staticmethod
     def get_deskew(input_file, options) -> float:
@@ -77,7 +69,7 @@ def _tesseract(image: Path, out: Path, text: Path, options, *, pdf: bool, pagese
     it (``pdf``), or the hOCR."""
     t = options.tesseract
     common = dict(input_file=image, output_text=text, languages=options.languages, engine_mode=t.oem,
-                  timeout=t.timeout, pagesegmode=pagesegmode, thresholding=thresholding(image, t.thresholding),
+                  timeout=t.timeout, pagesegmode=pagesegmode, thresholding=t.thresholding,
                   user_words=t.user_words, user_patterns=t.user_patterns, omp_thread_limit=t.omp_thread_limit)
     if pdf:
         tesseract.generate_pdf(output_pdf=out, tessconfig=[*t.config, "hocr"], **common)
@@ -87,19 +79,6 @@ def _tesseract(image: Path, out: Path, text: Path, options, *, pdf: bool, pagese
 
 def _hocr(out: Path, pdf: bool) -> Path:
     return out.with_suffix(".hocr") if pdf else out  # tesseract names it after the PDF
-
-
-def thresholding(image: Path, configured: int) -> int:
-    """The configured method, or sauvola for a page scanned below SAUVOLA_BELOW_DPI when
-    none was configured (tesseract's default, Otsu, otherwise)."""
-    if configured != tesseract.ThresholdingMethod.AUTO:
-        return configured
-    try:
-        with Image.open(image) as im:
-            dpi = min(float(v) for v in im.info.get("dpi", (0, 0)))
-    except (OSError, ValueError):
-        return configured
-    return tesseract.ThresholdingMethod.SAUVOLA if 0 < dpi < SAUVOLA_BELOW_DPI else configured
 
 
 def lost_motto_line(text: str) -> bool:

@@ -40,7 +40,8 @@ _EXIF_ORIENTATION = 0x0112
 def straighten(src: Path, fmt: Format, angles: list[float], workdir: Path, default_dpi: int = 300) -> Path | None:
     """A PDF copy of ``src`` with each page turned by its angle (``skew.estimate`` of the
     rendered page), in ``workdir``; ``None`` when the file is not one this can do safely.
-    ``default_dpi``: the resolution of an image that does not say."""
+    A page whose angle is 0 is kept as it is (indexer/ocr.py uses that to put a TIFF in a PDF
+    faster than img2pdf). ``default_dpi``: the resolution of an image that does not say."""
     try:
         if fmt.kind == "image":
             return _image(src, angles, workdir, default_dpi)
