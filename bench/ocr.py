@@ -14,10 +14,13 @@ choose), as the indexer's OCR pool runs files:
   are. Page images are made beforehand and not timed: PDFs with ``pdftoppm -r DPI -gray``,
   multi-page TIFFs split into PNGs, single JPEG/PNG files used as they are.
 * tesseract, prepared pages: the same over the pages ocrmypdf is given, i.e. after the
-  indexer straightened the tilted ones (made beforehand, not timed).
+  indexer straightened the tilted ones (made beforehand, not timed); and once more with the
+  indexer's thresholding (``-c thresholding_method=2``, sauvola), tesseract doing exactly
+  the reading the indexer asks of it.
 * ocrmypdf: the indexer's ocrmypdf call alone (``indexer.ocr.ocr_prepared``: its options
   and plugins) on those prepared files, two files at a time in worker processes with
-  ``jobs=1``. Against "tesseract, prepared pages" this is ocrmypdf's overhead per page.
+  ``jobs=1``. Against "tesseract, prepared pages" this is ocrmypdf's overhead per page
+  (against the sauvola line, without the cost of the thresholding the indexer chose).
 * indexer OCR: the indexer's whole OCR step (``indexer.ocr.ocr_file``: tilt estimate,
   straightening, ocrmypdf), the same way. Against "tesseract" this is what OCR costs the
   indexer over bare tesseract on the scans as they come.
@@ -130,12 +133,12 @@ def run_two_at_a_time(task, prepared: list[dict], work: Path, pool, tag: str) ->
     return time.perf_counter() - t0
 
 
-def run_tesseract(images: list[Path], work: Path) -> float:
+def run_tesseract(images: list[Path], work: Path, *extra: str) -> float:
     env = os.environ | {"OMP_THREAD_LIMIT": "1"}
 
     def one(i_img: tuple[int, Path]) -> None:
         i, img = i_img
-        subprocess.run(["tesseract", img, work / f"t{i}", "-l", "vie"], check=True, env=env,
+        subprocess.run(["tesseract", img, work / f"t{i}", "-l", "vie", *extra], check=True, env=env,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     t0 = time.perf_counter()
@@ -213,6 +216,7 @@ def main() -> None:
         sides = {
             "tesseract": lambda i: run_tesseract(images, tmp),
             "tesseract, prepared pages": lambda i: run_tesseract(images_prepared, tmp),
+            "tesseract sauvola, prepared": lambda i: run_tesseract(images_prepared, tmp, "-c", "thresholding_method=2"),
             "ocrmypdf": lambda i: run_two_at_a_time(_ocr_prepared, prepared, tmp, pool, f"ocrmypdf-{i}"),
             "indexer OCR": lambda i: run_two_at_a_time(_ocr_file, prepared, tmp, pool, f"indexer-{i}"),
         }
@@ -223,15 +227,17 @@ def main() -> None:
             for side in (list(sides) if i % 2 == 0 else list(sides)[::-1]):
                 load = loadavg()
                 times[side].append(sides[side](i))
-                print(f"repeat {i + 1} {side:25}: {times[side][-1]:6.1f} s = {times[side][-1] / pages:5.2f} s/page "
+                print(f"repeat {i + 1} {side:28}: {times[side][-1]:6.1f} s = {times[side][-1] / pages:5.2f} s/page "
                       f"(load avg before {load})", file=out, flush=True)
         pool.shutdown()
     med = {k: statistics.median(v) / pages for k, v in times.items()}
     print(f"\nmedian over {a.repeat} repeats, {pages} pages, two at a time:", file=out)
     for k, v in med.items():
-        print(f"  {k:25}: {v:5.2f} s/page, {60 / v:5.1f} pages/min", file=out)
+        print(f"  {k:28}: {v:5.2f} s/page, {60 / v:5.1f} pages/min", file=out)
     print(f"  ocrmypdf's overhead (ocrmypdf / tesseract, prepared pages): "
-          f"{med['ocrmypdf'] / med['tesseract, prepared pages']:.2f}", file=out)
+          f"{med['ocrmypdf'] / med['tesseract, prepared pages']:.2f}; "
+          f"against tesseract with the same thresholding: {med['ocrmypdf'] / med['tesseract sauvola, prepared']:.2f}",
+          file=out)
     print(f"  indexer OCR / tesseract on the scans as they are: {med['indexer OCR'] / med['tesseract']:.2f}", file=out)
     if "pipeline" in med:
         print(f"  pipeline / tesseract on the scans as they are: {med['pipeline'] / med['tesseract']:.2f}", file=out)

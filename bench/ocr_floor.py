@@ -4,10 +4,10 @@ Why: bench/ocr.py finds the indexer's OCR (ocrmypdf with our plugins) slower per
 tesseract. This asks how low it can go at all: untilted one-page scans (no straightening),
 one file at a time with one tesseract on one core (``jobs=1``, ``OMP_THREAD_LIMIT=1``), the
 indexer's own call (``indexer.ocr.ocr_file``) with its choices taken away one by one (its
-rasteriser plugin, sauvola below 300 dpi, the sandwich renderer, PDF/A, optimisation) and
+rasteriser plugin, sauvola thresholding, the sandwich renderer, PDF/A, optimisation) and
 several together. Two references: bare ``tesseract IMAGE out -l vie`` one page at a time,
-and the same with the thresholding the indexer's engine chooses for the page (sauvola below
-300 dpi), i.e. tesseract doing exactly the indexer's work and nothing around it.
+and the same with the indexer's thresholding (``-c thresholding_method=2``, sauvola), i.e.
+tesseract doing exactly the indexer's reading and nothing around it.
 
     nice -n 10 .venv/bin/python bench/ocr_floor.py --dir /tmp/bench_s3n20 --files 8 --repeat 3
 """
@@ -32,14 +32,13 @@ from ocr import ROOT, page_images, scans  # noqa: E402  (the same sample handlin
 VARIANTS: dict[str, tuple[dict, dict]] = {
     "as the indexer runs it": ({}, {}),
     "ocrmypdf's own rasteriser": ({}, {"indexer.ocr.PLUGINS": ["indexer.ocr_engine"]}),
-    "sauvola on every page": ({"tesseract_thresholding": "sauvola"}, {}),
+    "default thresholding (otsu)": ({"tesseract_thresholding": "auto"}, {}),
     "fpdf2 renderer (from hOCR)": ({"pdf_renderer": "fpdf2"}, {}),
     "optimize 0": ({"optimize": 0}, {}),
     "plain PDF (no PDF/A)": ({"output_type": "pdf"}, {}),
-    "otsu everywhere, optimize 0, plain PDF": ({"optimize": 0, "output_type": "pdf"},
-                                               {"indexer.ocr_engine.SAUVOLA_BELOW_DPI": 0}),
+    "otsu, optimize 0, plain PDF": ({"tesseract_thresholding": "auto", "optimize": 0, "output_type": "pdf"}, {}),
 }
-REFERENCES = ("bare tesseract", "bare tesseract, sauvola below 300 dpi")
+REFERENCES = ("bare tesseract", "bare tesseract, sauvola")
 
 
 def main() -> None:
@@ -54,7 +53,6 @@ def main() -> None:
 
     from indexer.formats import sniff
     from indexer.ocr import ocr_file
-    from indexer.ocr_engine import SAUVOLA_BELOW_DPI
     from search.config import Settings
 
     rows = [r for r in scans(a.dir) if r["pages"] == 1 and abs((r["degradation"] or {}).get("skew", 0)) < 1][: a.files]
@@ -67,7 +65,6 @@ def main() -> None:
         tmp = Path(tmp)
         (tmp / "img").mkdir()
         images = page_images(rows, a.dir, tmp / "img")
-        sauvola = {img: r["dpi"] < SAUVOLA_BELOW_DPI for img, r in zip(images, rows)}
         ocr_file(a.dir / rows[0]["file"], sniff(a.dir / rows[0]["file"]), tmp, settings)  # warm-up, not timed
         for rep in range(a.repeat):
             for name in times:
@@ -75,7 +72,7 @@ def main() -> None:
                 t0 = time.perf_counter()
                 if name in REFERENCES:
                     for img in images:
-                        extra = ["-c", "thresholding_method=2"] if name != REFERENCES[0] and sauvola[img] else []
+                        extra = ["-c", "thresholding_method=2"] if name != REFERENCES[0] else []
                         subprocess.run(["tesseract", img, tmp / "t", "-l", "vie", *extra], check=True, capture_output=True)
                 else:
                     options, patches = VARIANTS[name]
@@ -85,7 +82,7 @@ def main() -> None:
                         stack.enter_context(mock.patch(
                             "ocrmypdf.ocr", lambda *args, _o=options, **kw: real_ocr(*args, **(kw | _o))))
                         for n, r in enumerate(rows):
-                            work = tmp / f"{rep}-{name}-{n}"
+                            work = tmp / f"{rep}-{list(VARIANTS).index(name)}-{n}"
                             work.mkdir()
                             ocr_file(a.dir / r["file"], sniff(a.dir / r["file"]), work, settings)
                 times[name].append((time.perf_counter() - t0) / len(rows))
