@@ -6,8 +6,8 @@ drawing is that image, pixel for pixel, and the PNG encoding is most of the cost
 clean 300-dpi page, 1.1 s on a noisy or straightened one (speckle and grey edges defeat zlib's
 matching), more than tesseract then takes to read it (bench/README.md). Here such a page's
 image is decoded and written as an *uncompressed* TIFF: 5 ms instead of 0.24 s even at zlib
-level 1 on a straightened page, and tesseract reads it ~0.1 s sooner than a PNG it must
-inflate. The file only lives until tesseract has read it (9 MB for an A4 page at 300 dpi).
+level 1 on a straightened page, and tesseract reads it sooner than a PNG it must inflate
+(0.02 s on a clean page, 0.09 s on a noisy one). The file only lives until tesseract has read it (9 MB for an A4 page at 300 dpi).
 
 It is written under the name ocrmypdf chose (``rasterize.png``; the hook's return value is
 not used, only that path): everything that opens it afterwards (Pillow in ocrmypdf, leptonica
