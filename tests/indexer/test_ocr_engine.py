@@ -29,17 +29,14 @@ def test_a_header_line_tesseract_drops_is_in_the_text(tmp_path):
 
 def test_a_second_reading_that_fails_or_comes_back_empty_leaves_the_first(tmp_path, monkeypatch):
     """Faults the real tesseract cannot be made to produce on demand: an error, and the empty
-    page it leaves when it runs out of time."""
+    page it leaves when it runs out of time; for either renderer's reading."""
     from types import SimpleNamespace
 
     from ocrmypdf.exceptions import SubprocessOutputError
 
     from indexer import ocr_engine
 
-    hocr, text = tmp_path / "000001_ocr_hocr.hocr", tmp_path / "000001_ocr_hocr.txt"
     first = "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 900/XNTTHN"
-    hocr.write_text("<html>first</html>", "utf-8")
-    text.write_text(first, "utf-8")
     options = SimpleNamespace(languages=["vie"], tesseract=SimpleNamespace(
         oem=None, config=[], timeout=1, thresholding=0, user_words=None, user_patterns=None, omp_thread_limit=1))
 
@@ -47,10 +44,46 @@ def test_a_second_reading_that_fails_or_comes_back_empty_leaves_the_first(tmp_pa
         raise SubprocessOutputError("tesseract failed")
 
     def empty(**kw):
-        kw["output_hocr"].write_text("<html></html>", "utf-8")
+        out = kw.get("output_hocr") or kw["output_pdf"]
+        out.write_text("<html></html>" if "output_hocr" in kw else "", "utf-8")
+        if "output_pdf" in kw:
+            out.with_suffix(".hocr").write_text("<html></html>", "utf-8")
         kw["output_text"].write_text("[page too complex]", "utf-8")
 
-    for fake in (fails, empty):
-        monkeypatch.setattr(ocr_engine.tesseract, "generate_hocr", fake)
-        ocr_engine._read_sparse(tmp_path / "page.png", hocr, text, options)
-        assert text.read_text("utf-8") == first and hocr.read_text("utf-8") == "<html>first</html>"
+    for pdf, engine_call, out in ((False, "generate_hocr", tmp_path / "000001_ocr_hocr.hocr"),
+                                  (True, "generate_pdf", tmp_path / "000001_ocr_tess.pdf")):
+        text, hocr = out.with_suffix(".txt"), out.with_suffix(".hocr")
+        out.write_text("first out", "utf-8")
+        hocr.write_text("<html>first</html>", "utf-8")
+        text.write_text(first, "utf-8")
+        for fake in (fails, empty):
+            monkeypatch.setattr(ocr_engine.tesseract, engine_call, fake)
+            ocr_engine._read_sparse(tmp_path / "page.png", out, text, options, pdf=pdf)
+            assert text.read_text("utf-8") == first and hocr.read_text("utf-8") == "<html>first</html>"
+            assert out.read_text("utf-8") == ("<html>first</html>" if not pdf else "first out")
+
+
+def test_a_second_reading_with_the_line_replaces_pdf_text_and_hocr_together(tmp_path, monkeypatch):
+    """The text layer, the sidecar text and the confidence must come from the same reading."""
+    from types import SimpleNamespace
+
+    from indexer import ocr_engine
+
+    options = SimpleNamespace(languages=["vie"], tesseract=SimpleNamespace(
+        oem=None, config=[], timeout=1, thresholding=0, user_words=None, user_patterns=None, omp_thread_limit=1))
+    out = tmp_path / "000001_ocr_tess.pdf"
+    for path, content in ((out, "first pdf"), (out.with_suffix(".hocr"), "first hocr"),
+                          (out.with_suffix(".txt"), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")):
+        path.write_text(content, "utf-8")
+
+    def reads_the_line(**kw):
+        assert kw["pagesegmode"] == 11
+        kw["output_pdf"].write_text("sparse pdf", "utf-8")
+        kw["output_pdf"].with_suffix(".hocr").write_text("sparse hocr", "utf-8")
+        kw["output_text"].write_text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc", "utf-8")
+
+    monkeypatch.setattr(ocr_engine.tesseract, "generate_pdf", reads_the_line)
+    ocr_engine._read_sparse(tmp_path / "page.png", out, out.with_suffix(".txt"), options, pdf=True)
+    assert out.read_text("utf-8") == "sparse pdf"
+    assert out.with_suffix(".hocr").read_text("utf-8") == "sparse hocr"
+    assert "Hạnh phúc" in out.with_suffix(".txt").read_text("utf-8")
