@@ -95,7 +95,7 @@ def _folded(text: str) -> str:
     return " ".join(fold(text).lower().split())
 
 
-def _read_sparse(image: Path, out: Path, text: Path, options, pdf: bool = False) -> None:
+def _read_sparse(image: Path, out: Path, text: Path, options, pdf: bool) -> None:
     """Read the page again as sparse text and keep that reading only if it has the line
     (not, say, the empty page tesseract leaves when it runs out of time)."""
     sparse_out, sparse_text = out.with_name("sparse_" + out.name), text.with_name("sparse_" + text.name)

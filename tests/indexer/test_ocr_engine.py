@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+from indexer import ocr_engine
 from indexer.formats import sniff
 from indexer.metadata import extract
 from indexer.ocr import ocr_file
@@ -27,18 +30,19 @@ def test_a_header_line_tesseract_drops_is_in_the_text(tmp_path):
     assert extract(text, ocr=True)["issuing_agency"] == row["fields"]["issuing_agency"]
 
 
+def _options() -> SimpleNamespace:
+    """The options of an ocrmypdf call, as much of them as the engine reads."""
+    return SimpleNamespace(languages=["vie"], tesseract=SimpleNamespace(
+        oem=None, config=[], timeout=1, thresholding=0, user_words=None, user_patterns=None, omp_thread_limit=1))
+
+
 def test_a_second_reading_that_fails_or_comes_back_empty_leaves_the_first(tmp_path, monkeypatch):
     """Faults the real tesseract cannot be made to produce on demand: an error, and the empty
     page it leaves when it runs out of time; for either renderer's reading."""
-    from types import SimpleNamespace
-
     from ocrmypdf.exceptions import SubprocessOutputError
 
-    from indexer import ocr_engine
-
     first = "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 900/XNTTHN"
-    options = SimpleNamespace(languages=["vie"], tesseract=SimpleNamespace(
-        oem=None, config=[], timeout=1, thresholding=0, user_words=None, user_patterns=None, omp_thread_limit=1))
+    options = _options()
 
     def fails(**kw):
         raise SubprocessOutputError("tesseract failed")
@@ -65,12 +69,7 @@ def test_a_second_reading_that_fails_or_comes_back_empty_leaves_the_first(tmp_pa
 
 def test_a_second_reading_with_the_line_replaces_pdf_text_and_hocr_together(tmp_path, monkeypatch):
     """The text layer, the sidecar text and the confidence must come from the same reading."""
-    from types import SimpleNamespace
-
-    from indexer import ocr_engine
-
-    options = SimpleNamespace(languages=["vie"], tesseract=SimpleNamespace(
-        oem=None, config=[], timeout=1, thresholding=0, user_words=None, user_patterns=None, omp_thread_limit=1))
+    options = _options()
     out = tmp_path / "000001_ocr_tess.pdf"
     for path, content in ((out, "first pdf"), (out.with_suffix(".hocr"), "first hocr"),
                           (out.with_suffix(".txt"), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")):
