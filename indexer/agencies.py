@@ -34,8 +34,26 @@ _UNITS = [
     "Chi cục Văn thư - Lưu trữ", "Chi cục Giám định xây dựng", "Trung tâm Phục vụ hành chính công",
 ]
 
+#: The central bodies whose texts the province's results cite and keep beside them (the
+#: Constitution and the Law on Government Organisation name them; ministries past and present).
+_CENTRAL = [
+    "Quốc hội", "Ủy ban Thường vụ Quốc hội", "Văn phòng Quốc hội", "Chính phủ", "Thủ tướng Chính phủ",
+    "Văn phòng Chính phủ", "Thanh tra Chính phủ", "Ngân hàng Nhà nước Việt Nam", "Kiểm toán Nhà nước",
+    "Bảo hiểm xã hội Việt Nam", "Tổng Liên đoàn Lao động Việt Nam", "Tòa án nhân dân tối cao",
+    "Viện kiểm sát nhân dân tối cao", "Ủy ban Dân tộc",
+    *(f"Bộ {f}" for f in (
+        "Quốc phòng", "Công an", "Ngoại giao", "Nội vụ", "Tư pháp", "Tài chính", "Công Thương",
+        "Kế hoạch và Đầu tư", "Nông nghiệp và Phát triển nông thôn", "Nông nghiệp và Môi trường",
+        "Giao thông vận tải", "Xây dựng", "Tài nguyên và Môi trường", "Thông tin và Truyền thông",
+        "Lao động - Thương binh và Xã hội", "Văn hóa, Thể thao và Du lịch", "Khoa học và Công nghệ",
+        "Giáo dục và Đào tạo", "Y tế", "Dân tộc và Tôn giáo")),
+]
+
+CENTRAL: frozenset[str] = frozenset(_CENTRAL)
+
 NAMES: list[str] = sorted(
-    {"Ủy ban nhân dân"} | {f"Sở {f}" for f in _FIELDS} | {f"Phòng {f}" for f in _FIELDS} | set(_UNITS),
+    {"Ủy ban nhân dân"} | {f"Sở {f}" for f in _FIELDS} | {f"Phòng {f}" for f in _FIELDS} | set(_UNITS)
+    | set(_CENTRAL),
     key=len, reverse=True,  # longest first: 'Sở Văn hóa, Thể thao và Du lịch' before 'Sở Văn hóa …'
 )
 _KEYS = [("".join(c for c in fold(n).lower() if c.isalnum()), n) for n in NAMES]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
@@ -26,19 +27,37 @@ _UP = "A-ZĐÀ-ỸĂÂÊÔƠƯ"
 _VI_UPPER = set("ABCDEFGHIJKLMNOPQRSTUVWXYZĐ") | {
     unicodedata.normalize("NFC", base + tone)
     for base in "AĂÂEÊIOÔƠUƯY" for tone in ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")}
-_DOC_NUMBER = re.compile(
-    r"\bS[ỐốỔổOo6]\s*[:.;]?\s*(\d{1,6}(?:\s*/\s*\d{4})?\s*/?\s*[A-ZĐ][A-ZĐ0-9.]*(?:\s*[-–]\s*[A-ZĐ0-9.]+)*)"
-)
+#: 'Số: 45/GP-UBND', 'Số: 212/2025/NĐ-CP', 'Luật số: 51/2024/QH15' (Decree 30/2020, Annex I),
+#: and the numbers practice certificates and some registers print letters first
+#: ('Số: BXG-00000281').
+#: A symbol is in capitals; a lower-case letter only between capitals or at its end
+#: ('SGDĐT-CTrTT', 'QĐ-TTg').
+_SYMBOL = r"[A-ZĐ](?:[A-ZĐ0-9.]|[a-zđ](?=[A-ZĐ]|[^\w]|$))*"
+_NUMBER_SHAPE = (rf"(\d{{1,6}}(?:\s*/\s*\d{{4}})?\s*/?\s*{_SYMBOL}(?:\s*[-–]\s*{_SYMBOL})*"
+                 r"|[A-ZĐ]{2,6}\s*[-–]\s*\d{3,}(?:/[A-ZĐ0-9.\-]+)?)")
+_DOC_NUMBER = re.compile(r"(?:\bS[ỐốỔổOo6]\s*[:.;]?|\bsố\s*:)\s*" + _NUMBER_SHAPE)
+#: The number on a line of its own, where a consolidated text or an OCR'd page without a
+#: header puts it; a number quoted in the body ('… số 25/2008/QH12') has no colon.
+_NUMBER_LINE = re.compile(r"^(?:[A-ZĐÀ-Ỹa-zà-ỹđ]+\s+){0,3}[Ss][ốỐ]\s*:\s*" + _NUMBER_SHAPE)
+#: Decree 30's 'địa danh và thời gian': a place, a comma, then the date in words.
+_PLACE_DATE = re.compile(r"[^\W\d_][\w)]*\s*,\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})(?!\d)",
+                         re.IGNORECASE)
+#: The same standing at the start of a line, a place of a few words ('Hà Nội, ngày …').
+_PLACE_DATE_LINE = re.compile(r"^(?:[^\W\d_][\w.'’-]*\s+){0,4}" + _PLACE_DATE.pattern, re.IGNORECASE)
+#: A law or a National Assembly resolution is dated by its passing.
+_PASSED = re.compile(r"thông\s+qua\s+ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})(?!\d)",
+                     re.IGNORECASE)
 #: OCR drops the thin slash of "276/GCNKH" at low resolution; the number is always followed
 #: by one (Decree 30/2020, Annex I), so it is put back.
 _MISSING_SLASH = re.compile(r"(?<=\d)(?=[A-ZĐ])")
 _DATE_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})(?!\d)", re.IGNORECASE)
 _DATE_DMY = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 #: Where the right-hand column (the national motto) starts on a header line that OCR merged
-#: with the agency block: any two neighbouring words of the motto, however misread around.
+#: with the agency block: any two neighbouring words of the motto, however misread around
+#: ('XÃ HỘI' only before 'CHỦ': it ends agency names too, 'Bộ Lao động - Thương binh và Xã hội').
 _MOTTO_START = re.compile(
-    r"(?:C?[ỘỌOÔ]NG\s+H[ÒOÓÀ]A|H[ÒOÓÀ]A\s+X[ÃA]|X[ÃA]\s+H[ỘỌOÔ]I|CH[ỦU]\s+NGH[ĨI]A|NGH[ĨI]A\s+VI[ỆE]T|"
-    r"Đ[ộo]c\s+l[ậa]p|T[ựu]\s+do\s*[-–]|H[ạa]nh\s+ph[úu]c)", re.I)
+    r"(?:C?[ỘỌOÔ]NG\s+H[ÒOÓÀ]A|H[ÒOÓÀ]A\s+X[ÃA]|X[ÃA]\s+H[ỘỌOÔ]I\s+CH|CH[ỦU]\s+NGH[ĨI]A|NGH[ĨI]A\s+VI[ỆE]T|"
+    r"Đ[ộo]c\s+l[ậa]p\s*[-–]|T[ựu]\s+do\s*[-–]|[-–]\s*H[ạa]nh\s+ph[úu]c)", re.I)
 #: Kinds of administrative unit, as a place name is introduced ('thành phố Cần Thơ'); a
 #: longer one before the shorter it contains ('thị xã' before 'xã').
 _UNIT_WORDS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn")
@@ -55,21 +74,50 @@ _PLACE_NAME = re.compile(rf"{_UNIT_LOWER}[ \t]+({_PLACE_WORD}(?:[ \t]+{_PLACE_WO
 _PLACE_NAME_WRAPPED = re.compile(
     rf"{_UNIT_LOWER}[ \t]+"
     rf"({_PLACE_WORD}(?:(?:[ \t]+|[ \t]*\n[ \t]*){_PLACE_WORD}){{0,3}})")
-_AGENCY_HEAD = re.compile(r"(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|SỞ|PHÒNG|CỤC|CHI CỤC|BAN)\b")
+#: Where the name of an agency starts in the header's capitals: the local bodies whose
+#: results a province keeps, and the central ones that issue the texts those rest on.
+#: Longer before shorter ('THỦ TƯỚNG CHÍNH PHỦ' is one name, not 'CHÍNH PHỦ').
+_AGENCY_HEAD = re.compile(
+    r"(?<![^\W\d_])(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|ỦY BAN THƯỜNG VỤ QUỐC HỘI|THỦ TƯỚNG CHÍNH PHỦ|"
+    r"VĂN PHÒNG QUỐC HỘI|VĂN PHÒNG CHÍNH PHỦ|CHÍNH PHỦ|QUỐC HỘI|NGÂN HÀNG NHÀ NƯỚC|BẢO HIỂM XÃ HỘI VIỆT NAM|"
+    r"TỔNG LIÊN ĐOÀN|KIỂM TOÁN NHÀ NƯỚC|THANH TRA CHÍNH PHỦ|TÒA ÁN|VIỆN KIỂM SÁT|TỔNG CỤC|CHI CỤC|"
+    r"VĂN PHÒNG|ỦY BAN|BỘ|SỞ|PHÒNG|CỤC|BAN)(?![^\W\d_])")
 _PERSON = re.compile(rf"((?:[{_UP}][a-zà-ỹăâêôơưđ]+|[{_UP}]{{1,7}})(?:\s+(?:[{_UP}][a-zà-ỹăâêôơưđ]+|[{_UP}]{{1,7}})){{1,4}})")
 _TITLE_ADDRESS = re.compile(r"^(?:ông|bà|anh|chị)\s+", re.I)
 _ID_LABEL = re.compile(
-    r"(Số\s*CC[A-ZĐ]?[A-ZĐ]?D|Số\s*CMN[DĐ]|căn cước công dân|chứng minh nhân dân|Số định danh cá nhân|Mã số doanh nghiệp|"
-    r"Mã số thuế)\s*[:.]?\s*(\d[\d .]{7,16}\d)", re.I)
+    r"(Số\s*CC[A-ZĐ]?[A-ZĐ]?D|Số\s*CMN[DĐ]|CCCD\s*số|CMND\s*số|căn cước công dân(?:\s*số)?|chứng minh nhân dân(?:\s*số)?|"
+    r"Số định danh cá nhân|Giấy tờ tùy thân|Số giấy tờ tùy thân|Mã số doanh nghiệp|Mã số hộ kinh doanh|"
+    r"Mã số chi nhánh|Mã số thuế)\s*[:.]?\s*(?:(?:Căn cước công dân|Căn cước|CCCD|CMND)\s*(?:số\s*)?[:.]?\s*)?"
+    r"(\d[\d .]{7,16}\d(?:-\d{3})?)", re.I)
+#: Labels of a person who is the subject, as the forms print them (the first found wins).
 _NAME_LABELS = [
     r"Cấp cho", r"Họ, chữ đệm, tên người được cấp", r"Họ và tên chủ hộ kinh doanh", r"Chủ cơ sở",
-    r"Họ, chữ đệm, tên chồng", r"Họ, chữ đệm, tên", r"Họ và tên", r"Tên công ty viết bằng tiếng Việt",
+    r"Họ, chữ đệm, tên chồng", r"Họ, chữ đệm và tên", r"Họ, chữ đệm, tên", r"Họ và tên", r"Họ tên",
+    r"Ông\s*\(\s*bà\s*\)", r"Ông\s*/\s*Bà", r"Người được cấp", r"Điều 1\.\s*Cho phép",
+]
+#: Labels of an organisation that is the subject: an enterprise's own name comes before its
+#: representative's; a shop or premises named on a certificate comes after its owner (the
+#: household business and the food premises are registered in the owner's name).
+_ORG_LABELS = [
+    r"Tên công ty viết bằng tiếng Việt", r"Tên doanh nghiệp viết bằng tiếng Việt", r"Tên doanh nghiệp",
+    r"Tên chi nhánh viết bằng tiếng Việt", r"Tên hợp tác xã", r"Tên tổ chức", r"Tổ chức", r"Cấp cho",
     r"Điều 1\.\s*Cho phép",
 ]
+_PREMISES_LABELS = [r"Tên cơ sở", r"Tên hộ kinh doanh"]
+#: How the name of an organisation starts (Law on Enterprises Art. 37-41, Law on
+#: Cooperatives, and the public bodies results are issued to).
+_ORG_START = re.compile(
+    r"^(?:Công\s+ty|Tổng\s+công\s+ty|Tập\s+đoàn|Doanh\s+nghiệp\s+tư\s+nhân|DNTN|Hợp\s+tác\s+xã|"
+    r"Liên\s+hiệp\s+hợp\s+tác\s+xã|Chi\s+nhánh|Văn\s+phòng\s+đại\s+diện|Viện|Trung\s+tâm|Trường|Bệnh\s+viện|"
+    r"Phòng\s+khám|Nhà\s+thuốc|Quầy\s+thuốc|Ngân\s+hàng|Quỹ|Hội|Ban\s+quản\s+lý|Hộ\s+kinh\s+doanh)(?![^\W\d_])",
+    re.I)
 _ADDRESS_LABELS = [r"Địa chỉ trụ sở chính", r"Nơi thường trú", r"Địa chỉ thường trú", r"Nơi cư trú",
                    r"thường trú tại", r"Địa chỉ"]
-_ROLE_LINE = re.compile(r"(?:^|\s)(KT\.|TM\.|Q\.|TL\.|CHỦ TỊCH|PHÓ CHỦ TỊCH|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|TRƯỞNG PHÒNG|"
-                        r"PHÓ TRƯỞNG PHÒNG|NGƯỜI KÝ|CỤC TRƯỞNG|CHI CỤC TRƯỞNG)")
+_ROLE_LINE = re.compile(r"(?:^|\s)(KT\.|TM\.|Q\.|TL\.|TUQ\.|CHỦ TỊCH|PHÓ CHỦ TỊCH|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|TRƯỞNG PHÒNG|"
+                        r"PHÓ TRƯỞNG PHÒNG|NGƯỜI KÝ|CỤC TRƯỞNG|CHI CỤC TRƯỞNG|BỘ TRƯỞNG|THỨ TRƯỞNG|THỦ TƯỚNG|"
+                        r"PHÓ THỦ TƯỚNG|THỐNG ĐỐC|TỔNG GIÁM ĐỐC|CHÁNH VĂN PHÒNG|VỤ TRƯỞNG|TỔNG CỤC TRƯỞNG|"
+                        r"CHỦ NHIỆM|TỔNG THƯ KÝ|TRƯỞNG BAN|CHÁNH ÁN|VIỆN TRƯỞNG|TỔNG KIỂM TOÁN|"
+                        r"XÁC THỰC VĂN BẢN HỢP NHẤT)(?:(?<=\.)|(?![^\W\d_]))")
 #: The same roles by their letters alone: in the bold signature block OCR drops marks ('CHỦ TICH').
 _ROLE_FOLDED = re.compile(r"(?:^|\s)(CHU TICH|GIAM DOC|TRUONG PHONG|NGUOI KY|CUC TRUONG)\b")
 _VALID_TO = re.compile(r"(?:hiệu lực|giá trị)[^.\n]{0,80}?đến\s+(?:hết\s+)?(?:ngày\s+)?", re.I)
@@ -77,52 +125,151 @@ _VALID_MONTHS = re.compile(r"(?:thời\s+hạn|giá\s+trị\s+sử\s+dụng|hi�
                            r"\s+k[ểếềễệe]\s+t[ừứửữựu]\s+ngày\s+(?:cấp|ký)", re.I)  # 'kế từ': a misread mark
 
 
+@dataclass
+class Reading:
+    """What the text says (``values``: only what was read with confidence) and what a clerk
+    should look at (``doubts``: field -> reason and the candidates that were not stored)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    doubts: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def doubt(self, name: str, reason: str, *candidates: Any) -> None:
+        kept = [c.isoformat() if isinstance(c, dt.date) else c for c in candidates if c]
+        self.doubts[name] = {"reason": reason, "candidates": list(dict.fromkeys(kept))}
+
+
 def extract(text: str, ocr: bool = False) -> dict[str, Any]:
-    """Every field this text states that we can read with confidence; absent otherwise.
-    ``ocr``: the text was read by OCR, so a person's name may be put right (indexer/names.py)."""
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
-    found: dict[str, Any] = {}
+    """Every field this text states that we can read with confidence; absent otherwise."""
+    return read(text, ocr).values
+
+
+def read(text: str, ocr: bool = False) -> Reading:
+    """The fields of a result as its Decree 30/2020 layout places them, and the doubts.
+
+    ``ocr``: the text was read by OCR, so a person's name that looks misread is sent to
+    review with the reading it may have been (never changed: names are stored as printed).
+    """
+    raw = [ln.strip() for ln in text.split("\n")]
+    raw = [ln for ln in raw if not _NOISE.match(ln)]
+    lines = [ln for ln in raw if ln]
+    reading = Reading()
+    found = reading.values
     header_end = _header_end(lines)
     header, body = lines[: header_end + 1], lines[header_end + 1:]
 
-    if m := _DOC_NUMBER.search("\n".join(header)) or _DOC_NUMBER.search(text):
-        number = re.sub(r"\s*([/\-–])\s*", lambda g: "-" if g.group(1) == "–" else g.group(1), m.group(1))
-        found["doc_number"] = _MISSING_SLASH.sub("/", number.strip(" ."), count=1)
-    if (d := _first_date("\n".join(header))) or (d := _first_date(text)):
+    if number := _doc_number(header, lines):
+        found["doc_number"] = number
+    if d := _issued_date(header, lines):
         found["issued_date"] = d
-    if agency := _agency(header):
+    if agency := _agency(header) or _agency(_authentication_block(lines)):
         found["issuing_agency"] = _as_spelled_in(agency, text)
-    if title := _title(body):
+    title, candidate = _title(raw, _raw_index(raw, lines, header_end) if header_end >= 0 else -1,
+                              has_number="doc_number" in found)
+    if title:
         found["result_type"] = title
-    found.update(_subject(body))
-    if ocr and found.get("subject_type") == "citizen":
-        found["subject_name"] = names.repair(found["subject_name"])
+    elif candidate:
+        reading.doubt("result_type", "Dòng tiêu đề không phải tên loại văn bản", candidate)
+    if not _normative(found.get("result_type")):
+        found.update(_subject(body))
+    if "doc_number" not in found and (code := _registration_code(found.get("result_type"), body)):
+        found["doc_number"] = code
     if until := _valid_until("\n".join(body), found.get("issued_date")):
         found["valid_until"] = until
     if signer := _signer(body):
-        found["signer"] = names.repair(signer) if ocr else signer
-    return found
+        found["signer"] = signer
+    if ocr:
+        for name in ("subject_name", "signer"):
+            if found.get(name) and (found.get("subject_type") == "citizen" or name == "signer") \
+                    and (other := names.likely_misreading(found[name])):
+                reading.doubt(name, "Tên đọc bằng OCR có âm tiết hiếm gặp; đối chiếu với bản quét",
+                              found[name], other)
+    return reading
+
+
+#: Lines that are not the document's: the gazette's running head and page numbers, and the
+#: e-signature stamp the gazette's portal puts on every page ('Người ký: CỔNG THÔNG TIN …').
+_NOISE = re.compile(
+    r"^(?:CÔNG BÁO\s*/.*|\d{1,4}|Người ký\s*:.*|Email\s*:.*@.*|Cơ quan\s*:\s*[A-ZĐÀ-Ỹ ]+|"
+    r"Thời gian ký\s*:.*|Ký bởi\s*:.*|VĂN BẢN PHÁP LUẬT KHÁC|VĂN BẢN (?:HỢP NHẤT\s*[-–].*|QUY PHẠM PHÁP LUẬT)|_{3,}|-{3,}|\[.{0,8}\])$")
+
+
+def _raw_index(raw: list[str], lines: list[str], i: int) -> int:
+    """Index in ``raw`` (blank lines kept) of ``lines[i]`` (blank lines dropped)."""
+    seen = -1
+    for j, ln in enumerate(raw):
+        if ln:
+            seen += 1
+            if seen == i:
+                return j
+    return len(raw) - 1
 
 
 # -- header -----------------------------------------------------------------------------
 
 
 def _header_end(lines: list[str]) -> int:
-    """Index of the last header line: the later of the number line and the date line
-    (their first occurrences; the body has dates of its own)."""
-    number = next((i for i, ln in enumerate(lines[:20]) if _DOC_NUMBER.search(ln)), 0)
-    date = next((i for i, ln in enumerate(lines[:20]) if _DATE_WORDS.search(ln)), 0)
+    """Index of the last header line: the later of the number line and the place-and-date
+    line (their first occurrences in the first 20 lines; the body has dates of its own and
+    quotes other documents' numbers). -1 when the text has neither: no header, so nothing
+    is read as its title."""
+    top = lines[:20]
+    number = next((i for i, ln in enumerate(top) if _DOC_NUMBER.search(ln)), -1)
+    date = next((i for i, ln in enumerate(top) if _PLACE_DATE.search(ln)), -1)
+    if date < 0:  # OCR may lose the comma after the place; the header is short
+        date = next((i for i, ln in enumerate(lines[:8]) if _unquoted_date(ln)), -1)
     return max(number, date)
 
 
-def _first_date(text: str) -> dt.date | None:
-    for m in _DATE_WORDS.finditer(text):
-        day, month, year = (int(g) for g in m.groups())
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            continue
+def _doc_number(header: list[str], lines: list[str]) -> str | None:
+    m = _DOC_NUMBER.search("\n".join(header))
+    if not m:
+        m = next((m for ln in lines if (m := _NUMBER_LINE.match(ln))), None)
+    if not m:
+        return None
+    number = re.sub(r"\s*([/\-–])\s*", lambda g: "-" if g.group(1) == "–" else g.group(1), m.group(1))
+    return _MISSING_SLASH.sub("/", number.strip(" ."), count=1)
+
+
+def _issued_date(header: list[str], lines: list[str]) -> dt.date | None:
+    """The place-and-date line of the header; failing that, one standing at the start of a
+    line anywhere (a consolidated text dates its authentication at the end), or the date a
+    law was passed. Never the first date the body happens to quote."""
+    head = "\n".join(header)
+    if (k := _authentication_line(lines)) is not None:  # a consolidated text: dated where authenticated
+        if d := next((d for ln in lines[max(0, k - 4): k + 5] if (m := _PLACE_DATE_LINE.match(ln)) and (d := _date_of(m))), None):
+            return d
+    unquoted = next((m for ln in header if (m := _unquoted_date(ln))), None)
+    for found in (_dates(_PLACE_DATE, head), _date_of(unquoted) if unquoted else None,
+                  next((d for ln in lines if (m := _PLACE_DATE_LINE.match(ln)) and (d := _date_of(m))), None),
+                  _dates(_PASSED, "\n".join(lines))):
+        if found:
+            return found
     return None
+
+
+def _unquoted_date(line: str) -> re.Match[str] | None:
+    """A date in words that is the line's own: nothing but capitalised words (a place, the
+    motto OCR merged with it) before it — not one quoted in a sentence ('Thông tư số
+    05/2015/TT-BYT ngày 17 tháng 3 năm 2015', 'có hiệu lực kể từ ngày …')."""
+    m = _DATE_WORDS.search(line)
+    before = re.sub(r"[-–,.]", " ", line[: m.start()]).split() if m else []
+    return m if m and len(before) <= 8 and all(w[:1].isupper() for w in before) else None
+
+
+def _dates(pattern: re.Pattern[str], text: str) -> dt.date | None:
+    return next((d for m in pattern.finditer(text) if (d := _date_of(m))), None)
+
+
+def _date_of(m: re.Match[str]) -> dt.date | None:
+    day, month, year = (int(g) for g in m.groups()[-3:])
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _first_date(text: str) -> dt.date | None:
+    return _dates(_DATE_WORDS, text)
 
 
 def _agency(header: list[str]) -> str | None:
@@ -130,6 +277,8 @@ def _agency(header: list[str]) -> str | None:
     'ỦY BAN NHÂN DÂN TỈNH BẮC GIANG / SỞ XÂY DỰNG' -> 'Sở Xây dựng tỉnh Bắc Giang'."""
     words = []
     for line in header:
+        if _is_role(line) and not agencies.known_prefix(line):  # 'BỘ TRƯỞNG BỘ …': who signs, not who issues
+            continue
         if m := _DATE_WORDS.search(line):
             # Drop the place printed before the date ("Lục Ngạn, ", "Quận 1, ").
             kept = line[: m.start()].replace(",", " ").split()
@@ -148,7 +297,14 @@ def _agency(header: list[str]) -> str | None:
             if w and (w.isupper() or w.isdigit() or w in "-–"):
                 words.append(w)
     block = " ".join(words).replace("UỶ", "ỦY").replace("–", "-").strip(" -")
-    heads = list(_AGENCY_HEAD.finditer(block))
+    block = re.sub(r"(?<![^\W\d_])UBND(?![^\W\d_])", "ỦY BAN NHÂN DÂN", block)
+    heads, covered = [], 0
+    for h in _AGENCY_HEAD.finditer(block):
+        if h.start() < covered:
+            continue  # inside a lawful name read already ('PHÒNG' in 'BỘ QUỐC PHÒNG')
+        heads.append(h)
+        if known := agencies.known_prefix(block[h.start():]):
+            covered = block.find(known[1], h.start() + 1) if known[1] else len(block)
     if not heads:
         return None
     parts, locality = [], None
@@ -166,14 +322,31 @@ def _agency(header: list[str]) -> str | None:
             parts.append(known[0])
         elif head:
             parts.append(_agency_case(head))
+    parts = list(dict.fromkeys(parts))  # the gazette prints the agency again above the header
     if not parts:
         return None
+    if len(parts) > 1 and all(p in agencies.CENTRAL for p in parts):
+        return None  # a joint text of several ministries: no one issuing agency
     if parts[0] == "Ủy ban nhân dân":
         if len(parts) == 1:
             return f"Ủy ban nhân dân {locality}" if locality else None
         parts = parts[1:]
     name = parts[0] if len(parts) == 1 else f"{parts[-1]} - {parts[0]}"
     return f"{name} {locality}" if locality else name
+
+
+def _authentication_line(lines: list[str]) -> int | None:
+    return next((i for i, ln in enumerate(lines) if fold(ln).upper().strip() == "XAC THUC VAN BAN HOP NHAT"), None)
+
+
+def _authentication_block(lines: list[str]) -> list[str]:
+    """A consolidated text (văn bản hợp nhất) names its agency in the block that
+    authenticates it, usually at the end: agency, 'XÁC THỰC VĂN BẢN HỢP NHẤT', number, date."""
+    k = _authentication_line(lines)
+    if k is None:
+        return []
+    near = lines[max(0, k - 3): k] + lines[k + 1: k + 3]
+    return [ln for ln in near if ln.isupper() and not _DOC_NUMBER.search(ln) and not _is_role(ln)]
 
 
 def _units_spelled(words: str) -> str:
@@ -202,7 +375,7 @@ def _as_spelled_in(agency: str, text: str) -> str:
     is the whole of a cut-short name, or, failing both, where it is the one place of that
     kind within a misread letter or two (one per four letters)."""
     m = re.search(rf"\b({'|'.join(_UNIT_WORDS)})\s+([^-]+)$", agency, re.I)
-    if not m:
+    if not m or agency in agencies.CENTRAL or agency.endswith(" và Xã hội"):
         return agency
     unit, read = m.group(1).lower(), m.group(2).strip()
     folded = fold(read).lower()
@@ -266,20 +439,120 @@ def _locality_case(loc: str) -> str:
 # -- body -------------------------------------------------------------------------------
 
 
-def _title(body: list[str]) -> str | None:
-    """The first line in capitals after the header; 'GIẤY CHỨNG NHẬN' alone takes the next."""
-    for i, line in enumerate(body[:6]):
-        letters = [c for c in line if c.isalpha()]
-        if len(letters) < 4 or sum(c.isupper() for c in letters) < 0.9 * len(letters):
-            continue
-        if line.startswith("(") or _AGENCY_HEAD.match(line) and not line.startswith(("QUYẾT", "GIẤY")):
-            continue
-        title = line.strip(" .:")
-        nxt = body[i + 1] if i + 1 < len(body) else ""
-        if title in ("GIẤY CHỨNG NHẬN", "GIẤY PHÉP") and nxt.isupper():
-            title = f"{title} {nxt.strip(' .:')}"
-        return title[:1] + title[1:].lower()
+#: The kinds of document (tên loại) Decree 30/2020 lists (Article 7, Annex III), the legal
+#: texts of the Law on Legal Documents, and the results the common procedures issue. A
+#: title starts with one of these; a capitalised line that does not is a heading, not a title.
+_GENRES = [
+    "NGHỊ QUYẾT", "QUYẾT ĐỊNH", "CHỈ THỊ", "QUY CHẾ", "QUY ĐỊNH", "THÔNG CÁO", "THÔNG BÁO",
+    "HƯỚNG DẪN", "CHƯƠNG TRÌNH", "KẾ HOẠCH", "PHƯƠNG ÁN", "ĐỀ ÁN", "DỰ ÁN", "BÁO CÁO",
+    "BIÊN BẢN", "TỜ TRÌNH", "HỢP ĐỒNG", "CÔNG VĂN", "CÔNG ĐIỆN", "BẢN GHI NHỚ", "BẢN THỎA THUẬN",
+    "GIẤY ỦY QUYỀN", "GIẤY MỜI", "GIẤY GIỚI THIỆU", "GIẤY NGHỈ PHÉP", "PHIẾU GỬI", "PHIẾU CHUYỂN",
+    "PHIẾU BÁO", "THƯ CÔNG", "HIẾN PHÁP", "BỘ LUẬT", "LUẬT", "PHÁP LỆNH", "LỆNH", "NGHỊ ĐỊNH",
+    "THÔNG TƯ LIÊN TỊCH", "THÔNG TƯ", "VĂN BẢN HỢP NHẤT", "GIẤY CHỨNG NHẬN", "GIẤY PHÉP",
+    "GIẤY XÁC NHẬN", "GIẤY ĐĂNG KÝ", "GIẤY KHAI SINH", "GIẤY CHỨNG TỬ", "CHỨNG CHỈ", "CHỨNG NHẬN",
+    "TRÍCH LỤC", "BẢN SAO", "VĂN BẰNG", "BẰNG", "THẺ", "SỔ",
+]
+_GENRE_KEYS = sorted(((fold(g), g) for g in _GENRES), key=lambda kv: len(kv[0]), reverse=True)
+#: What follows a title and is not part of it: the preamble, the address, the first article,
+#: a labelled line.
+_AFTER_TITLE = re.compile(r"^(?:Căn\s+cứ|Theo\s+đề\s+nghị|Xét\b|Kính\s+gửi|Điều\s+\d|Chương\s+[IVXLC\d]+\b|"
+                          r"Phần\s+(?:[IVXLC\d]+|thứ)\b|Mục\s+\d|CHƯƠNG\b|ĐIỀU\b|\(|-|\d+\.|"
+                          # a consolidated text lists the documents it consolidates under its title
+                          r"(?:Luật|Bộ\s+luật|Pháp\s+lệnh|Nghị\s+định|Thông\s+tư(?:\s+liên\s+tịch)?|Quyết\s+định|"
+                          r"Nghị\s+quyết)\b[^.]{0,80}?\bsố\s*:?\s*\d)")
+
+
+def _genre(line: str) -> tuple[str, bool] | None:
+    """The kind a title line starts with, and whether the line is that kind alone
+    ('QUYẾT ĐỊNH', whose summary follows on the next lines). A footnote mark glued to the
+    last word ('THÔNG TƯ1') is not part of it."""
+    folded = re.sub(r"(?<=[^\W\d_])\d{1,2}$", "", fold(line).upper().strip(" .:"))
+    folded = re.sub(r"\s+", " ", folded)
+    for key, genre in _GENRE_KEYS:
+        if folded == key:
+            return genre, True
+        if folded.startswith(key + " "):
+            return genre, False
     return None
+
+
+#: Legal texts (Law on Legal Documents, Art. 4) and consolidated texts: issued to no one,
+#: so no subject is read off them, whatever their annexed forms print.
+_NORMATIVE = ("Hiến pháp", "Bộ luật", "Luật", "Pháp lệnh", "Nghị định", "Thông tư", "Văn bản hợp nhất",
+              "Nghị quyết", "Lệnh", "Chỉ thị")
+
+
+def _normative(title: str | None) -> bool:
+    return bool(title) and any(title == g or title.startswith(g + " ") for g in _NORMATIVE)
+
+
+def _capitals(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
+def _title(raw: list[str], header_end_line: int, has_number: bool = True) -> tuple[str | None, str | None]:
+    """The title as Decree 30 places it under the header: the kind in capitals ('NGHỊ ĐỊNH',
+    'GIẤY CHỨNG NHẬN'), and where the kind stands alone, the summary on the lines below it
+    ('Quy định chi tiết …', 'CƠ SỞ ĐỦ ĐIỀU KIỆN AN TOÀN THỰC PHẨM'), read up to the preamble,
+    a blank line, a role line or a change of case. Returns (title, candidate): a capitalised
+    line that is not a kind of document is only a candidate for review."""
+    if header_end_line < 0 and not has_number:
+        return None, None  # no header at all: an article, a page of prose — no title to read
+    start = max(header_end_line + 1, 0)
+    candidate = None
+    for i in range(start, min(len(raw), start + 16)):
+        line = raw[i].strip()
+        if not line or line.startswith("(") or not _capitals(line) or _MOTTO_START.search(line):
+            continue
+        found = _genre(line)
+        if not found:
+            if not (_AGENCY_HEAD.match(line) or _is_role(line) or _DOC_NUMBER.search(line)):
+                candidate = candidate or line.strip(" .:")
+            continue
+        genre, alone = found
+        words = [genre]
+        if not alone:
+            words = [re.sub(r"(?<=[^\W\d_])\d{1,2}$", "", line.strip(" .:"))]
+        else:
+            words += _summary(raw[i + 1: i + 13])
+        title = " ".join(words)
+        return _sentence_case(title, len(genre)), None
+    return None, candidate
+
+
+def _summary(lines: list[str]) -> list[str]:
+    """The summary (trích yếu) under a kind that stands alone, wrapped over a few lines."""
+    out: list[str] = []
+    shouting = None
+    for line in lines:
+        line = line.strip()
+        if not line:
+            if out:
+                break
+            continue
+        caps = _capitals(line)
+        if (_AFTER_TITLE.match(line) or ":" in line or _is_role(line) or (caps and _MOTTO_START.search(line))
+                or (caps and _AGENCY_HEAD.match(line)) or (shouting is not None and caps != shouting)):
+            break
+        shouting = caps
+        out.append(re.sub(r"(?<=[^\W\d_])\d{1,2}$", "", line))  # a footnote mark ('Quân đội1')
+    return out
+
+
+def _sentence_case(title: str, genre_len: int) -> str:
+    """'NGHỊ ĐỊNH Quy định chi tiết …' -> 'Nghị định quy định chi tiết …'; a title all in
+    capitals in lower case but its first letter (the names inside lose their capitals: the
+    page does not say which words are names)."""
+    title = re.sub(r"\s+", " ", title).strip(" .:")
+    head, rest = title[:genre_len], title[genre_len:]
+    if _capitals(rest) or not rest.strip():
+        rest = rest.lower()
+    else:
+        first = rest.lstrip()
+        if first[:1].isupper() and first[1:2].islower():
+            rest = " " + first[0].lower() + first[1:]
+    return head[:1] + head[1:].lower() + rest
 
 
 def _after_label(body: list[str], labels: list[str], max_lines: int = 1) -> str | None:
@@ -333,24 +606,48 @@ def _person_name(value: str) -> str | None:
     return " ".join(words)
 
 
+def _org_name(value: str) -> str | None:
+    """'CÔNG TY TNHH XÂY DỰNG MINH PHÁT, mã số …' -> the name as printed, up to where the
+    sentence goes on; None if the value is not an organisation's name."""
+    value = re.split(r"[,;(]|\s+(?:có|được|mã số|Mã số|địa chỉ|Địa chỉ|do|tại)\s", value, maxsplit=1)[0]
+    value = re.sub(r"\s+", " ", value).strip(" .:-")
+    if not _ORG_START.match(value) or len(value.split()) < 2 or len(value) > 160:
+        return None
+    return value
+
+
 def _subject(body: list[str]) -> dict[str, Any]:
+    """The person or organisation the result is issued to, by the labels forms print; an
+    enterprise's own name comes before its representative's."""
     found: dict[str, Any] = {}
     text = "\n".join(body)
-    company = _after_label(body, [r"Tên công ty viết bằng tiếng Việt"], max_lines=2)
-    if company:
-        found["subject_name"] = company.strip(" .")
-        found["subject_type"] = "organization"
-    else:
+    for label in _ORG_LABELS:
+        value = _after_label(body, [label], max_lines=2)
+        if value and (org := _org_name(value)):
+            found["subject_name"], found["subject_type"] = org, "organization"
+            break
+        if label in (r"Tên công ty viết bằng tiếng Việt", r"Tên doanh nghiệp viết bằng tiếng Việt") and value:
+            found["subject_name"], found["subject_type"] = value.strip(" ."), "organization"
+            break
+    if "subject_name" not in found:
         for label in _NAME_LABELS:
             value = _after_label(body, [label])
             if value and (name := _person_name(value)):
                 found["subject_name"] = name
                 found["subject_type"] = "citizen"
                 break
+    if "subject_name" not in found:
+        for label in _PREMISES_LABELS:
+            value = _after_label(body, [label], max_lines=2)
+            if value and (org := _org_name(value)):
+                found["subject_name"], found["subject_type"] = org, "organization"
+                break
     if m := _ID_LABEL.search(text):
-        number = re.sub(r"\D", "", m.group(2))
+        number = m.group(2)
+        branch = re.search(r"-\d{3}$", number)
+        number = re.sub(r"\D", "", number[: branch.start()] if branch else number)
         if len(number) in (9, 10, 12, 13):
-            found["subject_id"] = number
+            found["subject_id"] = number + (branch.group(0) if branch else "")
     address = _after_label(body, _ADDRESS_LABELS, max_lines=3)
     if address:
         address = re.split(r",\s*được\b|\.\s*$", address)[0].strip(" .,")
@@ -358,6 +655,19 @@ def _subject(body: list[str]) -> dict[str, Any]:
         found["subject_address"] = _address_head(address)
         found.update(_places(address))
     return found
+
+
+#: Certificates whose number is the registration code itself (Decree 01/2021/NĐ-CP forms).
+_REGISTRATION_CODE = re.compile(r"(?:Mã số doanh nghiệp|Mã số hộ kinh doanh|Mã số chi nhánh|Mã số hợp tác xã)"
+                                r"\s*[:.]?\s*(\d{10}(?:-\d{3})?|\d{2}[A-Z]\d{6,8})(?![\d-])", re.I)
+
+
+def _registration_code(title: str | None, body: list[str]) -> str | None:
+    """A registration certificate without a 'Số:' line is numbered by its code."""
+    if not title or not re.search(r"đăng ký (?:doanh nghiệp|hộ kinh doanh|hoạt động|hợp tác xã)", title, re.I):
+        return None
+    m = _REGISTRATION_CODE.search("\n".join(body))
+    return m.group(1) if m else None
 
 
 #: How an address starts ('Số 81 đường …', 'Tổ dân phố 10, …'), by the letters alone.
@@ -415,18 +725,47 @@ def _is_role(line: str) -> bool:
     return bool(_ROLE_LINE.search(line) or _ROLE_FOLDED.search(fold(line)))
 
 
+#: Where the main document ends and what is attached begins (Decree 30: the body closes with
+#: './.'; annexes and forms follow the signature).
+_ANNEX = re.compile(r"^(?:PHỤ\s+LỤC\b|Phụ\s+lục(?:\s+(?:số\s+)?[IVXLC\d]+[a-z]?)?\s*[:.]?\s*$|"
+                    r"(?:Mẫu|MẪU)\s+(?:số|SỐ)\s*[\w./-]+\s*$)")
+#: A form's blank for a signature, not a signature: '(Ký, ghi rõ họ tên, đóng dấu)'.
+_PLACEHOLDER = re.compile(r"\(\s*(?:Ký|ký|Chữ ký)[^)]*(?:họ tên|họ và tên)", re.I)
+#: Ranks and titles printed before a signer's name ('Đại tướng Lương Tam Quang').
+_RANK = re.compile(r"^(?:Đại|Thượng|Trung|Thiếu)\s+tướng\s+|^(?:GS|PGS|TS|ThS|BS)\.?\s*(?:TS\.?\s*)?", re.I)
+
+
+def _signature_roles(body: list[str]) -> list[int]:
+    """Role lines of the main document's signature block: the first block after the line
+    that closes the body with './.', or else the last one before the annexes."""
+    end = next((i for i, ln in enumerate(body) if _ANNEX.match(ln) and i > 3), len(body))
+    roles = [i for i, line in enumerate(body[:end]) if _is_role(line)]
+    closing = next((i for i, ln in enumerate(body[:end]) if ln.rstrip().endswith("./.")), None)
+    if closing is not None and (after := [i for i in roles if i > closing]):
+        block = [after[0]]
+        for i in after[1:]:
+            if i - block[-1] > 3:  # 'XÁC THỰC …', number, date, then 'KT. BỘ TRƯỞNG'
+                break
+            block.append(i)
+        return block
+    return roles[-1:] if roles else []
+
+
 def _signer(body: list[str]) -> str | None:
-    """The name under the last role line ('CHỦ TỊCH', 'KT. GIÁM ĐỐC' …). Of the lines that
-    could be it, one that starts with a family name wins over a scrawl OCR made of the
-    signature or the stamp ('TU HE'); failing that, the first."""
-    roles = [i for i, line in enumerate(body) if _is_role(line)]
+    """The name under the role lines of the signature block ('TM. CHÍNH PHỦ' / 'KT. THỦ
+    TƯỚNG' / 'PHÓ THỦ TƯỚNG' / name). Of the lines that could be it, one that starts with a
+    family name wins over a scrawl OCR made of the signature or the stamp ('TU HE'); failing
+    that, the first. A form's blank '(Ký, ghi rõ họ tên)' means there is no signer."""
+    roles = _signature_roles(body)
     if not roles:
         return None
     found = []
     for line in body[roles[-1] + 1: roles[-1] + 5]:
         line = re.sub(r"^.*?(?:;|\.)\s+(?=[^\s])", "", line)  # recipients' column merged by OCR
-        if line.startswith("(") or _is_role(line):
+        if _PLACEHOLDER.search(line):
+            return None
+        if line.startswith(("(", "[")) or _is_role(line) or _DOC_NUMBER.search(line) or _PLACE_DATE.search(line):
             continue
-        if name := _person_name(line):
+        if name := _person_name(_RANK.sub("", line)):
             found.append(name)
     return next((n for n in found if names.is_surname(n.split()[0])), found[0] if found else None)

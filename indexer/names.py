@@ -1,20 +1,13 @@
-"""Vietnamese personal names as OCR misreads them, put right where only one reading fits.
+"""Vietnamese personal names: which syllables are common, and what OCR may have misread.
 
-Why: a name has no second spelling in a result to learn from (the signer's appears once, in
-bold), and tesseract's ``vie`` model reads some bold syllables wrongly every time — the dot
+A system of record stores a citizen's name as the page prints it, never as we think it
+should be: Hoàng Văn Thụ, Vừ A Dính, Giàng A Chứ, Lò Văn Kìm and Ksor Y Phun are real names
+whose syllables are rare in Kinh names, and an earlier "repair" turned them into other real
+names. So nothing here changes a name. What it does is tell a reviewer where OCR may have
+gone wrong: tesseract's ``vie`` model reads some bold syllables wrongly every time — the dot
 of a bold 'i' becomes a tone mark ('Chi' -> 'Chỉ'), a speck above a circumflex becomes one
-('Quân' -> 'Quần'). Vietnamese names are drawn from a small set of syllables, and such
-misreadings leave a syllable that is not a name at all. Only then is it changed, and only
-to a syllable that differs from it in its tone mark alone (or, if none does, in its marks
-alone):
-
-* exactly one such name syllable exists -> that one;
-* several exist, and the mark was read *above an 'i'* -> the unmarked one (the i's own dot
-  is what was read as the mark);
-* otherwise the name is left as read: a guess would be worse than a visible misreading,
-  which the quality review list (search/quality.py) shows a clerk anyway.
-
-Applied only to text read by OCR; typed text is never changed.
+('Quân' -> 'Quần') — and :func:`likely_misreading` offers the reading a clerk should check.
+The record goes to the review list with that candidate; the stored name stays as read.
 """
 
 from __future__ import annotations
@@ -29,6 +22,7 @@ nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ n
 mai trịnh trương lương lưu cao tạ hà kiều quách tôn thái văn châu chu tăng thân vương
 phùng lại lục mạc khúc kha tiêu triệu từ diệp la doãn âu ông cù chế giang hứa hầu nghiêm
 quan thạch tống bạch ninh viên nhâm lã lò lường mạnh kim lạc đàm đồng khổng
+nông bế ma vi sầm cầm quàng tòng lù vừ giàng thào sùng mùa lầu hầu ksor nay siu rơ niê điểu
 """.split()
 
 #: Syllables of middle and given names (either can be either).
@@ -71,14 +65,18 @@ def is_surname(word: str) -> bool:
     return word.lower() in _SURNAMES
 
 
-def repair(name: str) -> str:
-    """'Đặng Thị Chỉ' -> 'Đặng Thị Chi', 'Nguyên Xuân Hải' -> 'Nguyễn Xuân Hải' (the first
-    syllable is the family name); any name whose syllables are all names, as it is."""
+def likely_misreading(name: str) -> str | None:
+    """For a name read by OCR, the common name it may have been misread from, for a clerk to
+    compare with the scan: 'Đặng Thị Chỉ' -> 'Đặng Thị Chi', 'Nguyên Xuân Hải' -> 'Nguyễn
+    Xuân Hải' (the first syllable is the family name). None when every syllable is a common
+    name syllable or no single other reading fits. Only ever a candidate, never applied:
+    'Hoàng Văn Thụ' is a name even though 'Thu' is the commoner one."""
     words = name.split()
-    return " ".join([_repair_syllable(w, family=True) for w in words[:1]] + [_repair_syllable(w) for w in words[1:]])
+    other = " ".join([_other_syllable(w, family=True) for w in words[:1]] + [_other_syllable(w) for w in words[1:]])
+    return other if other != name else None
 
 
-def _repair_syllable(word: str, family: bool = False) -> str:
+def _other_syllable(word: str, family: bool = False) -> str:
     low = word.lower()
     known = _SURNAMES if family else _ALL
     if low in known or not low.isalpha():

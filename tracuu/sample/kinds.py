@@ -371,7 +371,8 @@ def land_use_decision(c: Context) -> Result:
         f"{p.commune} và {s.title} {s.name} chịu trách nhiệm thi hành Quyết định này.",
     ]
     return Result("land_use_decision", "district", {
-        "result_type": "Quyết định", "doc_number": f"{c.number}/QĐ-UBND",
+        "result_type": "Quyết định về việc cho phép chuyển mục đích sử dụng đất",
+        "doc_number": f"{c.number}/QĐ-UBND",
         "issuing_agency": f"Ủy ban nhân dân {p.district}", "procedure_code": "1.003010",
         "procedure_name": "Chuyển mục đích sử dụng đất phải được phép của cơ quan nhà nước có thẩm quyền",
         "field": "Đất đai", **_citizen_fields(c),

@@ -1,0 +1,107 @@
+"""Metadata read off documents nobody on this project wrote, against hand labels: per field,
+how often a value is given (filled) and how often a given value is wrong.
+
+    .venv/bin/python scripts/eval_realdocs_extraction.py            # gazette texts (no services)
+    .venv/bin/python scripts/eval_realdocs_extraction.py --pdf      # also the gazette PDFs via Tika
+    .venv/bin/python scripts/eval_realdocs_extraction.py --scan     # also the real scan, OCR'd (tesseract)
+    .venv/bin/python scripts/eval_realdocs_extraction.py --cases    # print every wrong value
+
+Labels: tests/realdocs/*.jsonl (made by reading, see tests/realdocs/truth.py). Texts and
+scans: ../shared/realdocs. The scan is the two pages of a real letter, clean and in four
+degraded copies (noisy, blurred, dark, rotated), each page pair ingested as one file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from realdocs.truth import REALDOCS, labels, rates, score  # noqa: E402
+
+from indexer import metadata  # noqa: E402
+from search.analysis import normalize  # noqa: E402
+
+
+def table(title: str, result: dict, cases: bool) -> None:
+    print(f"\n### {title}\n")
+    print("| field | labelled | filled | wrong |")
+    print("|---|---|---|---|")
+    for field, row in result.items():
+        filled, wrong = rates(row)
+        print(f"| {field} | {row['labelled']} | {filled:.1%} | {wrong:.1%} ({row['wrong']}/{row['filled']}) |")
+    if cases:
+        for field, row in result.items():
+            for file, want, got in row["cases"]:
+                print(f"  WRONG {field}: {file}\n      want {want!r}\n      got  {got!r}")
+
+
+def gazette_texts(cases: bool) -> None:
+    pairs = []
+    for label in labels():
+        text = normalize((REALDOCS / "congbao" / label["file"]).read_text(encoding="utf-8"))
+        pairs.append((label, metadata.extract(text)))
+    table(f"Gazette texts (.txt), {len(pairs)} documents", score(pairs), cases)
+
+
+def gazette_pdfs(cases: bool) -> None:
+    from indexer.extract import TikaClient
+    from search.config import Settings
+
+    tika = TikaClient(Settings())
+    pairs = []
+    for label in labels():
+        pdf = (REALDOCS / "congbao" / label["file"]).with_suffix(".pdf")
+        if pdf.exists():
+            pairs.append((label, metadata.extract(normalize(tika.extract(pdf).text))))
+    table(f"Gazette PDFs through Tika, {len(pairs)} documents", score(pairs), cases)
+
+
+def scans(cases: bool) -> None:
+    import img2pdf
+
+    from indexer.formats import sniff
+    from indexer.ocr import ocr_file
+    from search.config import Settings
+
+    label = labels("scan_labels.jsonl")[0]
+    settings = Settings()
+    scans_dir = REALDOCS / "scans"
+    variants = {"clean": (scans_dir / "4_1.jpg", scans_dir / "4_2.jpg")}
+    for v in ("v1_noisy", "v2_blur", "v3_dark", "v4_rotated"):
+        variants[v] = (scans_dir / "augmented" / f"4_1_{v}.jpg", scans_dir / "augmented" / f"4_2_{v}.jpg")
+    clean, degraded = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, pages in variants.items():
+            pdf = Path(tmp) / f"{name}.pdf"
+            pdf.write_bytes(img2pdf.convert([str(p) for p in pages]))
+            work = Path(tmp) / name
+            work.mkdir()
+            result = ocr_file(pdf, sniff(pdf), work, settings)
+            text = normalize("\n".join(t or "" for t in result.page_texts))
+            got = metadata.extract(text, ocr=True)
+            print(f"  scan {name}: confidence {result.confidence}, read {sorted(got)}")
+            (clean if name == "clean" else degraded).append((label, got))
+    table("Real scan, clean (1 letter, 2 pages)", score(clean), cases)
+    table("Real scan, degraded copies (4 × 2 pages)", score(degraded), cases)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--pdf", action="store_true", help="also read the gazette PDFs through Tika (needs Tika)")
+    ap.add_argument("--scan", action="store_true", help="also OCR the real scan and its degraded copies")
+    ap.add_argument("--cases", action="store_true", help="print every wrong value")
+    args = ap.parse_args()
+    gazette_texts(args.cases)
+    if args.pdf:
+        gazette_pdfs(args.cases)
+    if args.scan:
+        scans(args.cases)
+
+
+if __name__ == "__main__":
+    main()
