@@ -238,9 +238,11 @@ class Ingestor:
         text = normalize(text)
         if not text:
             raise NoTextFound(f"Không đọc được chữ nào trong tệp '{item.rel}'; kiểm tra bản quét.")
-        extracted = metadata.extract(text, ocr=read.route != "tika")
-        given = item.given
+        reading = metadata.read(text, ocr=read.route != "tika")
+        extracted, given = reading.values, item.given
         disagree = sorted(k for k, v in given.items() if k in extracted and extracted[k] != v)
+        # A doubt the clerk's manifest settles is no doubt: the manifest's value is kept.
+        doubts = {k: v for k, v in reading.doubts.items() if not given.get(k)}
         record = Record(
             id=item.record_id,
             text=text,
@@ -251,7 +253,8 @@ class Ingestor:
             signature=read_signature(item.path) if item.fmt.kind == "pdf" else None,
             pipeline={
                 "format": item.fmt.mime, "route": read.route, "pages": read.pages, "legacy_encoding": legacy,
-                "extracted": _jsonable(extracted), "disagree": disagree, **read.tools,
+                "extracted": _jsonable(extracted), "disagree": disagree,
+                **({"doubts": doubts, "doubtful": sorted(doubts)} if doubts else {}), **read.tools,
             },
             **{**extracted, **given},  # the clerk's manifest wins
         )

@@ -1,8 +1,9 @@
 """The review list: records whose metadata may be wrong, and the clerk's corrections.
 
 A record is listed when the manifest and the text disagreed on a field, when its scan was
-read with low OCR confidence, or when a key field could not be read at all — until someone
-reviews it. A correction changes the record (archive first, then the index) and keeps what
+read with low OCR confidence, when a field was left empty or kept as read because the
+reading was in doubt (``pipeline.doubts``: the reason and the candidates), or when a key
+field could not be read at all — until someone reviews it. A correction changes the record (archive first, then the index) and keeps what
 was there before, and the text's own reading stays in ``pipeline.extracted``.
 """
 
@@ -42,9 +43,9 @@ def backlog_body(min_confidence: float, page: int, size: int) -> dict[str, Any]:
     return {
         "from": (page - 1) * size, "size": size, "track_total_hits": True,
         "_source": ["id", "doc_number", "result_type", "issuing_agency", "source_filename", "issued_date",
-                    "pipeline.disagree", "pipeline.ocr_confidence"],
+                    "pipeline.disagree", "pipeline.ocr_confidence", "pipeline.doubts"],
         "query": {"bool": {
-            "should": [{"exists": {"field": "pipeline.disagree"}},
+            "should": [{"exists": {"field": "pipeline.disagree"}}, {"exists": {"field": "pipeline.doubtful"}},
                        {"range": {"pipeline.ocr_confidence": {"lt": min_confidence}}},
                        *({"bool": {"must_not": {"exists": {"field": f}}}} for f in KEY_FIELDS)],
             "minimum_should_match": 1,
@@ -62,6 +63,9 @@ def _reasons(src: dict[str, Any], min_confidence: float) -> list[str]:
     conf = pipeline.get("ocr_confidence")
     if conf is not None and conf < min_confidence:
         out.append(f"Độ tin cậy OCR thấp ({conf:.0f}/100)")
+    for name, doubt in (pipeline.get("doubts") or {}).items():
+        candidates = "; ".join(str(c) for c in doubt.get("candidates", []))
+        out.append(f"Cần xem lại {name}: {doubt.get('reason', '')}" + (f" (đọc được: {candidates})" if candidates else ""))
     missing = [f for f in KEY_FIELDS if not src.get(f)]
     if missing:
         out.append("Thiếu: " + ", ".join(missing))
@@ -95,5 +99,6 @@ def corrected(record: Record, changes: dict[str, str], by: str) -> Record:
     pipeline["corrections"] = [*pipeline.get("corrections", []),
                                {"by": by, "at": now, "fields": changed, "disagree_before": pipeline.get("disagree", [])}]
     pipeline["disagree"] = []
+    pipeline.pop("doubtful", None)
     pipeline["reviewed_at"] = now
     return candidate.model_copy(update={"pipeline": pipeline})
