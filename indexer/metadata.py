@@ -30,10 +30,12 @@ _VI_UPPER = set("ABCDEFGHIJKLMNOPQRSTUVWXYZĐ") | {
 #: 'Số: 45/GP-UBND', 'Số: 212/2025/NĐ-CP', 'Luật số: 51/2024/QH15' (Decree 30/2020, Annex I),
 #: and the numbers practice certificates and some registers print letters first
 #: ('Số: BXG-00000281').
-#: A symbol is in capitals; a lower-case letter only between capitals or at its end
-#: ('SGDĐT-CTrTT', 'QĐ-TTg').
-_SYMBOL = r"[A-ZĐ](?:[A-ZĐ0-9.]|[a-zđ](?=[A-ZĐ]|[^\w]|$))*"
-_NUMBER_SHAPE = (rf"(\d{{1,6}}(?:\s*/\s*\d{{4}})?\s*/?\s*{_SYMBOL}(?:\s*[-–]\s*{_SYMBOL})*"
+#: A symbol starts with a capital; the abbreviations Decree 30 gives have lower-case letters
+#: too ('QĐ-TTg', 'SGDĐT-CTrTT', 'Ctr-UBND'), and some are typed with '_' for '-'. Party
+#: documents number 'N-TB/TU'.
+_SYMBOL = r"[A-ZĐ][A-Za-zĐđ0-9.]*"
+_NUMBER_SHAPE = (rf"(\d{{1,6}}(?:\s*/\s*\d{{4}})?\s*/?\s*{_SYMBOL}(?:\s*[-–_]\s*{_SYMBOL})*"
+                 rf"|\d{{1,6}}-{_SYMBOL}/{_SYMBOL}"
                  r"|[A-ZĐ]{2,6}\s*[-–]\s*\d{3,}(?:/[A-ZĐ0-9.\-]+)?)")
 _DOC_NUMBER = re.compile(r"(?:\bS[ỐốỔổOo6]\s*[:.;]?|\bsố\s*:)\s*" + _NUMBER_SHAPE)
 #: The number on a line of its own, where a consolidated text or an OCR'd page without a
@@ -358,12 +360,12 @@ def _units_spelled(words: str) -> str:
             read = fold(" ".join(out[i: i + n])).upper()
             unit = _UNITS_FOLDED.get(read) or (n == 2 and next(
                 (_UNITS_FOLDED[k] for k in _UNITS_TWO_WORDS if Levenshtein.distance(read, k) == 1), None))
-            if unit and not after_unit:  # 'XÃ PHƯỢNG SƠN': a name after a unit is a name
+            if unit and not after_unit:  # 'XÃ PHƯỢNG SƠN', 'HUYỆN SƠN TỊNH': what follows a unit is its name
                 out[i: i + n] = unit.split()
                 i, after_unit = i + n, True
                 break
         else:
-            i, after_unit = i + 1, False
+            i += 1
     return " ".join(out)
 
 

@@ -6,6 +6,8 @@ metadata read off the text, and the OCR character error rate, against the ground
 Needs the services (`tracuu services start`). Ingests into a throw-away index and data
 folder (OCR included), then reads each archived text back and scores the metadata read off
 it — for every file, and for those without a manifest row, where extraction is all there is.
+Per field: *filled* (a value was given, of the files that state the field) and *wrong* (a
+given value differs from the truth; a value where the truth has none counts as wrong).
 ``--data DIR --dir SAMPLE`` re-scores an archive an earlier run left, without OCR'ing again:
 extraction is a pure function of the archived text. Prints Markdown tables.
 """
@@ -78,6 +80,7 @@ def main() -> None:
         failed = {f.file: f.reason for f in report.failed}
 
     hits: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
+    wrong: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
     cer: dict[str, list[float]] = defaultdict(list)
     words: dict[str, list[float]] = defaultdict(list)
     for t in truth:
@@ -94,21 +97,27 @@ def main() -> None:
             continue
         got = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in extract(text, ocr=t["scanned"]).items()}
         for f in FIELDS:
-            if t["fields"].get(f) is not None:
-                hits[group][f].append(got.get(f) == t["fields"][f])
+            want, have = t["fields"].get(f), got.get(f)
+            if want is not None:
+                hits[group][f].append(have is not None)  # filled
+            if have is not None:
+                wrong[group][f].append(have != want)
 
     groups = ["born-digital", "clean scan", "degraded scan"]
     scope = "all files" if args.all_files else "files without a manifest row"
     print(f"Sample: n={len(truth)}, seed={args.seed}; scored: {scope}; failed to ingest: {len(failed)}\n")
+    print("Cells: filled / wrong (files that state the field).\n")
     print("| field | " + " | ".join(groups) + " |")
     print("|---|" + "---|" * len(groups))
+
+    def share(v: list[bool]) -> str:
+        return f"{sum(v) / len(v):.1%}" if v else "–"
+
     for f in FIELDS:
-        cells = []
-        for g in groups:
-            v = hits[g][f]
-            cells.append(f"{sum(v) / len(v):.1%} ({len(v)})" if v else "–")
+        cells = [f"{share(hits[g][f])} / {share(wrong[g][f])} ({len(hits[g][f])})" if hits[g][f] or wrong[g][f] else "–"
+                 for g in groups]
         print(f"| {f} | " + " | ".join(cells) + " |")
-    overall = [f"{sum(sum(v) for v in hits[g].values()) / max(1, sum(len(v) for v in hits[g].values())):.1%}"
+    overall = [f"{share([x for v in hits[g].values() for x in v])} / {share([x for v in wrong[g].values() for x in v])}"
                for g in groups]
     print("| **all fields** | " + " | ".join(overall) + " |\n")
     print("| OCR | scans | median CER | mean CER | median word recall |")

@@ -129,3 +129,88 @@ def test_an_address_starts_with_its_words_as_written():
     text = ("Hà Nội, ngày 1 tháng 2 năm 2020\nSố: 5/GPXD\nGIẤY PHÉP XÂY DỰNG\n"
             "Nơi thường trú: SỐ 81 đường Trần Hưng Đạo, phường Hàng Bài, quận Hoàn Kiếm, thành phố Hà Nội")
     assert extract(text, ocr=True)["subject_address"].startswith("Số 81 đường Trần Hưng Đạo")
+
+
+# -- documents typeset by another hand: the layout's parts, not our generator's wording --
+
+HEADER = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+
+
+@pytest.mark.parametrize("lines, agency", [
+    ("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nSỞ XÂY DỰNG", "Sở Xây dựng tỉnh Quảng Ngãi"),
+    ("UBND TỈNH QUẢNG NGÃI\nSỞ XÂY DỰNG", "Sở Xây dựng tỉnh Quảng Ngãi"),
+    ("UBND HUYỆN SƠN TỊNH\nPHÒNG TÀI CHÍNH - KẾ HOẠCH", "Phòng Tài chính - Kế hoạch huyện Sơn Tịnh"),
+    ("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ BẮC GIANG", "Ủy ban nhân dân thành phố Bắc Giang"),
+    ("BỘ LAO ĐỘNG - THƯƠNG BINH\nVÀ XÃ HỘI", "Bộ Lao động - Thương binh và Xã hội"),
+    ("BỘ QUỐC PHÒNG", "Bộ Quốc phòng"),
+    ("THỦ TƯỚNG CHÍNH PHỦ", "Thủ tướng Chính phủ"),
+])
+def test_the_agency_is_its_full_lawful_name_with_its_place(lines, agency):
+    text = f"{lines}\nSố: 15/QĐ-X\n{HEADER}Quảng Ngãi, ngày 3 tháng 3 năm 2024\nQUYẾT ĐỊNH\nVề việc cấp phép"
+    assert extract(text)["issuing_agency"] == agency
+
+
+def test_a_joint_text_has_no_one_issuing_agency():
+    text = ("BỘ TÀI CHÍNH - BỘ Y TẾ\nSố: 1/2024/TTLT-BTC-BYT\n" + HEADER
+            + "Hà Nội, ngày 3 tháng 3 năm 2024\nTHÔNG TƯ LIÊN TỊCH\nHướng dẫn thử")
+    assert "issuing_agency" not in extract(text)
+
+
+@pytest.mark.parametrize("title_lines, title", [
+    ("GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN", "Giấy xác nhận tình trạng hôn nhân"),
+    ("QUYẾT ĐỊNH\nCấp giấy phép khai thác, sử dụng nước mặt", "Quyết định cấp giấy phép khai thác, sử dụng nước mặt"),
+    ("QUYẾT ĐỊNH\nVề việc cấp giấy phép khai thác,\nsử dụng nước dưới đất\nCHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH",
+     "Quyết định về việc cấp giấy phép khai thác, sử dụng nước dưới đất"),
+    ("GIẤY CHỨNG NHẬN\nCƠ SỞ ĐỦ ĐIỀU KIỆN AN TOÀN THỰC PHẨM", "Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm"),
+    ("GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP\nCÔNG TY CỔ PHẦN", "Giấy chứng nhận đăng ký doanh nghiệp"),
+])
+def test_the_title_is_read_in_full_not_cut_to_its_kind(title_lines, title):
+    text = f"SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG\nSố: 7/GP-STNMT\n{HEADER}Huế, ngày 3 tháng 3 năm 2024\n{title_lines}\nCăn cứ Luật"
+    assert extract(text)["result_type"] == title
+
+
+def test_a_capitalised_heading_that_is_no_kind_of_document_is_not_a_title():
+    """A heading that ends an article ('QUY ĐỊNH CHUNG', 'CHƯƠNG II') must not become the
+    record's kind: with no header there is no title, and a stray capitalised line under a
+    header is only a candidate for review."""
+    assert "result_type" not in extract("Điều 5. Thời hạn\nThời hạn là 12 tháng.\nQUY ĐỊNH CHUNG\nĐiều 6.")
+    reading = read(f"Số: 7/GP-STNMT\n{HEADER}Huế, ngày 3 tháng 3 năm 2024\nDANH SÁCH KÈM THEO\nÔng A")
+    assert "result_type" not in reading.values
+    assert reading.doubts["result_type"]["candidates"] == ["DANH SÁCH KÈM THEO"]
+
+
+@pytest.mark.parametrize("body, name", [
+    ("Cấp cho: CÔNG TY TNHH XÂY DỰNG MINH PHÁT, mã số doanh nghiệp 4300123456", "CÔNG TY TNHH XÂY DỰNG MINH PHÁT"),
+    ("Tên doanh nghiệp: Công ty Cổ phần Thủy sản Sa Huỳnh\nMã số doanh nghiệp: 4300223344",
+     "Công ty Cổ phần Thủy sản Sa Huỳnh"),
+    ("Tổ chức: Hợp tác xã Nông nghiệp Tịnh Hà\nĐịa chỉ: xã Tịnh Hà", "Hợp tác xã Nông nghiệp Tịnh Hà"),
+    ("Điều 1. Cho phép Viện Khoa học Kỹ thuật Nông nghiệp Duyên hải Nam Trung Bộ, có trụ sở tại",
+     "Viện Khoa học Kỹ thuật Nông nghiệp Duyên hải Nam Trung Bộ"),
+    ("Cấp cho: Trung tâm Y tế huyện Sơn Tịnh\nĐịa chỉ: thị trấn Tịnh Hà", "Trung tâm Y tế huyện Sơn Tịnh"),
+])
+def test_organisations_are_subjects_by_the_labels_forms_print(body, name):
+    text = f"SỞ Y TẾ\nSố: 9/GP-SYT\n{HEADER}Quảng Ngãi, ngày 3 tháng 3 năm 2024\nGIẤY PHÉP HOẠT ĐỘNG\n{body}"
+    got = extract(text)
+    assert (got["subject_name"], got["subject_type"]) == (name, "organization")
+
+
+@pytest.mark.parametrize("number_line, body, number", [
+    ("Số: BXG-00000281", "Họ và tên: Lê Văn Tám", "BXG-00000281"),  # a practice certificate's register
+    ("", "Mã số doanh nghiệp: 4300123456\nĐăng ký lần đầu: ngày 03 tháng 3 năm 2024", "4300123456"),
+    ("", "Mã số doanh nghiệp: 4300123456-001", "4300123456-001"),  # a branch
+    ("Số: 19/Ctr-UBND", "", "19/Ctr-UBND"),
+    ("Số: 798/QĐ-TTg", "", "798/QĐ-TTg"),
+])
+def test_numbers_in_every_shape_used_in_practice(number_line, body, number):
+    title = "GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP" if not number_line else "CHỨNG CHỈ HÀNH NGHỀ"
+    text = f"SỞ KẾ HOẠCH VÀ ĐẦU TƯ\n{number_line}\n{HEADER}Quảng Ngãi, ngày 3 tháng 3 năm 2024\n{title}\n{body}"
+    assert extract(text)["doc_number"] == number
+
+
+def test_the_date_is_the_headers_never_one_the_body_quotes():
+    text = ("THÔNG TƯ\nHướng dẫn thử\nThông tư số 05/2015/TT-BYT ngày 17 tháng 3 năm 2015 của Bộ trưởng\n"
+            "có hiệu lực kể từ ngày 01 tháng 5 năm 2015.\nĐiều 1. …\nBỘ Y TẾ\nXÁC THỰC VĂN BẢN HỢP NHẤT\n"
+            "Số: 04/VBHN-BYT\nHà Nội, ngày 13 tháng 4 năm 2018\nKT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nPhạm Lê Tuấn")
+    got = extract(text)
+    assert (got["issued_date"], got["doc_number"], got["issuing_agency"], got["signer"]) == (
+        dt.date(2018, 4, 13), "04/VBHN-BYT", "Bộ Y tế", "Phạm Lê Tuấn")
