@@ -655,7 +655,7 @@ def _subject(body: list[str]) -> dict[str, Any]:
         address = re.split(r",\s*được\b|\.\s*$", address)[0].strip(" .,")
         address = re.split(r"(?<=\S)\s{2,}", address)[0]
         found["subject_address"] = _address_head(address)
-        found.update(_places(address))
+        found.update(places(address))
     return found
 
 
@@ -686,7 +686,8 @@ def _address_head(address: str) -> str:
     return address
 
 
-def _places(address: str) -> dict[str, str]:
+def places(address: str) -> dict[str, str]:
+    """Province, district and commune named in an address ('…, xã X, huyện Y, tỉnh Z')."""
     parts = [p.strip() for p in address.split(",")]
     found: dict[str, str] = {}
     for part in reversed(parts):

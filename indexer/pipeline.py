@@ -35,7 +35,7 @@ from search.errors import IngestError, SearchUnavailable
 from search.index import RecordIndex, to_document
 from search.records import Record, record_id_for
 
-from . import archive, metadata
+from . import archive, metadata, procedures
 from .errors import FileTooLarge, NoTextFound
 from .extract import TikaClient
 from .formats import SUPPORTED_SUFFIXES, Format, check_image_size, sniff
@@ -243,6 +243,12 @@ class Ingestor:
         disagree = sorted(k for k, v in given.items() if k in extracted and extracted[k] != v)
         # A doubt the clerk's manifest settles is no doubt: the manifest's value is kept.
         doubts = {k: v for k, v in reading.doubts.items() if not given.get(k)}
+        merged = {**extracted, **given}  # the clerk's manifest wins
+        # Blank cells that follow from what is there: the procedure's name and field from its
+        # code, the places from the address the manifest gives.
+        merged.update(procedures.fill_blanks(merged))
+        if given.get("subject_address"):
+            merged.update({k: v for k, v in metadata.places(given["subject_address"]).items() if not merged.get(k)})
         record = Record(
             id=item.record_id,
             text=text,
@@ -256,7 +262,7 @@ class Ingestor:
                 "extracted": _jsonable(extracted), "disagree": disagree,
                 **({"doubts": doubts, "doubtful": sorted(doubts)} if doubts else {}), **read.tools,
             },
-            **{**extracted, **given},  # the clerk's manifest wins
+            **merged,
         )
         archive.write_bag(self.archive_dir, record, item.path, read.archival, tmp)
         return record, read.pages

@@ -171,3 +171,18 @@ def test_a_text_pdf_keeps_its_page_text_and_not_its_metadata_title(ingested_corp
     text = index.get(record_id_for(t["sha256"])).text
     assert not text.lower().startswith("untitled")  # the PDF's /Title, which Tika puts first
     assert text.startswith(t["text"][:12])  # the page's first words come first
+
+
+def test_blank_manifest_cells_follow_from_the_procedure_code_and_the_address(fresh_settings, fresh_index, tmp_path):
+    """A clerk's manifest gives the procedure code and the address and leaves the procedure's
+    name, its field and the commune blank: they are filled from the code and the address."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Biên bản bàn giao hồ sơ.\n", encoding="utf-8")
+    (folder / "manifest.csv").write_text(
+        "file,procedure_code,procedure_name,field,subject_address,commune\n"
+        "a.txt,1.000894,,,\"Thôn 3, xã Tịnh Hà, huyện Sơn Tịnh, tỉnh Quảng Ngãi\",\n", encoding="utf-8")
+    report = Ingestor(fresh_settings, fresh_index).ingest_dir(folder)
+    assert report.ingested == ["a.txt"], report.failed
+    doc = fresh_index.search({"query": {"match_all": {}}})["hits"]["hits"][0]["_source"]
+    assert (doc["procedure_name"], doc["field"], doc["commune"]) == ("Đăng ký kết hôn", "Hộ tịch", "xã Tịnh Hà")
