@@ -42,7 +42,7 @@ _DOC_NUMBER = re.compile(r"(?:\bS[ỐốỔổOo6]\s*[:.;]?|\bsố\s*:)\s*" + _N
 #: header puts it; a number quoted in the body ('… số 25/2008/QH12') has no colon.
 _NUMBER_LINE = re.compile(r"^(?:[A-ZĐÀ-Ỹa-zà-ỹđ]+\s+){0,3}[Ss][ốỐ]\s*:\s*" + _NUMBER_SHAPE)
 #: Decree 30's 'địa danh và thời gian': a place, a comma, then the date in words.
-_PLACE_DATE = re.compile(r"[^\W\d_][\w)]*\s*,\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})(?!\d)",
+_PLACE_DATE = re.compile(r"[^\W_][\w)]*\s*,\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})(?!\d)",
                          re.IGNORECASE)
 #: The same standing at the start of a line, a place of a few words ('Hà Nội, ngày …').
 _PLACE_DATE_LINE = re.compile(r"^(?:[^\W\d_][\w.'’-]*\s+){0,4}" + _PLACE_DATE.pattern, re.IGNORECASE)
@@ -84,7 +84,13 @@ _AGENCY_HEAD = re.compile(
     r"VĂN PHÒNG QUỐC HỘI|VĂN PHÒNG CHÍNH PHỦ|CHÍNH PHỦ|QUỐC HỘI|NGÂN HÀNG NHÀ NƯỚC|BẢO HIỂM XÃ HỘI VIỆT NAM|"
     r"TỔNG LIÊN ĐOÀN|KIỂM TOÁN NHÀ NƯỚC|THANH TRA CHÍNH PHỦ|TÒA ÁN|VIỆN KIỂM SÁT|TỔNG CỤC|CHI CỤC|"
     r"VĂN PHÒNG|ỦY BAN|BỘ|SỞ|PHÒNG|CỤC|BAN)(?![^\W\d_])")
-_PERSON = re.compile(rf"((?:[{_UP}][a-zà-ỹăâêôơưđ]+|[{_UP}]{{1,7}})(?:\s+(?:[{_UP}][a-zà-ỹăâêôơưđ]+|[{_UP}]{{1,7}})){{1,4}})")
+#: A name of two to five words, each capitalised or in capitals; Ê Đê and other names
+#: carry an apostrophe inside a word ('H'Hen Niê').
+_NAME_WORD = rf"(?:[{_UP}](?:'[{_UP}])?[a-zà-ỹăâêôơưđ]+|[{_UP}](?:'[{_UP}])?[{_UP}]{{0,6}})"
+_PERSON = re.compile(rf"({_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}})")
+#: A speck OCR reads as a quote mark before a word ("Dương 'Thị Loan"); inside a word an
+#: apostrophe is the name's own.
+_SPECK = re.compile(rf"(?:(?<=\s)|^)['‘’`´]+(?=[{_UP}])")
 _TITLE_ADDRESS = re.compile(r"^(?:ông|bà|anh|chị)\s+", re.I)
 _ID_LABEL = re.compile(
     r"(Số\s*CC[A-ZĐ]?[A-ZĐ]?D|Số\s*CMN[DĐ]|CCCD\s*số|CMND\s*số|căn cước công dân(?:\s*số)?|chứng minh nhân dân(?:\s*số)?|"
@@ -140,16 +146,20 @@ class Reading:
         self.doubts[name] = {"reason": reason, "candidates": list(dict.fromkeys(kept))}
 
 
-def extract(text: str, ocr: bool = False) -> dict[str, Any]:
+def extract(text: str, ocr: bool = False, unsure: frozenset[str] | None = None) -> dict[str, Any]:
     """Every field this text states that we can read with confidence; absent otherwise."""
-    return read(text, ocr).values
+    return read(text, ocr, unsure).values
 
 
-def read(text: str, ocr: bool = False) -> Reading:
+def read(text: str, ocr: bool = False, unsure: frozenset[str] | None = None) -> Reading:
     """The fields of a result as its Decree 30/2020 layout places them, and the doubts.
 
-    ``ocr``: the text was read by OCR, so a person's name that looks misread is sent to
-    review with the reading it may have been (never changed: names are stored as printed).
+    ``ocr``: the text was read by OCR; ``unsure``: the words tesseract read with low
+    confidence (None: not known). A person's name is never changed. If one of its syllables
+    was read unsure *and* is a common misreading of another name syllable ('QUẦN' for
+    'QUÂN'), the name is not stored: it goes to review with both readings. A rare syllable
+    read with confidence ('Thụ' in Hoàng Văn Thụ) is the name as printed. With confidence
+    unknown, a name that looks misread is stored as read and sent to review.
     """
     raw = [ln.strip() for ln in text.split("\n")]
     raw = [ln for ln in raw if not _NOISE.match(ln)]
@@ -164,7 +174,12 @@ def read(text: str, ocr: bool = False) -> Reading:
     if d := _issued_date(header, lines):
         found["issued_date"] = d
     if agency := _agency(header) or _agency(_authentication_block(lines)):
-        found["issuing_agency"] = _as_spelled_in(agency, text)
+        agency = _as_spelled_in(agency, text)
+        place = re.search(rf"\b(?:{'|'.join(_UNIT_WORDS)})\s+([^-]+)$", agency, re.I)
+        if place and re.search(r"(?<!\S)[^\W\d](?!\S)", place.group(1)):  # a place's word cut to one letter
+            reading.doubt("issuing_agency", "Tên cơ quan đọc bằng OCR bị thiếu chữ", agency)
+        else:
+            found["issuing_agency"] = agency
     title, candidate = _title(raw, _raw_index(raw, lines, header_end) if header_end >= 0 else -1,
                               has_number="doc_number" in found)
     if title:
@@ -181,11 +196,23 @@ def read(text: str, ocr: bool = False) -> Reading:
         found["signer"] = signer
     if ocr:
         for name in ("subject_name", "signer"):
-            if found.get(name) and (found.get("subject_type") == "citizen" or name == "signer") \
-                    and (other := names.likely_misreading(found[name])):
-                reading.doubt(name, "Tên đọc bằng OCR có âm tiết hiếm gặp; đối chiếu với bản quét",
-                              found[name], other)
+            if found.get(name) and (found.get("subject_type") == "citizen" or name == "signer"):
+                _doubt_name(reading, name, unsure)
     return reading
+
+
+def _doubt_name(reading: Reading, name: str, unsure: frozenset[str] | None) -> None:
+    read_as = reading.values[name]
+    other = names.likely_misreading(read_as)
+    if other is None:
+        return
+    if unsure is None:
+        reading.doubt(name, "Tên đọc bằng OCR có âm tiết hiếm gặp; đối chiếu với bản quét", read_as, other)
+        return
+    if names.unsure_misreadings(read_as, {w.strip(".,;:()").lower() for w in unsure}):
+        del reading.values[name]
+        reading.doubt(name, "OCR không chắc một âm tiết của tên; chưa lưu, cần đối chiếu với bản quét",
+                      read_as, other)
 
 
 #: Lines that are not the document's: the gazette's running head and page numbers, and the
@@ -396,11 +423,19 @@ def _as_spelled_in(agency: str, text: str) -> str:
             break
         if best is None and len(folded) >= 4 and (body.startswith(folded) or body.endswith(" " + folded)):
             best = name
+        if best is None and _cut_words(folded, body):  # 'B Giang': OCR lost the rest of a word
+            best = name
         if (distance := Levenshtein.distance(body, folded)) <= max(1, len(folded) // 4):
             near.setdefault(distance, set()).add(name)
     if best is None and near and len(closest := near[min(near)]) == 1:
         best = closest.pop()
     return agency[: m.start(2)] + best if best else agency
+
+
+def _cut_words(read: str, written: str) -> bool:
+    """Whether ``read`` is ``written`` with a word cut to its first letter(s)."""
+    r, w = read.split(), written.split()
+    return len(r) == len(w) and r != w and all(a == b or (len(a) < len(b) and b.startswith(a)) for a, b in zip(r, w))
 
 
 def _agency_case(name: str) -> str:
@@ -503,7 +538,7 @@ def _title(raw: list[str], header_end_line: int, has_number: bool = True) -> tup
         return None, None  # no header at all: an article, a page of prose — no title to read
     start = max(header_end_line + 1, 0)
     candidate = None
-    for i in range(start, min(len(raw), start + 16)):
+    for i in [j for j in range(start, len(raw)) if raw[j].strip()][:16]:
         line = raw[i].strip()
         if not line or line.startswith("(") or not _capitals(line) or _MOTTO_START.search(line):
             continue
@@ -517,22 +552,19 @@ def _title(raw: list[str], header_end_line: int, has_number: bool = True) -> tup
         if not alone:
             words = [re.sub(r"(?<=[^\W\d_])\d{1,2}$", "", line.strip(" .:"))]
         else:
-            words += _summary(raw[i + 1: i + 13])
+            words += _summary([ln for ln in raw[i + 1: i + 40] if ln.strip()][:12])
         title = " ".join(words)
         return _sentence_case(title, len(genre)), None
     return None, candidate
 
 
 def _summary(lines: list[str]) -> list[str]:
-    """The summary (trích yếu) under a kind that stands alone, wrapped over a few lines."""
+    """The summary (trích yếu) under a kind that stands alone, wrapped over a few lines. Blank
+    lines do not end it: text extractors put one after every line of a PDF."""
     out: list[str] = []
     shouting = None
     for line in lines:
         line = line.strip()
-        if not line:
-            if out:
-                break
-            continue
         caps = _capitals(line)
         if (_AFTER_TITLE.match(line) or ":" in line or _is_role(line) or (caps and _MOTTO_START.search(line))
                 or (caps and _AGENCY_HEAD.match(line)) or (shouting is not None and caps != shouting)):
@@ -598,7 +630,7 @@ def _runs_on(value: str, next_line: str) -> bool:
 def _person_name(value: str) -> str | None:
     """'Bà ĐỖ THỊ YẾN, Số CMND …' -> 'Đỗ Thị Yến'."""
     value = re.split(r"\s+(?:Giới tính|Sinh ngày|Ngày sinh|Dân tộc|Quốc tịch)\b|[,;(:]", value)[0]
-    value = _TITLE_ADDRESS.sub("", value.strip())
+    value = _TITLE_ADDRESS.sub("", _SPECK.sub("", value.strip()))
     m = _PERSON.fullmatch(value.strip(" ."))
     if not m:
         return None

@@ -76,6 +76,13 @@ def likely_misreading(name: str) -> str | None:
     return other if other != name else None
 
 
+def unsure_misreadings(name: str, unsure: set[str]) -> list[str]:
+    """The syllables of ``name`` that OCR read with low confidence (``unsure``, lower case)
+    and that are a common misreading of another name syllable."""
+    words = name.split()
+    return [w for i, w in enumerate(words) if w.lower() in unsure and _other_syllable(w, family=i == 0) != w]
+
+
 def _other_syllable(word: str, family: bool = False) -> str:
     low = word.lower()
     known = _SURNAMES if family else _ALL

@@ -39,6 +39,7 @@ class OcrResult:
     page_texts: list[str | None]  # None: the page had text already and was not OCR'd
     tools: dict[str, str]
     confidence: float | None = None  # tesseract's mean word confidence, 0–100
+    unsure_words: frozenset[str] = frozenset()  # words read with low confidence
 
     @property
     def pages(self) -> int:
@@ -133,7 +134,8 @@ def ocr_prepared(src: Path, fmt: Format, prepared: Prepared, workdir: Path, sett
     sidecar_text = sidecar.read_text(encoding="utf-8", errors="replace") if sidecar.exists() else ""
     pages, pdfa = _inspect(out)
     return OcrResult(pdfa=out, page_texts=split_sidecar(sidecar_text, pages),
-                     tools={**_versions(), "pdfa": pdfa}, confidence=ocr_engine.read_confidence(confidence_file))
+                     tools={**_versions(), "pdfa": pdfa}, confidence=ocr_engine.read_confidence(confidence_file),
+                     unsure_words=ocr_engine.read_unsure_words(confidence_file))
 
 
 _SKIPPED = re.compile(r"^\[OCR skipped on page\(s\) (\d+)(?:-(\d+))?\]$")

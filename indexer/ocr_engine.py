@@ -36,6 +36,9 @@ from search.analysis import fold
 from . import skew
 
 ENV = "TRACUU_OCR_CONFIDENCE_FILE"
+#: Words tesseract read with less confidence than this are 'unsure': a name made of one is
+#: not stored without a clerk's look (indexer/metadata.py).
+UNSURE_BELOW = 90
 _WORD = re.compile(r"class=['\"]ocrx_word['\"][^>]*x_wconf (\d+)[^>]*>(.*?)</span>", re.S)
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -120,13 +123,23 @@ def _record_confidence(hocr: Path) -> None:
     words = [(int(conf), _TAGS.sub("", text)) for conf, text in _WORD.findall(hocr.read_text("utf-8"))]
     chars = sum(len(w) for _, w in words)
     mean = sum(conf * len(w) for conf, w in words) / chars if chars else None
+    unsure = sorted({w for conf, w in words if conf < UNSURE_BELOW and any(c.isalpha() for c in w)})
     with open(target, "a", encoding="utf-8") as f:
-        f.write(json.dumps({"page": int(page or 0), "words": len(words), "confidence": mean}) + "\n")
+        f.write(json.dumps({"page": int(page or 0), "words": len(words), "confidence": mean, "unsure": unsure},
+                           ensure_ascii=False) + "\n")
 
 
 @hookimpl
 def get_ocr_engine(options):
     return TracuuTesseract()
+
+
+def read_unsure_words(path: Path) -> frozenset[str]:
+    """The words of the OCR'd pages that tesseract was unsure of."""
+    if not path.exists():
+        return frozenset()
+    pages = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return frozenset(w for p in pages for w in p.get("unsure", []))
 
 
 def read_confidence(path: Path) -> float | None:

@@ -84,6 +84,7 @@ class Text:
     route: str                       # tika | ocr | mixed
     archival: Path | None = None     # the PDF/A derivative, for scans
     tools: dict[str, Any] = field(default_factory=dict)
+    unsure: frozenset[str] | None = None  # words OCR read with low confidence (None: not OCR'd)
 
 
 @dataclass
@@ -238,7 +239,7 @@ class Ingestor:
         text = normalize(text)
         if not text:
             raise NoTextFound(f"Không đọc được chữ nào trong tệp '{item.rel}'; kiểm tra bản quét.")
-        reading = metadata.read(text, ocr=read.route != "tika")
+        reading = metadata.read(text, ocr=read.route != "tika", unsure=read.unsure)
         extracted, given = reading.values, item.given
         disagree = sorted(k for k, v in given.items() if k in extracted and extracted[k] != v)
         # A doubt the clerk's manifest settles is no doubt: the manifest's value is kept.
@@ -278,8 +279,9 @@ class Ingestor:
         # Pages ocrmypdf skipped already had text: take that text as it is.
         pages = [(layer[i] if i < len(layer) else "") if t is None else t for i, t in enumerate(result.page_texts)]
         route = "mixed" if any(t is None for t in result.page_texts) else "ocr"
-        tools = {**result.tools, "ocr_confidence": result.confidence}
-        return Text("\n".join(pages), result.pages, route, result.pdfa, tools)
+        # The unsure words are kept so that the text's reading can be redone from the archive.
+        tools = {**result.tools, "ocr_confidence": result.confidence, "ocr_unsure": sorted(result.unsure_words)[:500]}
+        return Text("\n".join(pages), result.pages, route, result.pdfa, tools, result.unsure_words)
 
     def _flush(self, batch: list[tuple[str, dict[str, Any]]], report: IngestReport) -> None:
         """Bulk-index the batch; OpenSearch hiccups are retried with backoff before the

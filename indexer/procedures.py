@@ -54,5 +54,6 @@ def fill_blanks(values: dict[str, Any]) -> dict[str, Any]:
             added["field"] = known[1]
         elif kind := values.get("result_type"):
             folded = fold(kind).lower()
-            added.update({"field": f} for k, f in _FIELD_OF_KIND if folded.startswith(k))
+            if field := next((f for k, f in _FIELD_OF_KIND if folded.startswith(k)), None):
+                added["field"] = field
     return added

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import re
 import statistics
 import tempfile
@@ -95,7 +96,10 @@ def main() -> None:
             words[group].append(word_recall(text, t["text"]))
         if t["in_manifest"] and not args.all_files:
             continue
-        got = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in extract(text, ocr=t["scanned"]).items()}
+        pipeline = json.loads((bag / "record.json").read_text(encoding="utf-8")).get("pipeline", {})
+        unsure = frozenset(pipeline["ocr_unsure"]) if "ocr_unsure" in pipeline else None
+        got = {k: v.isoformat() if isinstance(v, dt.date) else v
+               for k, v in extract(text, ocr=t["scanned"], unsure=unsure).items()}
         for f in FIELDS:
             want, have = t["fields"].get(f), got.get(f)
             if want is not None:

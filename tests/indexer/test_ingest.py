@@ -186,3 +186,11 @@ def test_blank_manifest_cells_follow_from_the_procedure_code_and_the_address(fre
     assert report.ingested == ["a.txt"], report.failed
     doc = fresh_index.search({"query": {"match_all": {}}})["hits"]["hits"][0]["_source"]
     assert (doc["procedure_name"], doc["field"], doc["commune"]) == ("Đăng ký kết hôn", "Hộ tịch", "xã Tịnh Hà")
+
+
+def test_the_kind_of_result_gives_the_field_where_no_code_does():
+    from indexer.procedures import fill_blanks
+
+    assert fill_blanks({"result_type": "Giấy chứng nhận kết hôn"}) == {"field": "Hộ tịch"}
+    assert fill_blanks({"result_type": "Giấy chứng nhận kết hôn", "field": "Khác"}) == {}
+    assert fill_blanks({"result_type": "Công văn về việc thử"}) == {}

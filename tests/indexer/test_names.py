@@ -21,6 +21,20 @@ def test_a_name_read_by_ocr_is_stored_as_printed(name):
     assert reading.values["signer"] == name
 
 
+def test_a_syllable_ocr_was_unsure_of_keeps_the_name_out_until_a_clerk_looks():
+    text = ("Hà Nội, ngày 1 tháng 2 năm 2020\nSố: 5/XNTTHN\nGIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN\n"
+            "Họ, chữ đệm, tên người được cấp: PHẠM XUÂN QUẦN")
+    reading = read(text, ocr=True, unsure=frozenset({"QUẦN", "Ngày,"}))
+    assert "subject_name" not in reading.values  # a wrong name is worse than none
+    assert reading.doubts["subject_name"]["candidates"] == ["Phạm Xuân Quần", "Phạm Xuân Quân"]
+    # The same syllable read with confidence is the name as printed, with no doubt.
+    sure = read(text, ocr=True, unsure=frozenset({"Ngày,"}))
+    assert sure.values["subject_name"] == "Phạm Xuân Quần" and not sure.doubts
+    # A rare syllable OCR was unsure of, with no likelier name syllable, is kept: 'Lò', 'Ksor'.
+    assert read(text.replace("PHẠM XUÂN QUẦN", "Ksor Y Phun"), ocr=True,
+                unsure=frozenset({"Ksor"})).values["subject_name"] == "Ksor Y Phun"
+
+
 def test_a_likely_misreading_is_a_candidate_for_review_never_the_value():
     text = ("Hà Nội, ngày 1 tháng 2 năm 2020\nSố: 5/XNTTHN\nGIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN\n"
             "Họ, chữ đệm, tên người được cấp: Đặng Thị Chỉ")
