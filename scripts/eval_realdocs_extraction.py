@@ -5,6 +5,7 @@ how often a value is given (filled) and how often a given value is wrong.
     .venv/bin/python scripts/eval_realdocs_extraction.py --pdf      # also the gazette PDFs via Tika
     .venv/bin/python scripts/eval_realdocs_extraction.py --scan     # also the real scan, OCR'd (tesseract)
     .venv/bin/python scripts/eval_realdocs_extraction.py --cases    # print every wrong value
+    .venv/bin/python scripts/eval_realdocs_extraction.py --held-out # the 100 documents no rule was developed on
 
 Labels: tests/realdocs/*.jsonl (made by reading, see tests/realdocs/truth.py). Texts and
 scans: ../shared/realdocs. The scan is the two pages of a real letter, clean and in four
@@ -40,21 +41,21 @@ def table(title: str, result: dict, cases: bool) -> None:
                 print(f"  WRONG {field}: {file}\n      want {want!r}\n      got  {got!r}")
 
 
-def gazette_texts(cases: bool) -> None:
+def gazette_texts(cases: bool, which: str = "congbao_labels.jsonl", name: str = "developed on") -> None:
     pairs = []
-    for label in labels():
+    for label in labels(which):
         text = normalize((REALDOCS / "congbao" / label["file"]).read_text(encoding="utf-8"))
         pairs.append((label, metadata.extract(text)))
-    table(f"Gazette texts (.txt), {len(pairs)} documents", score(pairs), cases)
+    table(f"Gazette texts (.txt), {len(pairs)} documents, {name}", score(pairs), cases)
 
 
-def gazette_pdfs(cases: bool) -> None:
+def gazette_pdfs(cases: bool, which: str = "congbao_labels.jsonl") -> None:
     from indexer.extract import TikaClient
     from search.config import Settings
 
     tika = TikaClient(Settings())
     pairs = []
-    for label in labels():
+    for label in labels(which):
         pdf = (REALDOCS / "congbao" / label["file"]).with_suffix(".pdf")
         if pdf.exists():
             pairs.append((label, metadata.extract(normalize(tika.extract(pdf).text))))
@@ -95,10 +96,13 @@ def main() -> None:
     ap.add_argument("--pdf", action="store_true", help="also read the gazette PDFs through Tika (needs Tika)")
     ap.add_argument("--scan", action="store_true", help="also OCR the real scan and its degraded copies")
     ap.add_argument("--cases", action="store_true", help="print every wrong value")
+    ap.add_argument("--held-out", action="store_true",
+                    help="score the held-out labels (the other 100 gazette documents) instead: run once, after the last change")
     args = ap.parse_args()
-    gazette_texts(args.cases)
+    which = "congbao_heldout_labels.jsonl" if args.held_out else "congbao_labels.jsonl"
+    gazette_texts(args.cases, which, "held out" if args.held_out else "developed on")
     if args.pdf:
-        gazette_pdfs(args.cases)
+        gazette_pdfs(args.cases, which)
     if args.scan:
         scans(args.cases)
 
