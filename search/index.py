@@ -107,7 +107,7 @@ class RecordIndex:
         except (os_exc.ConnectionError, os_exc.ConnectionTimeout) as e:
             raise SearchUnavailable(_UNAVAILABLE.format(url=self._url or "?")) from e
         except os_exc.TransportError as e:
-            if isinstance(e.status_code, int) and e.status_code >= 500:
+            if isinstance(e.status_code, int) and e.status_code >= 500 and not _refused_request(e):
                 raise SearchUnavailable(_UNAVAILABLE.format(url=self._url or "?")) from e
             raise
 
@@ -252,6 +252,21 @@ class RecordIndex:
         if not self._call(self.client.indices.exists, index=self.reuse_index):
             return {"hits": {"total": {"value": 0}, "hits": []}, "aggregations": {}}
         return self._call(self.client.search, index=self.reuse_index, body=body)
+
+
+#: Root causes with which OpenSearch refuses a request for what it asks (a query with too
+#: many clauses answers 500 "all shards failed"): a defect of ours, not an unavailable server.
+_REQUEST_FAULTS = frozenset({
+    "too_many_clauses", "too_many_nested_clauses", "query_shard_exception", "parsing_exception",
+    "x_content_parse_exception", "illegal_argument_exception", "search_parse_exception",
+})
+
+
+def _refused_request(e: os_exc.TransportError) -> bool:
+    """Whether every root cause of the error is a refusal of the request itself."""
+    error = e.info.get("error") if isinstance(e.info, dict) else None
+    causes = error.get("root_cause") if isinstance(error, dict) else None
+    return bool(causes) and all(isinstance(c, dict) and c.get("type") in _REQUEST_FAULTS for c in causes)
 
 
 def _bulk_reason(info: dict[str, Any]) -> str:

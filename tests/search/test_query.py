@@ -29,3 +29,34 @@ def test_unknown_filter_is_refused():
 def test_status_is_computed_against_the_given_day():
     body = build_body(SearchRequest(filters={"status": ["expired"]}, today=dt.date(2026, 11, 21)))
     assert '"lt": "2026-11-21"' in json.dumps(body["post_filter"])
+
+
+
+# -- errors --------------------------------------------------------------------------------
+
+from opensearchpy import exceptions as os_exc  # noqa: E402
+
+from search.errors import SearchUnavailable  # noqa: E402
+from search.index import RecordIndex  # noqa: E402
+
+
+def test_a_refused_query_is_not_reported_as_an_unavailable_server():
+    """OpenSearch answers 500 'all shards failed' to a query with too many clauses: our
+    defect, to be logged as such, not 'the search server is unavailable' (503)."""
+    info = {"error": {"root_cause": [{"type": "too_many_nested_clauses", "reason": "maxClauseCount is 1024"}],
+                      "type": "search_phase_execution_exception", "reason": "all shards failed"}, "status": 500}
+
+    def refuse(**_):
+        raise os_exc.TransportError(500, "search_phase_execution_exception", info)
+
+    index = RecordIndex(client=None, alias="x")
+    with pytest.raises(os_exc.TransportError) as caught:
+        index._call(refuse)
+    assert not isinstance(caught.value, SearchUnavailable)
+
+    def down(**_):
+        raise os_exc.TransportError(503, "cluster_block_exception", {"error": {"root_cause": [
+            {"type": "cluster_block_exception"}]}, "status": 503})
+
+    with pytest.raises(SearchUnavailable):
+        index._call(down)
