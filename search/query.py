@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
-from .analysis import normalize, segment
+from .analysis import fold, normalize
 from .errors import InvalidQuery
 from .records import Status, effective_status
 
@@ -119,14 +119,79 @@ def _filter_clause(name: str, values: list[str], today: dt.date) -> dict[str, An
     return {"terms": {FACET_FIELDS[name]: [normalize(v) for v in values]}}
 
 
-#: Text fields with their boosts; each also has a diacritics-folded ``.folded`` sub-field.
-_TEXT_FIELDS = {"subject_name": 4, "summary": 2, "procedure_name": 2, "text": 1,
-                "subject_address": 1, "signer": 1}
-#: Keyword fields whose ``.text`` sub-field is already folded.
-_FOLDED_ONLY = ["issuing_agency.text", "result_type.text", "field.text"]
-_TOKENS = re.compile(r'(-?)"([^"]*)"|(\S+)')
+# -- the words of a query --------------------------------------------------------------
+#
+# Principles (docs/search-quality.md):
+# 1. The core is plain BM25, an OR of the query's words over the full text, folded, and
+#    with exact diacritics too when the query has any; everything else can only add to it.
+#    Nothing is required of a record but one of the words: natural questions ("… là gì?",
+#    "… đúng hay sai?") carry words no answer contains.
+# 2. Proximity adds: adjacent words that stand side by side in the text (in Vietnamese a
+#    pair of syllables is most often one word: "bảo hiểm", "xã hội"), and a short query as a
+#    whole phrase.
+# 3. Metadata adds only on a whole-value match (a run of the query's words that *is* the
+#    record's number, CCCD, dossier code, name, kind, agency, field or procedure) or on the
+#    query as a phrase of two words or more (names, summaries): one common word of the query
+#    can never lift a record through a metadata field, however wrong that field is.
+# 4. The work is bounded whatever is typed: words are counted here the way the standard
+#    tokenizer cuts them (or finer), duplicates dropped, and each kind of clause takes at
+#    most a fixed number of them; phrases never go through the abbreviation synonyms (a
+#    phrase with slop over a synonym graph becomes one clause per path: 2^n). The largest
+#    query this module can build stays far below OpenSearch's 1,024-clause limit
+#    (tests/search/test_clause_limit.py measures it on the real server).
+
+#: Distinct words in the BM25 core (each field: at most one clause per word, plus one per
+#: abbreviation it expands to).
+CORE_WORDS = 128
+#: Adjacent pairs of words looked up as phrases.
+PAIRS = 32
+#: The whole query as a phrase, and as a phrase in names and summaries, up to this many words.
+PHRASE_WORDS = 12
+#: Words whose runs are compared with whole field values, and the longest run.
+SPAN_WORDS = 32
+MAX_SPAN = 10
+#: Quoted phrases and exclusions kept (each at most PHRASE_WORDS words).
+MAX_QUOTED = 3
+#: A "word" longer than this is cut (the tokenizer would cut it at 255).
+MAX_WORD_CHARS = 40
+
+#: Runs of letters and digits, and digit groups (1.000.000, 2,5) that the standard tokenizer
+#: keeps whole. Never coarser than the tokenizer, so the count of these bounds its tokens.
+_WORD = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+")
+#: Latin script (Vietnamese included): one run is one token for the standard tokenizer.
+_LATIN = re.compile(r"[0-9A-Za-z\u00c0-\u024f\u1e00-\u1eff.,]+")
+
+#: Analyzers for phrases: the index analyzers, without the abbreviation synonyms.
+_EXACT, _FOLDED = "vi_syllable", "vi_syllable_folded"
+#: Keyword fields holding one whole value, normalised (case, diacritics, punctuation).
+_IDENTIFIER_FIELDS = {"doc_number.norm": 30, "subject_id": 30, "dossier_code": 30}
+_VALUE_FIELDS = {"subject_name.keyword": 6, "procedure_name.norm": 2, "result_type.norm": 1.5,
+                 "issuing_agency.norm": 1.5, "field.norm": 1}
+#: Text fields where the query counts as a phrase (two words or more).
+_PHRASE_FIELDS = {"subject_name": 6, "summary": 2, "procedure_name": 2}
 _ID_SHAPE = re.compile(r"^(\d{9}|\d{10}|\d{12}|\d{13})$")
 _DOC_NUMBER_SHAPE = re.compile(r"^\d{1,6}(/\d{4})?/[\w.\-/]+$")
+_TOKENS = re.compile(r'(-?)"([^"]*)"|(\S+)')
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` in order, as the standard tokenizer cuts them or finer."""
+    out: list[str] = []
+    for w in _WORD.findall(text):
+        if _LATIN.fullmatch(w):
+            out.append(w[:MAX_WORD_CHARS])
+        else:  # other scripts: the tokenizer may make a token of every character
+            out.extend(c for c in w if c.isalnum())
+    return out
+
+
+def _distinct(items: list[str], limit: int) -> list[str]:
+    seen: dict[str, str] = {}
+    for item in items:
+        if len(seen) >= limit:
+            break
+        seen.setdefault(item.lower(), item)
+    return list(seen.values())
 
 
 @dataclass
@@ -145,64 +210,110 @@ class ParsedQuery:
 
 def parse(q: str) -> ParsedQuery:
     parsed = ParsedQuery()
-    words = []
+    found = []
     for minus, phrase, word in _TOKENS.findall(q):
         if phrase.strip():
             (parsed.excluded if minus else parsed.phrases).append(phrase.strip())
         elif word.startswith("-") and len(word) > 1 and not word[1].isdigit():
             parsed.excluded.append(word[1:])
         elif word:
-            words.append(word)
-    parsed.words = " ".join(words)
+            found.append(word)
+    parsed.words = " ".join(found)
     return parsed
 
 
-def _words_query(q: str, identifiers: list[str]) -> dict[str, Any]:
-    exact_fields = [f"{f}^{b}" for f, b in _TEXT_FIELDS.items()]
-    folded_fields = [f"{f}.folded^{b}" for f, b in _TEXT_FIELDS.items()] + _FOLDED_ONLY
-    should: list[dict[str, Any]] = [
-        # Identifiers first: the whole query as a document number, CCCD or dossier code,
-        # after the fields' normalizers (so "123 gp sxd" = "123/GP-SXD").
-        {"match": {"doc_number.norm": {"query": q, "boost": 30}}},
-        {"match": {"subject_id": {"query": q, "boost": 30}}},
-        {"match": {"dossier_code": {"query": q, "boost": 30}}},
-        # Names are phrases: "Nguyễn Văn An" is not "An" and "Nguyễn" anywhere.
-        {"match_phrase": {"subject_name": {"query": q, "boost": 8}}},
-        {"match_phrase": {"subject_name.folded": {"query": q, "boost": 6}}},
-        # All words, exact diacritics above folded; whole phrases above scattered words.
-        {"multi_match": {"query": q, "fields": exact_fields, "operator": "and", "boost": 3}},
-        {"match": {"text_words": {"query": segment(q), "operator": "and", "boost": 2}}},
-        {"multi_match": {"query": q, "fields": folded_fields, "operator": "and"}},
-        {"match_phrase": {"text": {"query": q, "slop": 1, "boost": 2}}},
-        {"match_phrase": {"text.folded": {"query": q, "slop": 1}}},
-        # The kind of result named in the query ("giấy phép xây dựng …") counts on its own.
-        {"match": {"result_type.text": {"query": q, "boost": 1.5}}},
-        # Most of the words, so one misspelt word does not empty the page.
-        {"multi_match": {"query": q, "fields": folded_fields, "minimum_should_match": "3<75%", "boost": 0.2}},
-    ]
-    for ident in identifiers:
-        should += [{"term": {"subject_id": {"value": ident, "boost": 20}}},
-                   {"match": {"doc_number.norm": {"query": ident, "boost": 20}}}]
+def _spans(seq: list[str], shortest: int) -> list[str]:
+    """Every run of ``shortest`` to MAX_SPAN consecutive words, as one string."""
+    return list(dict.fromkeys(" ".join(seq[i:i + n]) for n in range(shortest, MAX_SPAN + 1)
+                              for i in range(len(seq) - n + 1)))
+
+
+def typed_with_diacritics(seq: list[str]) -> bool:
+    """Whether the query was typed with Vietnamese diacritics (any word has one)."""
+    return any(fold(w) != w for w in seq)
+
+
+def _text_phrase(text: str, boost: float, exact: bool, slop: int = 0) -> list[dict[str, Any]]:
+    """``text`` as a phrase in the full text: folded, and with diacritics when typed so."""
+    clauses = [{"match_phrase": {"text.folded": {"query": text, "analyzer": _FOLDED, "slop": slop,
+                                                 "boost": boost / 2 if exact else boost}}}]
+    if exact:
+        clauses.append({"match_phrase": {"text": {"query": text, "analyzer": _EXACT, "slop": slop,
+                                                  "boost": boost}}})
+    return clauses
+
+
+def core_query(seq: list[str]) -> dict[str, Any]:
+    """Plain BM25: any of the (distinct) words in the folded text, and in the text with
+    diacritics when the query has them. A query typed without diacritics does not look in
+    the exact text: there its words ('toan', 'dinh') are rare misspellings, and their rarity
+    would rank them first. Abbreviations expand here (the fields' search analyzers)."""
+    core = " ".join(_distinct(seq, CORE_WORDS))
+    should = [{"match": {"text.folded": {"query": core}}}]
+    if typed_with_diacritics(seq):
+        should.append({"match": {"text": {"query": core}}})
+    return {"bool": {"should": should}}
+
+
+def _words_query(q: str) -> dict[str, Any]:
+    seq = words(q)
+    exact = typed_with_diacritics(seq)
+    should: list[dict[str, Any]] = [core_query(seq)]
+    # Proximity: adjacent words side by side in the text; a short query as a whole.
+    pairs = _distinct([f"{a} {b}" for a, b in zip(seq, seq[1:])], PAIRS)
+    should += [c for pair in pairs for c in _text_phrase(pair, 1.0, exact)]
+    short = " ".join(seq) if 2 <= len(seq) <= PHRASE_WORDS else None
+    if short:
+        should += _text_phrase(short, 2.0, exact, slop=2)
+    # Identifiers and whole field values: a run of the query's words equal to the value
+    # (after the field's normalizer: "123 gp sxd" = "123/GP-SXD", "tran thi hoa" = "Trần Thị Hoa").
+    head = seq[:SPAN_WORDS]
+    runs, long_runs = _spans(head, 1), _spans(head, 2)
+    for name, boost in _IDENTIFIER_FIELDS.items():
+        should.append({"terms": {name: runs, "boost": boost}})
+    for name, boost in _VALUE_FIELDS.items():
+        if long_runs:
+            should.append({"terms": {name: long_runs, "boost": boost}})
+    # Identifier-shaped words anywhere in the query ("… theo Thông tư 12/2021/TT-BLĐTBXH").
+    idents = _distinct(ParsedQuery(words=q).identifiers, SPAN_WORDS)
+    if idents:
+        should += [{"terms": {"doc_number.norm": idents, "boost": 20}},
+                   {"terms": {"subject_id": idents, "boost": 20}}]
+    # Names and summaries: the query as a phrase of two words or more.
+    if short:
+        for name, boost in _PHRASE_FIELDS.items():
+            should += [{"match_phrase": {name: {"query": short, "analyzer": _EXACT, "boost": boost}}},
+                       {"match_phrase": {f"{name}.folded": {"query": short, "analyzer": _FOLDED,
+                                                            "boost": boost * 0.75}}}]
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
 def _phrase(phrase: str, boost: float = 1.0) -> dict[str, Any]:
+    """A quoted phrase: in the text (exact or folded) or the name, word for word."""
+    text = " ".join(words(phrase)[:PHRASE_WORDS])
     return {"bool": {"should": [
-        {"match_phrase": {"text": {"query": phrase, "boost": 2 * boost}}},
-        {"match_phrase": {"text.folded": {"query": phrase, "boost": boost}}},
-        {"match_phrase": {"subject_name.folded": {"query": phrase, "boost": 2 * boost}}},
+        {"match_phrase": {"text": {"query": text, "analyzer": _EXACT, "boost": 2 * boost}}},
+        {"match_phrase": {"text.folded": {"query": text, "analyzer": _FOLDED, "boost": boost}}},
+        {"match_phrase": {"subject_name.folded": {"query": text, "analyzer": _FOLDED, "boost": 2 * boost}}},
     ], "minimum_should_match": 1}}
 
 
 def _text_query(q: str) -> dict[str, Any] | None:
     parsed = parse(q)
-    must = [_phrase(p) for p in parsed.phrases]
-    if parsed.words:
-        must.append(_words_query(parsed.words, parsed.identifiers))
-    must_not = [_phrase(x) for x in parsed.excluded]
+    must = [_phrase(p) for p in parsed.phrases[:MAX_QUOTED] if words(p)]
+    if words(parsed.words):
+        must.append(_words_query(parsed.words))
+    must_not = [_phrase(x) for x in parsed.excluded[:MAX_QUOTED] if words(x)]
     if not must and not must_not:
         return None
     return {"bool": {"must": must or [{"match_all": {}}], "must_not": must_not}}
+
+
+def highlight_query(q: str) -> dict[str, Any] | None:
+    """What a snippet shows: the passage where the query's words are, not the letterhead."""
+    parsed = parse(q)
+    seq = words(" ".join([parsed.words, *parsed.phrases[:MAX_QUOTED]]))
+    return core_query(seq) if seq else None
 
 
 def build_body(req: SearchRequest) -> dict[str, Any]:
@@ -247,16 +358,25 @@ def build_body(req: SearchRequest) -> dict[str, Any]:
         "track_total_hits": True,
         "_source": list(HIT_FIELDS) + ["status", "valid_until"],
         "aggs": aggs,
-        "highlight": {
+    }
+    shown = highlight_query(q) if q else None
+    if shown:
+        # The best-scoring passage of the text for the query's words (unified highlighter,
+        # sentence boundaries), nothing when the text has none of them (no letterhead).
+        body["highlight"] = {
             "encoder": "html",
             "pre_tags": ["<mark>"],
             "post_tags": ["</mark>"],
-            "fields": {
-                "text": {"fragment_size": 180, "number_of_fragments": 1},
-                "text.folded": {"fragment_size": 180, "number_of_fragments": 1},
-            },
-        },
-    }
+            "highlight_query": shown,
+            "type": "unified",
+            "order": "score",
+            "no_match_size": 0,
+            "fragment_size": 180,
+            "number_of_fragments": 1,
+            # Very long texts: highlight their first million characters rather than fail.
+            "max_analyzer_offset": 999_999,
+            "fields": {"text": {}, "text.folded": {}},
+        }
     if filters:
         body["post_filter"] = {"bool": {"filter": list(filters.values())}}
     if req.sort != "relevance" or not ranked:

@@ -4,7 +4,7 @@ import json
 import pytest
 
 from search.errors import InvalidQuery
-from search.query import MAX_WINDOW, SearchRequest, build_body
+from search.query import CORE_WORDS, MAX_WINDOW, PAIRS, SearchRequest, build_body, core_query, words
 
 HOSTILE = ['"', "\\", "{", "*", "OR", "AND(", 'a" OR "b', "x" * 5000, "\x00\x1b[31m", "title:(a OR b)~2^3"]
 
@@ -30,6 +30,57 @@ def test_status_is_computed_against_the_given_day():
     body = build_body(SearchRequest(filters={"status": ["expired"]}, today=dt.date(2026, 11, 21)))
     assert '"lt": "2026-11-21"' in json.dumps(body["post_filter"])
 
+
+# -- bounded work (issue #16) ------------------------------------------------------------
+
+def test_words_are_cut_at_least_as_finely_as_the_standard_tokenizer_cuts_them():
+    assert words("Số: 123/GP-SXD, ngày 1.000.000 đồng") == ["Số", "123", "GP", "SXD", "ngày", "1.000.000", "đồng"]
+    assert words("中文 😀 a_b") == ["中", "文", "a", "b"]
+    assert words("x" * 500) == ["x" * 40]
+
+
+def _leaves(query) -> int:
+    """Match-type clauses in a query (an upper bound of the fields x words they expand to)."""
+    if isinstance(query, dict):
+        return sum(1 for k in query if k.startswith(("match", "terms"))) + sum(map(_leaves, query.values()))
+    if isinstance(query, list):
+        return sum(map(_leaves, query))
+    return 0
+
+
+def test_the_number_of_clauses_does_not_grow_with_the_query():
+    short = _leaves(build_body(SearchRequest(q=" ".join(f"từ{i}" for i in range(40))))["query"])
+    long = _leaves(build_body(SearchRequest(q=" ".join(f"từ{i}" for i in range(3000))))["query"])
+    assert long == short
+    assert json.dumps(build_body(SearchRequest(q="a " * 3000))["query"]).count('"match_phrase"') <= 2 * PAIRS + 20
+    core = core_query(words(" ".join(f"w{i} w{i}" for i in range(3000))))["bool"]["should"][0]
+    assert core["match"]["text.folded"]["query"].split() == [f"w{i}" for i in range(CORE_WORDS)]
+
+
+def test_phrases_never_expand_abbreviations():
+    """A phrase with slop over a synonym graph becomes one clause per path (2^n)."""
+    body = build_body(SearchRequest(q='ubnd tp gcn qđ tt tx "ubnd tp" -"tt tx"'))
+    phrases = []
+
+    def collect(node):
+        if isinstance(node, dict):
+            phrases.extend(v for k, v in node.items() if k == "match_phrase")
+            for v in node.values():
+                collect(v)
+        elif isinstance(node, list):
+            for v in node:
+                collect(v)
+
+    collect(body["query"])
+    assert phrases and all(p["analyzer"] in ("vi_syllable", "vi_syllable_folded")
+                           for clause in phrases for p in clause.values())
+
+
+def test_a_query_without_diacritics_is_not_looked_up_in_the_exact_text():
+    folded = json.dumps(build_body(SearchRequest(q="kiem dinh thang may"))["query"])
+    assert '"text":' not in folded and '"text.folded"' in folded
+    exact = json.dumps(build_body(SearchRequest(q="kiểm định thang máy"))["query"])
+    assert '"text":' in exact
 
 
 # -- errors --------------------------------------------------------------------------------
