@@ -42,17 +42,17 @@ _DOC_NUMBER = re.compile(r"(?:\bS[ỐốỔổOo6]\s*[:.;]?|\bsố\s*:)\s*" + _N
 #: header puts it; a number quoted in the body ('… số 25/2008/QH12') has no colon.
 _NUMBER_LINE = re.compile(r"^(?:[A-ZĐÀ-Ỹa-zà-ỹđ]+\s+){0,3}[Ss][ốỐ]\s*:\s*" + _NUMBER_SHAPE)
 #: Decree 30's 'địa danh và thời gian': a place, a comma, then the date in words.
-_PLACE_DATE = re.compile(r"[^\W_][\w)]*\s*,\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})(?!\d)",
+_PLACE_DATE = re.compile(r"[^\W_][\w)]*\s*,\s*ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})(?!\d)",
                          re.IGNORECASE)
 #: The same standing at the start of a line, a place of a few words ('Hà Nội, ngày …').
 _PLACE_DATE_LINE = re.compile(r"^(?:[^\W\d_][\w.'’-]*\s+){0,4}" + _PLACE_DATE.pattern, re.IGNORECASE)
 #: A law or a National Assembly resolution is dated by its passing.
-_PASSED = re.compile(r"thông\s+qua\s+ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})(?!\d)",
+_PASSED = re.compile(r"thông\s+qua\s+ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})(?!\d)",
                      re.IGNORECASE)
 #: OCR drops the thin slash of "276/GCNKH" at low resolution; the number is always followed
 #: by one (Decree 30/2020, Annex I), so it is put back.
 _MISSING_SLASH = re.compile(r"(?<=\d)(?=[A-ZĐ])")
-_DATE_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})(?!\d)", re.IGNORECASE)
+_DATE_WORDS = re.compile(r"ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})(?!\d)", re.IGNORECASE)
 _DATE_DMY = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 #: Where the right-hand column (the national motto) starts on a header line that OCR merged
 #: with the agency block: any two neighbouring words of the motto, however misread around
@@ -60,6 +60,8 @@ _DATE_DMY = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 _MOTTO_START = re.compile(
     r"(?:C?[ỘỌOÔ]NG\s+H[ÒOÓÀ]A|H[ÒOÓÀ]A\s+X[ÃA]|X[ÃA]\s+H[ỘỌOÔ]I\s+CH|CH[ỦU]\s+NGH[ĨI]A|NGH[ĨI]A\s+VI[ỆE]T|"
     r"Đ[ộo]c\s+l[ậa]p\s*[-–]|T[ựu]\s+do\s*[-–]|[-–]\s*H[ạa]nh\s+ph[úu]c)", re.I)
+#: The motto's second line, however OCR read its marks.
+_MOTTO_SECOND = re.compile(r"Đ[ộoóọô]c\s+l[ậaâ]p\s*[-–]\s*T[ựuư]\s+do\s*[-–]\s*H[ạa]nh\s+ph[úu]c", re.I)
 #: Kinds of administrative unit, as a place name is introduced ('thành phố Cần Thơ'); a
 #: longer one before the shorter it contains ('thị xã' before 'xã').
 _UNIT_WORDS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn")
@@ -178,10 +180,22 @@ def read(text: str, ocr: bool = False, unsure: frozenset[str] | None = None) -> 
         place = re.search(rf"\b(?:{'|'.join(_UNIT_WORDS)})\s+([^-]+)$", agency, re.I)
         if place and re.search(r"(?<!\S)[^\W\d](?!\S)", place.group(1)):  # a place's word cut to one letter
             reading.doubt("issuing_agency", "Tên cơ quan đọc bằng OCR bị thiếu chữ", agency)
+        elif not place and _local(agency):
+            # 'Sở Xây dựng' is one of 63: a local body without its place names no one agency.
+            reading.doubt("issuing_agency", "Không đọc được địa danh của cơ quan ban hành", agency)
         else:
             found["issuing_agency"] = agency
     title, candidate = _title(raw, _raw_index(raw, lines, header_end) if header_end >= 0 else -1,
                               has_number="doc_number" in found)
+    if not title and header_end >= 0 and (about := _about(lines[: header_end + 6])):
+        # Decree 30, Annex I: a letter has no kind line; its summary 'V/v …' is free text in
+        # ordinary type, with no closed list of words to check OCR against (the kinds of
+        # document are one): from a scan it is only a candidate for a clerk to confirm.
+        if ocr:
+            reading.doubt("result_type", "Trích yếu công văn đọc bằng OCR; cần đối chiếu với bản quét",
+                          "Công văn " + about)
+        else:
+            title = "Công văn " + about
     if title:
         found["result_type"] = title
     elif candidate:
@@ -192,8 +206,16 @@ def read(text: str, ocr: bool = False, unsure: frozenset[str] | None = None) -> 
         found["doc_number"] = code
     if until := _valid_until("\n".join(body), found.get("issued_date")):
         found["valid_until"] = until
-    if signer := _signer(body):
-        found["signer"] = signer
+    # A joint text is signed by each of its issuers (its consolidation by one ministry).
+    joint = re.match(r"(?:Thông tư|Nghị quyết) liên tịch\b", found.get("result_type") or "") \
+        and _authentication_line(lines) is None
+    if not joint and (signer := _signer(body)):
+        if ocr and not names.is_surname(signer.split()[0]):
+            # On a scan the signature and the seal sit over the name: a reading that does not
+            # start with a family name may be a scrawl or a misread letter ('Tê' for 'Lê').
+            reading.doubt("signer", "Tên người ký đọc bằng OCR không bắt đầu bằng một họ", signer)
+        else:
+            found["signer"] = signer
     if ocr:
         for name in ("subject_name", "signer"):
             if found.get(name) and (found.get("subject_type") == "citizen" or name == "signer"):
@@ -222,6 +244,22 @@ _NOISE = re.compile(
     r"Thời gian ký\s*:.*|Ký bởi\s*:.*|VĂN BẢN PHÁP LUẬT KHÁC|VĂN BẢN (?:HỢP NHẤT\s*[-–].*|QUY PHẠM PHÁP LUẬT)|_{3,}|-{3,}|\[.{0,8}\])$")
 
 
+_ABOUT = re.compile(r"^\W{0,2}V\s*/\s*v\.?\s+(.+)$")
+
+
+def _about(lines: list[str]) -> str | None:
+    """'V/v khẩn trương thực hiện …' (wrapped) -> 'về việc khẩn trương thực hiện …'."""
+    for i, line in enumerate(lines):
+        if m := _ABOUT.match(line):
+            words = [m.group(1)]
+            for nxt in lines[i + 1: i + 4]:
+                if _AFTER_TITLE.match(nxt) or _capitals(nxt) or ":" in nxt or re.search(r"ngày\s*\d", nxt):
+                    break
+                words.append(nxt)
+            return "về việc " + re.sub(r"\s+", " ", " ".join(words)).strip(" .")
+    return None
+
+
 def _raw_index(raw: list[str], lines: list[str], i: int) -> int:
     """Index in ``raw`` (blank lines kept) of ``lines[i]`` (blank lines dropped)."""
     seen = -1
@@ -237,16 +275,17 @@ def _raw_index(raw: list[str], lines: list[str], i: int) -> int:
 
 
 def _header_end(lines: list[str]) -> int:
-    """Index of the last header line: the later of the number line and the place-and-date
-    line (their first occurrences in the first 20 lines; the body has dates of its own and
-    quotes other documents' numbers). -1 when the text has neither: no header, so nothing
-    is read as its title."""
+    """Index of the last header line: the latest of the number line, the place-and-date
+    line and the motto's second line ('Độc lập - Tự do - Hạnh phúc'), by their first
+    occurrences near the top (the body has dates of its own and quotes other documents'
+    numbers). -1 when the text has none of them: no header, so nothing is read as its title."""
     top = lines[:20]
     number = next((i for i, ln in enumerate(top) if _DOC_NUMBER.search(ln)), -1)
     date = next((i for i, ln in enumerate(top) if _PLACE_DATE.search(ln)), -1)
     if date < 0:  # OCR may lose the comma after the place; the header is short
         date = next((i for i, ln in enumerate(lines[:8]) if _unquoted_date(ln)), -1)
-    return max(number, date)
+    motto = next((i for i, ln in enumerate(lines[:12]) if _MOTTO_SECOND.search(ln)), -1)
+    return max(number, date, motto)
 
 
 def _doc_number(header: list[str], lines: list[str]) -> str | None:
@@ -362,6 +401,13 @@ def _agency(header: list[str]) -> str | None:
         parts = parts[1:]
     name = parts[0] if len(parts) == 1 else f"{parts[-1]} - {parts[0]}"
     return f"{name} {locality}" if locality else name
+
+
+def _local(agency: str) -> bool:
+    """A body of a province, district or commune: its name needs its place."""
+    return agency not in agencies.CENTRAL and not any(
+        part in agencies.CENTRAL for part in agency.split(" - ")) and bool(
+        re.match(r"(?:Ủy ban nhân dân|Sở|Phòng|Chi cục|Văn phòng|Trung tâm|Ban)\b", agency))
 
 
 def _authentication_line(lines: list[str]) -> int | None:

@@ -214,3 +214,22 @@ def test_the_date_is_the_headers_never_one_the_body_quotes():
     got = extract(text)
     assert (got["issued_date"], got["doc_number"], got["issuing_agency"], got["signer"]) == (
         dt.date(2018, 4, 13), "04/VBHN-BYT", "Bộ Y tế", "Phạm Lê Tuấn")
+
+
+def test_an_official_letters_summary_is_its_title_when_typed_and_a_candidate_when_scanned():
+    text = ("UBND THÀNH PHỐ ĐÀ NẴNG\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 1906/SGDĐT-CTrTT\nV/v khẩn trương thực hiện các biện\n"
+            "pháp phòng, chống dịch COVID-19\n" + HEADER + "Đà Nẵng, ngày 26 tháng 7 năm 2020\nKính gửi: các trường")
+    typed = extract(text)
+    assert typed["result_type"] == "Công văn về việc khẩn trương thực hiện các biện pháp phòng, chống dịch COVID-19"
+    assert typed["issuing_agency"] == "Sở Giáo dục và Đào tạo thành phố Đà Nẵng"
+    assert typed["doc_number"] == "1906/SGDĐT-CTrTT"
+    scanned = read(text, ocr=True, unsure=frozenset())
+    assert "result_type" not in scanned.values and scanned.doubts["result_type"]["candidates"]
+
+
+def test_the_motto_marks_the_header_when_ocr_lost_the_number_and_the_date():
+    text = ("UBND THÀNH PHÓ ĐÀ NẴNG _ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "SỞ GIÁO DỤC VÀ ĐÀO TẠO. Độc lập - Tự do - Hạnh phúc.\nSố: 1906. /§GDĐT-CTrTT\nKính gửi: các trường")
+    got = extract(text, ocr=True)
+    assert got["issuing_agency"] == "Sở Giáo dục và Đào tạo thành phố Đà Nẵng"
+    assert "doc_number" not in got  # '1906. /§GDĐT' is not read as some other number
