@@ -186,7 +186,7 @@ def read(text: str, ocr: bool = False, unsure: frozenset[str] | None = None) -> 
         else:
             found["issuing_agency"] = agency
     title, candidate = _title(raw, _raw_index(raw, lines, header_end) if header_end >= 0 else -1,
-                              has_number="doc_number" in found)
+                              has_number="doc_number" in found, consolidated=_consolidated(lines))
     if not title and header_end >= 0 and (about := _about(lines[: header_end + 6])):
         # Decree 30, Annex I: a letter has no kind line; its summary 'V/v …' is free text in
         # ordinary type, with no closed list of words to check OCR against (the kinds of
@@ -241,7 +241,7 @@ def _doubt_name(reading: Reading, name: str, unsure: frozenset[str] | None) -> N
 #: e-signature stamp the gazette's portal puts on every page ('Người ký: CỔNG THÔNG TIN …').
 _NOISE = re.compile(
     r"^(?:CÔNG BÁO\s*/.*|\d{1,4}|Người ký\s*:.*|Email\s*:.*@.*|Cơ quan\s*:\s*[A-ZĐÀ-Ỹ ]+|"
-    r"Thời gian ký\s*:.*|Ký bởi\s*:.*|VĂN BẢN PHÁP LUẬT KHÁC|VĂN BẢN (?:HỢP NHẤT\s*[-–].*|QUY PHẠM PHÁP LUẬT)|_{3,}|-{3,}|\[.{0,8}\])$")
+    r"Thời gian ký\s*:.*|Ký bởi\s*:.*|VĂN BẢN PHÁP LUẬT KHÁC|VĂN BẢN (?:HỢP NHẤT\s*[-–].*|QUY PHẠM PHÁP LUẬT)|[-–—_.…]{3,}|\[.{0,8}\])$")
 
 
 _ABOUT = re.compile(r"^\W{0,2}V\s*/\s*v\.?\s+(.+)$")
@@ -289,7 +289,12 @@ def _header_end(lines: list[str]) -> int:
 
 
 def _doc_number(header: list[str], lines: list[str]) -> str | None:
-    m = _DOC_NUMBER.search("\n".join(header))
+    """The header's number; a consolidated text's is in its authentication block (it may
+    reprint the header of the text it consolidates, number and all)."""
+    m = None
+    if (k := _authentication_line(lines)) is not None:
+        m = next((m for ln in lines[max(0, k - 3): k + 4] if (m := _NUMBER_LINE.match(ln))), None)
+    m = m or _DOC_NUMBER.search("\n".join(header))
     if not m:
         m = next((m for ln in lines if (m := _NUMBER_LINE.match(ln))), None)
     if not m:
@@ -408,6 +413,12 @@ def _local(agency: str) -> bool:
     return agency not in agencies.CENTRAL and not any(
         part in agencies.CENTRAL for part in agency.split(" - ")) and bool(
         re.match(r"(?:Ủy ban nhân dân|Sở|Phòng|Chi cục|Văn phòng|Trung tâm|Ban)\b", agency))
+
+
+def _consolidated(lines: list[str]) -> bool:
+    """A consolidated text: it has an authentication block, or (a part of one printed
+    without it) a title under the motto with no number at the top."""
+    return _authentication_line(lines) is not None or not any(_DOC_NUMBER.search(ln) for ln in lines[:20])
 
 
 def _authentication_line(lines: list[str]) -> int | None:
@@ -539,10 +550,11 @@ _GENRE_KEYS = sorted(((fold(g), g) for g in _GENRES), key=lambda kv: len(kv[0]),
 #: What follows a title and is not part of it: the preamble, the address, the first article,
 #: a labelled line.
 _AFTER_TITLE = re.compile(r"^(?:Căn\s+cứ|Theo\s+đề\s+nghị|Xét\b|Kính\s+gửi|Điều\s+\d|Chương\s+[IVXLC\d]+\b|"
-                          r"Phần\s+(?:[IVXLC\d]+|thứ)\b|Mục\s+\d|CHƯƠNG\b|ĐIỀU\b|\(|-|\d+\.|"
-                          # a consolidated text lists the documents it consolidates under its title
-                          r"(?:Luật|Bộ\s+luật|Pháp\s+lệnh|Nghị\s+định|Thông\s+tư(?:\s+liên\s+tịch)?|Quyết\s+định|"
-                          r"Nghị\s+quyết)\b[^.]{0,80}?\bsố\s*:?\s*\d)")
+                          r"Phần\s+(?:[IVXLC\d]+|thứ)\b|Mục\s+\d|CHƯƠNG\b|ĐIỀU\b|\(|-|\d+\.)")
+#: Under a consolidated text's title, the documents it consolidates, each by its number and
+#: date ('Thông tư số 23/2024/TT-BCT ngày 07 tháng 11 năm 2024 của …').
+_CONSOLIDATED = re.compile(r"^(?:Luật|Bộ\s+luật|Pháp\s+lệnh|Nghị\s+định|Thông\s+tư(?:\s+liên\s+tịch)?|"
+                           r"Quyết\s+định|Nghị\s+quyết)\b[^.]{0,100}?\d+/(?:\d{4}/)?[\w.-]+\s+ngày\s*\d")
 
 
 def _genre(line: str) -> tuple[str, bool] | None:
@@ -574,7 +586,8 @@ def _capitals(line: str) -> bool:
     return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
 
 
-def _title(raw: list[str], header_end_line: int, has_number: bool = True) -> tuple[str | None, str | None]:
+def _title(raw: list[str], header_end_line: int, has_number: bool = True,
+           consolidated: bool = False) -> tuple[str | None, str | None]:
     """The title as Decree 30 places it under the header: the kind in capitals ('NGHỊ ĐỊNH',
     'GIẤY CHỨNG NHẬN'), and where the kind stands alone, the summary on the lines below it
     ('Quy định chi tiết …', 'CƠ SỞ ĐỦ ĐIỀU KIỆN AN TOÀN THỰC PHẨM'), read up to the preamble,
@@ -598,13 +611,13 @@ def _title(raw: list[str], header_end_line: int, has_number: bool = True) -> tup
         if not alone:
             words = [re.sub(r"(?<=[^\W\d_])\d{1,2}$", "", line.strip(" .:"))]
         else:
-            words += _summary([ln for ln in raw[i + 1: i + 40] if ln.strip()][:12])
+            words += _summary([ln for ln in raw[i + 1: i + 40] if ln.strip()][:12], consolidated)
         title = " ".join(words)
         return _sentence_case(title, len(genre)), None
     return None, candidate
 
 
-def _summary(lines: list[str]) -> list[str]:
+def _summary(lines: list[str], consolidated: bool = False) -> list[str]:
     """The summary (trích yếu) under a kind that stands alone, wrapped over a few lines. Blank
     lines do not end it: text extractors put one after every line of a PDF."""
     out: list[str] = []
@@ -612,11 +625,12 @@ def _summary(lines: list[str]) -> list[str]:
     for line in lines:
         line = line.strip()
         caps = _capitals(line)
-        if (_AFTER_TITLE.match(line) or ":" in line or _is_role(line) or (caps and _MOTTO_START.search(line))
+        if (_AFTER_TITLE.match(line) or (consolidated and _CONSOLIDATED.match(line)) or ":" in line or _is_role(line) or (caps and _MOTTO_START.search(line))
                 or (caps and _AGENCY_HEAD.match(line)) or (shouting is not None and caps != shouting)):
             break
         shouting = caps
-        out.append(re.sub(r"(?<=[^\W\d_])\d{1,2}$", "", line))  # a footnote mark ('Quân đội1')
+        # Footnote marks glued to a word ('Quân đội1', 'Kiểm soát viên1'); not a code's digits ('QH15').
+        out.append(re.sub(r"(?<=[a-zà-ỹđ])\d{1,2}(?=[\s,;.]|$)", "", line))
     return out
 
 

@@ -20,10 +20,10 @@ from realdocs.truth import REALDOCS, labels, rates, score  # noqa: E402
 pytestmark = pytest.mark.skipif(not REALDOCS.exists(), reason="../shared/realdocs is not beside the project")
 
 
-@pytest.fixture(scope="module")
-def gazette():
+@pytest.fixture(scope="module", params=["congbao_labels.jsonl", "congbao_heldout_labels.jsonl"])
+def gazette(request):
     pairs = []
-    for label in labels():
+    for label in labels(request.param):
         text = normalize((REALDOCS / "congbao" / label["file"]).read_text(encoding="utf-8"))
         pairs.append((label, extract(text)))
     return score(pairs)
