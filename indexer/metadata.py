@@ -217,10 +217,61 @@ def read(text: str, ocr: bool = False, unsure: frozenset[str] | None = None) -> 
         else:
             found["signer"] = signer
     if ocr:
+        _doubt_places(reading, text)
         for name in ("subject_name", "signer"):
             if found.get(name) and (found.get("subject_type") == "citizen" or name == "signer"):
                 _doubt_name(reading, name, unsure)
     return reading
+
+
+def _doubt_places(reading: Reading, text: str) -> None:
+    """On a scan the same place is usually printed more than once (the agency's block, the
+    address, where a marriage was registered). Where OCR spelled it two ways ('xã Uy Nỗ' and
+    'xã Ủy Nỗ', 'huyện Đông Anh' and 'huyện Đồng Anh', 'tỉnh N ghệ An' and 'tỉnh Nghệ An'), which
+    one the page says cannot be told from the text: the fields that name it are left empty
+    and both spellings go to review."""
+    found = reading.values
+    mentions = _place_mentions(text)
+    if agency := found.get("issuing_agency"):
+        if m := re.search(rf"\b({'|'.join(_UNIT_WORDS)})\s+([^-]+)$", agency, re.I):
+            mentions.setdefault(m.group(1).lower(), set()).add(m.group(2).strip())
+    for name in ("province", "district", "commune", "issuing_agency"):
+        value = found.get(name)
+        m = value and re.search(rf"\b({'|'.join(_UNIT_WORDS)})\s+([^-]+)$", value, re.I)
+        if not m:
+            continue
+        unit, place = m.group(1).lower(), m.group(2).strip()
+        others = sorted(o for o in mentions.get(unit, ()) if o != place and _same_place(o, place))
+        cut = name == "province" and unit == "tỉnh" and len(place.split()) == 1  # 'tỉnh Nghệ': a province has two syllables or more
+        if others or cut or any(_tones(w) > 1 for w in place.split()):  # 'Nõỗ': no syllable has two tones
+            reading.doubt(name, "Cùng một địa danh được OCR đọc thành nhiều cách", value,
+                          *(f"{unit} {o}" for o in others))
+            del found[name]
+            if name != "issuing_agency" and (address := found.pop("subject_address", None)):
+                reading.doubt("subject_address", "Địa chỉ có địa danh OCR đọc không thống nhất", address)
+
+
+def _place_mentions(text: str) -> dict[str, set[str]]:
+    """Unit word -> the names printed after it anywhere in the text ('xã' -> {'Uy Nỗ'})."""
+    out: dict[str, set[str]] = {}
+    for m in [*_PLACE_NAME.finditer(text), *_PLACE_NAME_WRAPPED.finditer(text)]:
+        unit = re.match(_UNIT_LOWER, m.group(0)).group(0)
+        words = m.group(1).split()
+        while len(words) > 1 and words[-1].isupper() and len(words[-1]) > 1:
+            words.pop()
+        out.setdefault(re.sub(r"\s+", " ", unit).lower(), set()).add(" ".join(words))
+    return out
+
+
+def _tones(word: str) -> int:
+    """How many tone marks a word carries: a Vietnamese syllable has at most one."""
+    return sum(c in "\u0300\u0301\u0303\u0309\u0323" for c in unicodedata.normalize("NFD", word))
+
+
+def _same_place(a: str, b: str) -> bool:
+    """Two readings of one place name: the same letters but for marks or spaces. (Not 'one
+    cut short': a name wrapped onto the next line is read short by design.)"""
+    return fold(a).lower().replace(" ", "") == fold(b).lower().replace(" ", "")
 
 
 def _doubt_name(reading: Reading, name: str, unsure: frozenset[str] | None) -> None:
@@ -683,8 +734,11 @@ def _runs_on(value: str, next_line: str) -> bool:
     if (1 <= len(fragment) <= 4 and all(w[0].isupper() for w in fragment)
             and shouting == value.split()[-1].isupper() and not _ROLE_LINE.search(next_line)):
         return True  # the rest of a proper name, in the same case as what came before
+    if _capitals(next_line) and not value.split()[-1].isupper():
+        return False  # a heading in capitals under a value in ordinary type starts something new
     last = value.rsplit(",", 1)[-1].strip()
-    return not re.match(r"^(tỉnh|thành phố)\s+\S", last, re.I)
+    # A province's name has two syllables or more ('tỉnh Nghệ' / 'An' is one name wrapped).
+    return not re.match(r"^(tỉnh|thành phố)\s+\S+\s+\S", last, re.I)
 
 
 def _person_name(value: str) -> str | None:

@@ -78,12 +78,14 @@ def likely_misreading(name: str) -> str | None:
 
 def unsure_misreadings(name: str, unsure: set[str]) -> list[str]:
     """The syllables of ``name`` that are a common misreading of another name syllable and
-    that OCR cannot vouch for: read with low confidence (``unsure``, lower case), or with a
+    that OCR cannot vouch for: read with low confidence (``unsure``, lower case); with a
     hook above an 'i' — tesseract reads the dot of a bold 'i' as that hook, confidently,
-    every time ('Chi' -> 'Chỉ'), and no name syllable has it where the plain one is a name."""
+    every time ('Chi' -> 'Chỉ'), and no name syllable has it where the plain one is a name;
+    or a family name that is none but one mark away from exactly one ('Lễ' for 'Lê',
+    'Nguyên' for 'Nguyễn'): family names are a short list, misread ones are not on it."""
     words = name.split()
     return [w for i, w in enumerate(words)
-            if (w.lower() in unsure or "ỉ" in w.lower()) and _other_syllable(w, family=i == 0) != w]
+            if (w.lower() in unsure or "ỉ" in w.lower() or i == 0) and _other_syllable(w, family=i == 0) != w]
 
 
 def _other_syllable(word: str, family: bool = False) -> str:

@@ -233,3 +233,32 @@ def test_the_motto_marks_the_header_when_ocr_lost_the_number_and_the_date():
     got = extract(text, ocr=True)
     assert got["issuing_agency"] == "Sở Giáo dục và Đào tạo thành phố Đà Nẵng"
     assert "doc_number" not in got  # '1906. /§GDĐT' is not read as some other number
+
+
+def test_a_place_ocr_spelled_two_ways_is_left_for_review():
+    text = ("ỦY BAN NHÂN DÂN\nXÃ UY NỖ\nSố: 12/TLKS-BS\n" + HEADER + "Đông Anh, ngày 3 tháng 3 năm 2024\n"
+            "TRÍCH LỤC KHAI SINH\nHọ, chữ đệm, tên: NGUYỄN VĂN AN\n"
+            "Nơi cư trú: Tổ dân phố 12, xã Ủy Nỗ, huyện Đông Anh, thành phố Hà Nội\n"
+            "Đã đăng ký khai sinh tại Ủy ban nhân dân xã Uy Nỗ ngày 02/01/2020.")
+    scanned = read(text, ocr=True, unsure=frozenset())
+    assert "commune" not in scanned.values and "subject_address" not in scanned.values
+    assert scanned.doubts["commune"]["candidates"] == ["xã Ủy Nỗ", "xã Uy Nỗ"]
+    assert extract(text)["commune"] == "xã Ủy Nỗ"  # typed text says what it says
+
+
+def test_a_province_cut_to_one_syllable_or_a_syllable_with_two_tones_is_no_place():
+    base = "SỞ Y TẾ\nSố: 9/GP-SYT\n" + HEADER + "Vinh, ngày 3 tháng 3 năm 2024\nGIẤY PHÉP\nHọ và tên: Lê Văn An\n"
+    cut = read(base + "Địa chỉ: Xóm 9, xã Diễn Hồng, huyện Diễn Châu, tỉnh Nghệ\nĐỦ ĐIỀU KIỆN", ocr=True, unsure=frozenset())
+    assert "province" not in cut.values and "subject_address" not in cut.values
+    wrapped = extract(base + "Địa chỉ: Xóm 9, xã Diễn Hồng, huyện Diễn Châu, tỉnh Nghệ\nAn")
+    assert wrapped["province"] == "tỉnh Nghệ An"
+    two_tones = read(base + "Địa chỉ: Xóm 9, xã Nõỗ, huyện Diễn Châu, tỉnh Nghệ An", ocr=True, unsure=frozenset())
+    assert "commune" not in two_tones.values
+
+
+def test_a_family_name_one_mark_from_one_family_name_is_a_doubt_on_a_scan():
+    text = ("SỞ Y TẾ\nSố: 9/GP-SYT\n" + HEADER + "Vinh, ngày 3 tháng 3 năm 2024\nGIẤY PHÉP\n"
+            "Họ và tên: Lễ Kim Thảo")
+    scanned = read(text, ocr=True, unsure=frozenset())
+    assert "subject_name" not in scanned.values
+    assert scanned.doubts["subject_name"]["candidates"] == ["Lễ Kim Thảo", "Lê Kim Thảo"]
