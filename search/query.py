@@ -143,8 +143,11 @@ def _filter_clause(name: str, values: list[str], today: dt.date) -> dict[str, An
 #: Distinct words in the BM25 core (each field: at most one clause per word, plus one per
 #: abbreviation it expands to).
 CORE_WORDS = 128
-#: Adjacent pairs of words looked up as phrases.
-PAIRS = 32
+#: Adjacent pairs of words looked up as phrases, and their weight against single words: a
+#: pair of syllables side by side is most often a Vietnamese word, and the word, not its
+#: syllables, is what the query means ("bảo hiểm" is not "bảo" and "hiểm" anywhere).
+PAIRS = 64
+PAIR_BOOST = 3.0
 #: The whole query as a phrase, and as a phrase in names and summaries, up to this many words.
 PHRASE_WORDS = 12
 #: Words whose runs are compared with whole field values, and the longest run.
@@ -261,7 +264,7 @@ def _words_query(q: str) -> dict[str, Any]:
     should: list[dict[str, Any]] = [core_query(seq)]
     # Proximity: adjacent words side by side in the text; a short query as a whole.
     pairs = _distinct([f"{a} {b}" for a, b in zip(seq, seq[1:])], PAIRS)
-    should += [c for pair in pairs for c in _text_phrase(pair, 1.0, exact)]
+    should += [c for pair in pairs for c in _text_phrase(pair, PAIR_BOOST, exact)]
     short = " ".join(seq) if 2 <= len(seq) <= PHRASE_WORDS else None
     if short:
         should += _text_phrase(short, 2.0, exact, slop=2)
