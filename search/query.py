@@ -312,11 +312,30 @@ def _text_query(q: str) -> dict[str, Any] | None:
     return {"bool": {"must": must or [{"match_all": {}}], "must_not": must_not}}
 
 
-def highlight_query(q: str) -> dict[str, Any] | None:
-    """What a snippet shows: the passage where the query's words are, not the letterhead."""
+def highlight(q: str) -> dict[str, Any] | None:
+    """What a snippet shows: the best passage for the query's words (not the letterhead), in
+    one field, the one the core searched first: the text with diacritics when the query has
+    them, else the folded text. Highlighting re-reads each hit's text, which on long legal
+    texts costs more than the search itself, so it is done once per hit, not twice."""
     parsed = parse(q)
     seq = words(" ".join([parsed.words, *parsed.phrases[:MAX_QUOTED]]))
-    return core_query(seq) if seq else None
+    if not seq:
+        return None
+    return {
+        "encoder": "html",
+        "pre_tags": ["<mark>"],
+        "post_tags": ["</mark>"],
+        "highlight_query": core_query(seq),
+        "type": "unified",
+        "order": "score",
+        "no_match_size": 0,
+        "fragment_size": 180,
+        "number_of_fragments": 1,
+        # Texts over a million characters: highlight within the first million, rather than
+        # fail the whole search (OpenSearch refuses to analyse more for a highlight).
+        "max_analyzer_offset": 999_999,
+        "fields": {"text" if typed_with_diacritics(seq) else "text.folded": {}},
+    }
 
 
 def build_body(req: SearchRequest) -> dict[str, Any]:
@@ -362,24 +381,9 @@ def build_body(req: SearchRequest) -> dict[str, Any]:
         "_source": list(HIT_FIELDS) + ["status", "valid_until"],
         "aggs": aggs,
     }
-    shown = highlight_query(q) if q else None
+    shown = highlight(q) if q else None
     if shown:
-        # The best-scoring passage of the text for the query's words (unified highlighter,
-        # sentence boundaries), nothing when the text has none of them (no letterhead).
-        body["highlight"] = {
-            "encoder": "html",
-            "pre_tags": ["<mark>"],
-            "post_tags": ["</mark>"],
-            "highlight_query": shown,
-            "type": "unified",
-            "order": "score",
-            "no_match_size": 0,
-            "fragment_size": 180,
-            "number_of_fragments": 1,
-            # Very long texts: highlight their first million characters rather than fail.
-            "max_analyzer_offset": 999_999,
-            "fields": {"text": {}, "text.folded": {}},
-        }
+        body["highlight"] = shown
     if filters:
         body["post_filter"] = {"bool": {"filter": list(filters.values())}}
     if req.sort != "relevance" or not ranked:
@@ -406,10 +410,8 @@ def parse_response(resp: dict[str, Any], req: SearchRequest) -> SearchResult:
     for h in resp["hits"]["hits"]:
         src = h["_source"]
         hl = h.get("highlight", {})
-        # The exact field wins ties; otherwise the fragment that matched more words (a query
-        # typed without diacritics matches "dung" exactly but "giấy phép xây dựng" folded).
-        candidates = [f[0] for f in (hl.get("text"), hl.get("text.folded")) if f]
-        snippet = max(candidates, key=lambda f: f.count("<mark>"), default="")
+        fragments = hl.get("text") or hl.get("text.folded") or [""]  # one of them (highlight())
+        snippet = fragments[0]
         valid_until = dt.date.fromisoformat(src["valid_until"]) if src.get("valid_until") else None
         hits.append(
             Hit(

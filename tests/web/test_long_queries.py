@@ -51,3 +51,11 @@ def test_a_long_question_finds_its_answer(api, records):
          "không được chuyển lỗ hay không, ví dụ khi chuyển đổi loại hình hoặc sáp nhập với công ty khác?")
     assert len(q.split()) > 80
     assert _search(api, q)[0] == "thue"
+
+
+def test_a_text_longer_than_the_highlighter_reads_is_still_found(api, records):
+    """OpenSearch refuses to highlight past a million characters; that refusal used to fail
+    every search that found such a text (a consolidated code, a statistics annex)."""
+    records.put(Record(id="dai", text="Điều 1. Mức hưởng trợ cấp thất nghiệp hằng tháng.\n" + ". " * 600_000
+                       + "\nĐiều 99. Trợ cấp thất nghiệp được chi trả hằng tháng."))
+    assert _search(api, "trợ cấp thất nghiệp")[0] == "dai"
