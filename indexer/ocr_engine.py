@@ -37,7 +37,7 @@ from . import skew
 
 ENV = "TRACUU_OCR_CONFIDENCE_FILE"
 #: Words tesseract read with less confidence than this are 'unsure': a name made of one is
-#: not stored without a clerk's look (indexer/metadata.py).
+#: not stored without a clerk's look (indexer/metadata/doubts.py).
 UNSURE_BELOW = 90
 _WORD = re.compile(r"class=['\"]ocrx_word['\"][^>]*x_wconf (\d+)[^>]*>(.*?)</span>", re.S)
 _TAGS = re.compile(r"<[^>]+>")

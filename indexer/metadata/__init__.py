@@ -1,0 +1,141 @@
+"""Metadata read off the text of a result, for what the manifest does not give.
+
+Results follow the layout of Decree 30/2020/NĐ-CP: an agency block and ``Số: 45/GP-UBND``
+top-left, the national motto and ``…, ngày 08 tháng 4 năm 2021`` top-right, the title in
+capitals, a body of labelled lines, a signature block. OCR often merges the two header
+columns into one line and wraps long lines anywhere, so every rule here reads the text as a
+clerk would: by labels and shapes, not by line positions.
+
+Each part of the page is read by its own module: ``header`` (number, date, agency), ``title``
+(kind of document and summary), ``subject`` (who a result is issued to, and where),
+``validity``, ``signer`` (the signature block) and ``doubts`` (what OCR may have misread and
+a clerk should see), all over the patterns in ``shapes``. This module puts them together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import names
+from .doubts import doubt_name, doubt_places
+from .header import (
+    as_spelled_in, authentication_block, authentication_line, consolidated, doc_number, issued_date,
+    issuing_agency, last_header_line, local,
+)
+from .shapes import UNIT_WORDS
+from .signer import signer_name
+from .subject import places, registration_code, subject_fields
+from .title import document_title, letter_summary, normative
+from .validity import valid_until
+
+__all__ = ["Reading", "extract", "places", "read"]
+
+
+@dataclass
+class Reading:
+    """What the text says (``values``: only what was read with confidence) and what a clerk
+    should look at (``doubts``: field -> reason and the candidates that were not stored)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    doubts: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def doubt(self, name: str, reason: str, *candidates: Any) -> None:
+        kept = [c.isoformat() if isinstance(c, dt.date) else c for c in candidates if c]
+        self.doubts[name] = {"reason": reason, "candidates": list(dict.fromkeys(kept))}
+
+
+def extract(text: str, ocr: bool = False, unsure: frozenset[str] | None = None) -> dict[str, Any]:
+    """Every field this text states that we can read with confidence; absent otherwise."""
+    return read(text, ocr, unsure).values
+
+
+def read(text: str, ocr: bool = False, unsure: frozenset[str] | None = None) -> Reading:
+    """The fields of a result as its Decree 30/2020 layout places them, and the doubts.
+
+    ``ocr``: the text was read by OCR; ``unsure``: the words tesseract read with low
+    confidence (None: not known). A person's name is never changed. If one of its syllables
+    was read unsure *and* is a common misreading of another name syllable ('QUẦN' for
+    'QUÂN'), the name is not stored: it goes to review with both readings. A rare syllable
+    read with confidence ('Thụ' in Hoàng Văn Thụ) is the name as printed. With confidence
+    unknown, a name that looks misread is stored as read and sent to review.
+    """
+    raw = [ln.strip() for ln in text.split("\n")]
+    raw = [ln for ln in raw if not _NOISE.match(ln)]
+    lines = [ln for ln in raw if ln]
+    reading = Reading()
+    found = reading.values
+    header_end = last_header_line(lines)
+    header, body = lines[: header_end + 1], lines[header_end + 1:]
+
+    if number := doc_number(header, lines):
+        found["doc_number"] = number
+    if d := issued_date(header, lines):
+        found["issued_date"] = d
+    if agency := issuing_agency(header) or issuing_agency(authentication_block(lines)):
+        agency = as_spelled_in(agency, text)
+        place = re.search(rf"\b(?:{'|'.join(UNIT_WORDS)})\s+([^-]+)$", agency, re.I)
+        if place and re.search(r"(?<!\S)[^\W\d](?!\S)", place.group(1)):  # a place's word cut to one letter
+            reading.doubt("issuing_agency", "Tên cơ quan đọc bằng OCR bị thiếu chữ", agency)
+        elif not place and local(agency):
+            # 'Sở Xây dựng' is one of 63: a local body without its place names no one agency.
+            reading.doubt("issuing_agency", "Không đọc được địa danh của cơ quan ban hành", agency)
+        else:
+            found["issuing_agency"] = agency
+    title, candidate = document_title(raw, _raw_index(raw, lines, header_end) if header_end >= 0 else -1,
+                                      has_number="doc_number" in found, consolidated=consolidated(lines))
+    if not title and header_end >= 0 and (about := letter_summary(lines[: header_end + 6])):
+        # Decree 30, Annex I: a letter has no kind line; its summary 'V/v …' is free text in
+        # ordinary type, with no closed list of words to check OCR against (the kinds of
+        # document are one): from a scan it is only a candidate for a clerk to confirm.
+        if ocr:
+            reading.doubt("result_type", "Trích yếu công văn đọc bằng OCR; cần đối chiếu với bản quét",
+                          "Công văn " + about)
+        else:
+            title = "Công văn " + about
+    if title:
+        found["result_type"] = title
+    elif candidate:
+        reading.doubt("result_type", "Dòng tiêu đề không phải tên loại văn bản", candidate)
+    if not normative(found.get("result_type")):
+        found.update(subject_fields(body))
+    if "doc_number" not in found and (code := registration_code(found.get("result_type"), body)):
+        found["doc_number"] = code
+    if until := valid_until("\n".join(body), found.get("issued_date")):
+        found["valid_until"] = until
+    # A joint text is signed by each of its issuers (its consolidation by one ministry).
+    joint = re.match(r"(?:Thông tư|Nghị quyết) liên tịch\b", found.get("result_type") or "") \
+        and authentication_line(lines) is None
+    if not joint and (signer := signer_name(body)):
+        if ocr and not names.is_surname(signer.split()[0]):
+            # On a scan the signature and the seal sit over the name: a reading that does not
+            # start with a family name may be a scrawl or a misread letter ('Tê' for 'Lê').
+            reading.doubt("signer", "Tên người ký đọc bằng OCR không bắt đầu bằng một họ", signer)
+        else:
+            found["signer"] = signer
+    if ocr:
+        doubt_places(reading, text)
+        for name in ("subject_name", "signer"):
+            if found.get(name) and (found.get("subject_type") == "citizen" or name == "signer"):
+                doubt_name(reading, name, unsure)
+    return reading
+
+
+#: Lines that are not the document's: the gazette's running head and page numbers, and the
+#: e-signature stamp the gazette's portal puts on every page ('Người ký: CỔNG THÔNG TIN …').
+_NOISE = re.compile(
+    r"^(?:CÔNG BÁO\s*/.*|\d{1,4}|Người ký\s*:.*|Email\s*:.*@.*|Cơ quan\s*:\s*[A-ZĐÀ-Ỹ ]+|"
+    r"Thời gian ký\s*:.*|Ký bởi\s*:.*|VĂN BẢN PHÁP LUẬT KHÁC|VĂN BẢN (?:HỢP NHẤT\s*[-–].*|QUY PHẠM PHÁP LUẬT)|[-–—_.…]{3,}|\[.{0,8}\])$")
+
+
+def _raw_index(raw: list[str], lines: list[str], i: int) -> int:
+    """Index in ``raw`` (blank lines kept) of ``lines[i]`` (blank lines dropped)."""
+    seen = -1
+    for j, ln in enumerate(raw):
+        if ln:
+            seen += 1
+            if seen == i:
+                return j
+    return len(raw) - 1

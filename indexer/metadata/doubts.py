@@ -1,0 +1,82 @@
+"""What OCR may have misread on a scan, for a clerk to look at before anything is stored: a
+place spelled two ways on one page, a name with a syllable that is a common misreading of
+another.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+
+from search.analysis import fold
+
+from .. import names
+from .shapes import PLACE_NAME, PLACE_NAME_WRAPPED, UNIT_LOWER, UNIT_WORDS
+
+if TYPE_CHECKING:  # the package imports this module; only the annotations name its class
+    from . import Reading
+
+
+def doubt_places(reading: Reading, text: str) -> None:
+    """On a scan the same place is usually printed more than once (the agency's block, the
+    address, where a marriage was registered). Where OCR spelled it two ways ('xã Uy Nỗ' and
+    'xã Ủy Nỗ', 'huyện Đông Anh' and 'huyện Đồng Anh', 'tỉnh N ghệ An' and 'tỉnh Nghệ An'), which
+    one the page says cannot be told from the text: the fields that name it are left empty
+    and both spellings go to review."""
+    found = reading.values
+    mentions = _place_mentions(text)
+    if agency := found.get("issuing_agency"):
+        if m := re.search(rf"\b({'|'.join(UNIT_WORDS)})\s+([^-]+)$", agency, re.I):
+            mentions.setdefault(m.group(1).lower(), set()).add(m.group(2).strip())
+    for name in ("province", "district", "commune", "issuing_agency"):
+        value = found.get(name)
+        m = value and re.search(rf"\b({'|'.join(UNIT_WORDS)})\s+([^-]+)$", value, re.I)
+        if not m:
+            continue
+        unit, place = m.group(1).lower(), m.group(2).strip()
+        others = sorted(o for o in mentions.get(unit, ()) if o != place and _same_place(o, place))
+        cut = name == "province" and unit == "tỉnh" and len(place.split()) == 1  # 'tỉnh Nghệ': a province has two syllables or more
+        if others or cut or any(_tones(w) > 1 for w in place.split()):  # 'Nõỗ': no syllable has two tones
+            reading.doubt(name, "Cùng một địa danh được OCR đọc thành nhiều cách", value,
+                          *(f"{unit} {o}" for o in others))
+            del found[name]
+            if name != "issuing_agency" and (address := found.pop("subject_address", None)):
+                reading.doubt("subject_address", "Địa chỉ có địa danh OCR đọc không thống nhất", address)
+
+
+def _place_mentions(text: str) -> dict[str, set[str]]:
+    """Unit word -> the names printed after it anywhere in the text ('xã' -> {'Uy Nỗ'})."""
+    out: dict[str, set[str]] = {}
+    for m in [*PLACE_NAME.finditer(text), *PLACE_NAME_WRAPPED.finditer(text)]:
+        unit = re.match(UNIT_LOWER, m.group(0)).group(0)
+        words = m.group(1).split()
+        while len(words) > 1 and words[-1].isupper() and len(words[-1]) > 1:
+            words.pop()
+        out.setdefault(re.sub(r"\s+", " ", unit).lower(), set()).add(" ".join(words))
+    return out
+
+
+def _tones(word: str) -> int:
+    """How many tone marks a word carries: a Vietnamese syllable has at most one."""
+    return sum(c in "\u0300\u0301\u0303\u0309\u0323" for c in unicodedata.normalize("NFD", word))
+
+
+def _same_place(a: str, b: str) -> bool:
+    """Two readings of one place name: the same letters but for marks or spaces. (Not 'one
+    cut short': a name wrapped onto the next line is read short by design.)"""
+    return fold(a).lower().replace(" ", "") == fold(b).lower().replace(" ", "")
+
+
+def doubt_name(reading: Reading, name: str, unsure: frozenset[str] | None) -> None:
+    read_as = reading.values[name]
+    other = names.likely_misreading(read_as)
+    if other is None:
+        return
+    if unsure is None:
+        reading.doubt(name, "Tên đọc bằng OCR có âm tiết hiếm gặp; đối chiếu với bản quét", read_as, other)
+        return
+    if names.unsure_misreadings(read_as, {w.strip(".,;:()").lower() for w in unsure}):
+        del reading.values[name]
+        reading.doubt(name, "OCR không chắc một âm tiết của tên; chưa lưu, cần đối chiếu với bản quét",
+                      read_as, other)
