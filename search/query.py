@@ -130,9 +130,11 @@ def _filter_clause(name: str, values: list[str], today: dt.date) -> dict[str, An
 #    pair of syllables is most often one word: "bảo hiểm", "xã hội"), and a short query as a
 #    whole phrase.
 # 3. Metadata adds only on a whole-value match (a run of the query's words that *is* the
-#    record's number, CCCD, dossier code, name, kind, agency, field or procedure) or on the
-#    query as a phrase of two words or more (names, summaries): one common word of the query
-#    can never lift a record through a metadata field, however wrong that field is.
+#    record's number, CCCD, dossier code, name, kind, agency, field or procedure) or on a
+#    phrase: the query in a name, summary or procedure, a run of three syllables of a short
+#    query in the kind of result (a constant, smaller than the text's own evidence). One
+#    common word of the query can never lift a record through a metadata field, however
+#    wrong that field is.
 # 4. The work is bounded whatever is typed: words are counted here the way the standard
 #    tokenizer cuts them (or finer), duplicates dropped, and each kind of clause takes at
 #    most a fixed number of them; phrases never go through the abbreviation synonyms (a
@@ -150,6 +152,8 @@ PAIRS = 64
 PAIR_BOOST = 3.0
 #: The whole query as a phrase, and as a phrase in names and summaries, up to this many words.
 PHRASE_WORDS = 12
+#: A run of the query found as a phrase in the kind of result (short queries only).
+KIND_PHRASE_BOOST = 2.0
 #: Words whose runs are compared with whole field values, and the longest run.
 SPAN_WORDS = 32
 MAX_SPAN = 10
@@ -225,9 +229,9 @@ def parse(q: str) -> ParsedQuery:
     return parsed
 
 
-def _spans(seq: list[str], shortest: int) -> list[str]:
-    """Every run of ``shortest`` to MAX_SPAN consecutive words, as one string."""
-    return list(dict.fromkeys(" ".join(seq[i:i + n]) for n in range(shortest, MAX_SPAN + 1)
+def _spans(seq: list[str], shortest: int, longest: int = MAX_SPAN) -> list[str]:
+    """Every run of ``shortest`` to ``longest`` consecutive words, as one string."""
+    return list(dict.fromkeys(" ".join(seq[i:i + n]) for n in range(shortest, longest + 1)
                               for i in range(len(seq) - n + 1)))
 
 
@@ -282,6 +286,13 @@ def _words_query(q: str) -> dict[str, Any]:
     if idents:
         should += [{"terms": {"doc_number.norm": idents, "boost": 20}},
                    {"terms": {"subject_id": idents, "boost": 20}}]
+    # The kind of result named in a short query ("chứng nhận kết hôn Lục Ngạn" for a "Giấy
+    # chứng nhận kết hôn"): a run of three syllables or more found as a phrase in the kind
+    # adds a constant, less than one rare pair of words in the text, so that a wrong kind
+    # (a heading read as the kind) cannot outrank a text that answers.
+    if short:
+        should += [{"constant_score": {"filter": {"match_phrase": {"result_type.text": {
+            "query": run, "analyzer": _FOLDED}}}, "boost": KIND_PHRASE_BOOST}} for run in _spans(seq, 3, 6)]
     # Names and summaries: the query as a phrase of two words or more.
     if short:
         for name, boost in _PHRASE_FIELDS.items():
