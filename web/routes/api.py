@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from search.index import find, lookup as lookup_records, record_reuse, similar
 from search.lookup import SUBJECT_ID, LookupResult
-from search.query import FACETS, MAX_PAGE, MAX_SIZE, Hit, SearchRequest, SearchResult, today_in_vietnam
+from search.query import FACETS, MAX_PAGE, MAX_QUERY_CHARS, MAX_SIZE, Hit, SearchRequest, SearchResult, today_in_vietnam
 from search.records import Record, Status
 from search.reuse import Reference, ReuseEvent, ReuseJournal
 
@@ -63,7 +63,8 @@ def search(
     request: Request,
     index: IndexDep,
     who: SearchAccess,
-    q: Annotated[str, Query(max_length=1000, description="Words, a name, a CCCD or a document number",
+    q: Annotated[str, Query(description="Words, a name, a CCCD or a document number. A longer text (a pasted "
+                                        f"paragraph) is searched by its first {MAX_QUERY_CHARS} characters, never refused",
                             openapi_examples={
                                 "words": {"summary": "Words without diacritics", "value": "giay phep xay dung"},
                                 "name": {"summary": "A person's name", "value": "Nguyễn Văn An"},
