@@ -28,7 +28,16 @@ def doubt_places(reading: Reading, text: str) -> None:
     mentions = _place_mentions(text)
     if agency := found.get("issuing_agency"):
         if m := re.search(rf"\b({'|'.join(UNIT_WORDS)})\s+([^-]+)$", agency, re.I):
-            mentions.setdefault(m.group(1).lower(), set()).add(m.group(2).strip())
+            unit, place = m.group(1).lower(), m.group(2).strip()
+            # The place before the date (Decree 30's 'địa danh') names the agency's own unit,
+            # in ordinary type, which OCR reads better than the header's bold capitals
+            # ('ĐÀ NÀNG' over 'Đà Nẵng, ngày …'): where the body does not spell the agency's
+            # place as the header does, the date line's spelling of the same letters is taken.
+            where = _date_place(text)
+            if place not in mentions.get(unit, ()) and where and where != place and _same_place(where, place):
+                found["issuing_agency"] = agency = agency[: m.start(2)] + where
+                place = where
+            mentions.setdefault(unit, set()).add(place)
     for name in ("province", "district", "commune", "issuing_agency"):
         value = found.get(name)
         m = value and re.search(rf"\b({'|'.join(UNIT_WORDS)})\s+([^-]+)$", value, re.I)
@@ -43,6 +52,14 @@ def doubt_places(reading: Reading, text: str) -> None:
             del found[name]
             if name != "issuing_agency" and (address := found.pop("subject_address", None)):
                 reading.doubt("subject_address", "Địa chỉ có địa danh OCR đọc không thống nhất", address)
+
+
+def _date_place(text: str) -> str | None:
+    """'Đà Nẵng' of 'Đà Nẵng, ngày 26 tháng 7 năm 2020', at the top of the page."""
+    for line in text.split("\n")[:12]:
+        if m := re.search(r"((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+\s+){0,3}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)\s*,\s*ngày\s*\d", line):
+            return m.group(1)
+    return None
 
 
 def _place_mentions(text: str) -> dict[str, set[str]]:

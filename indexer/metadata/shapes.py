@@ -25,14 +25,18 @@ NUMBER_SHAPE = (rf"(\d{{1,6}}(?:\s*/\s*\d{{4}})?\s*/?\s*{_SYMBOL}(?:\s*[-–_]\s
                 r"|[A-ZĐ]{2,6}\s*[-–]\s*\d{3,}(?:/[A-ZĐ0-9.\-]+)?)")
 DOC_NUMBER = re.compile(r"(?:\bS[ỐốỔổOo6]\s*[:.;]?|\bsố\s*:)\s*" + NUMBER_SHAPE)
 #: Decree 30's 'địa danh và thời gian': a place, a comma, then the date in words.
-PLACE_DATE = re.compile(r"[^\W_][\w)]*\s*,\s*ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})(?!\d)",
+#: 'ngày … tháng … năm …': the fixed words of the date, however OCR placed their marks
+#: ('26thảng'); the numbers are what must be right.
+_DAY, _MONTH, _YEAR = r"ng[aàáảãạ]y", r"th[aàáảãạ]ng", r"n[aăắằẳẵặ]m"
+_DATE_PHRASE = rf"{_DAY}\s*(\d{{1,2}})\s*{_MONTH}\s*(\d{{1,2}})\s*{_YEAR}\s*(\d{{4}})(?!\d)"
+PLACE_DATE = re.compile(r"[^\W_][\w)]*\s*,\s*" + _DATE_PHRASE,
                         re.IGNORECASE)
-DATE_WORDS = re.compile(r"ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})(?!\d)", re.IGNORECASE)
+DATE_WORDS = re.compile(_DATE_PHRASE, re.IGNORECASE)
 #: Where the right-hand column (the national motto) starts on a header line that OCR merged
 #: with the agency block: any two neighbouring words of the motto, however misread around
 #: ('XÃ HỘI' only before 'CHỦ': it ends agency names too, 'Bộ Lao động - Thương binh và Xã hội').
 MOTTO_START = re.compile(
-    r"(?:C?[ỘỌOÔ]NG\s+H[ÒOÓÀ]A|H[ÒOÓÀ]A\s+X[ÃA]|X[ÃA]\s+H[ỘỌOÔ]I\s+CH|CH[ỦU]\s+NGH[ĨI]A|NGH[ĨI]A\s+VI[ỆE]T|"
+    r"(?:C?[ỘỌOÔ]NG\s+H[ÒOÓÀỎ]A|H[ÒOÓÀỎ]A\s+X[ÃA]|X[ÃA]\s+H[ỘỌOÔ]I\s+CH|CH[ỦU]\s+NGH[ĨI]A|NGH[ĨI]A\s+VI[ỆE]T|"
     r"Đ[ộo]c\s+l[ậa]p\s*[-–]|T[ựu]\s+do\s*[-–]|[-–]\s*H[ạa]nh\s+ph[úu]c)", re.I)
 #: Kinds of administrative unit, as a place name is introduced ('thành phố Cần Thơ'); a
 #: longer one before the shorter it contains ('thị xã' before 'xã').

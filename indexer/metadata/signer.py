@@ -35,6 +35,9 @@ def _signature_roles(body: list[str]) -> list[int]:
     return roles[-1:] if roles else []
 
 
+_RECIPIENTS = re.compile(r"Nơi\s+nhận|^\W?\s*[-~•]\s*\S.*;\s*$")
+
+
 def signer_name(body: list[str]) -> str | None:
     """The name under the role lines of the signature block ('TM. CHÍNH PHỦ' / 'KT. THỦ
     TƯỚNG' / 'PHÓ THỦ TƯỚNG' / name). Of the lines that could be it, one that starts with a
@@ -44,8 +47,11 @@ def signer_name(body: list[str]) -> str | None:
     if not roles:
         return None
     found = []
-    for line in body[roles[-1] + 1: roles[-1] + 5]:
-        line = re.sub(r"^.*?(?:;|\.)\s+(?=[^\s])", "", line)  # recipients' column merged by OCR
+    # The name is at the foot of the block; beside the recipients' list ('Nơi nhận: - …;'),
+    # which OCR reads line by line across, it comes after as many lines as the list has.
+    window = 12 if any(_RECIPIENTS.search(ln) for ln in body[roles[-1] - 1: roles[-1] + 3]) else 4
+    for line in body[roles[-1] + 1: roles[-1] + window + 1]:
+        line = re.sub(r"^.*(?:;|\.)\s+(?=[^\s])", "", line)  # recipients' column merged by OCR
         if _PLACEHOLDER.search(line):
             return None
         if line.startswith(("(", "[")) or is_role(line) or DOC_NUMBER.search(line) or PLACE_DATE.search(line):

@@ -262,3 +262,24 @@ def test_a_family_name_one_mark_from_one_family_name_is_a_doubt_on_a_scan():
     scanned = read(text, ocr=True, unsure=frozenset())
     assert "subject_name" not in scanned.values
     assert scanned.doubts["subject_name"]["candidates"] == ["Lễ Kim Thảo", "Lê Kim Thảo"]
+
+
+def test_the_signer_beside_the_recipients_list_is_found_at_the_foot_of_the_block():
+    """OCR reads the two columns of the signature area line by line across: the name comes
+    after as many lines as the recipients' list has."""
+    text = ("SỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 19/SGDĐT\n" + HEADER + "Đà Nẵng, ngày 26 tháng 7 năm 2020\n"
+            "Kính gửi: các trường\nĐề nghị thực hiện./.\nNơi nhận: GIÁM ĐỐC\n- Như trên;\n- Bộ Giáo dục và Đào tạo;\n"
+            "- Thành ủy, HĐND, UBND thành phố;\n- UBND các quận, huyện;\n- Giám đốc, PGĐ Sở;\n"
+            "- Trang TTĐT Sở; Lê Thị Bích Thuận\n- Lưu: VT.")
+    assert extract(text)["signer"] == "Lê Thị Bích Thuận"
+
+
+def test_the_date_words_are_fixed_whatever_marks_ocr_put_on_them():
+    text = "SỞ Y TẾ\nSố: 9/GP-SYT\n" + HEADER + "Đà Nẵng, ngày 26thảng 7 năm 2020\nGIẤY PHÉP"
+    assert extract(text, ocr=True)["issued_date"] == dt.date(2020, 7, 26)
+
+
+def test_the_agencys_place_in_bold_capitals_takes_the_date_lines_spelling_of_the_same_letters():
+    text = ("UBND THÀNH PHỐ ĐÀ NÀNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ GIÁO DỤC VÀ ĐÀO TẠO Độc lập - Tự do - "
+            "Hạnh phúc\nSố: 19/SGDĐT Đà Nẵng, ngày 26 tháng 7 năm 2020\nKính gửi: các trường")
+    assert extract(text, ocr=True)["issuing_agency"] == "Sở Giáo dục và Đào tạo thành phố Đà Nẵng"
