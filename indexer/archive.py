@@ -4,11 +4,19 @@ and the reading side are in search/archive.py).
 The index is derived data and can be rebuilt from here; so a record is archived *before*
 it is indexed. A bag holds the original exactly as given, the PDF/A derivative (for scans),
 the extracted text and the record as JSON, with SHA-256 manifests for fixity checks.
+
+A bag appears whole or not at all, and stays after a power cut: it is built in a staging
+folder *inside the archive* (a rename is atomic only within one filesystem, and the
+deployment puts the archive on its own disk, where a bag built under the system's temp
+folder failed to move with 'Invalid cross-device link'), every file and folder of it is
+fsynced, it is renamed into place, and the folder it lands in is fsynced.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import bagit
@@ -16,32 +24,94 @@ import bagit
 from search.archive import ARCHIVAL_NAME, ORIGINAL_PREFIX, bag_path
 from search.records import Record
 
+#: Where bags are built, beside the bags (iter_bags reads only two-letter shard folders).
+STAGING = ".staging"
 
-def write_bag(
-    archive_dir: Path, record: Record, original: Path, archival_pdf: Path | None, staging: Path
-) -> Path:
-    """Write the bag in a staging folder, then move it into place in one rename, so the
-    archive never holds a half-written package."""
+
+def write_bag(archive_dir: Path, record: Record, original: Path, archival_pdf: Path | None) -> Path:
+    """Build the bag in the archive's staging folder and move it into place in one rename.
+    If another writer archived the same record first, its bag is kept and this one dropped."""
     final = bag_path(archive_dir, record.id)
     if final.exists():
         return final
-    build = staging / f"bag-{record.id}"
-    if build.exists():
-        shutil.rmtree(build)
-    build.mkdir(parents=True)
-    suffix = original.suffix.lower()
-    shutil.copy2(original, build / f"{ORIGINAL_PREFIX}{suffix}")
-    if archival_pdf is not None:
-        shutil.copy2(archival_pdf, build / ARCHIVAL_NAME)
-    (build / "text.txt").write_text(record.text, encoding="utf-8")
-    (build / "record.json").write_text(record.model_dump_json(indent=2), encoding="utf-8")
-    bagit.make_bag(
-        str(build),
-        bag_info={"Source-Organization": record.issuing_agency or "",
-                  "External-Identifier": record.id,
-                  "Original-Filename": record.source_filename or ""},
-        checksums=["sha256"],
-    )
-    final.parent.mkdir(parents=True, exist_ok=True)
-    build.rename(final)
+    staging = archive_dir / STAGING
+    staging.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix=f"bag-{record.id}-{os.getpid()}-", dir=staging))
+    try:
+        build.chmod(0o755)
+        shutil.copy2(original, build / f"{ORIGINAL_PREFIX}{original.suffix.lower()}")
+        if archival_pdf is not None:
+            shutil.copy2(archival_pdf, build / ARCHIVAL_NAME)
+        (build / "text.txt").write_text(record.text, encoding="utf-8")
+        (build / "record.json").write_text(record.model_dump_json(indent=2), encoding="utf-8")
+        bagit.make_bag(
+            str(build),
+            bag_info={"Source-Organization": record.issuing_agency or "",
+                      "External-Identifier": record.id,
+                      "Original-Filename": record.source_filename or ""},
+            checksums=["sha256"],
+        )
+        fsync_tree(build)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        fsync_dir(final.parent.parent)
+        try:
+            os.rename(build, final)  # fails on a non-empty target: a bag is never overwritten
+        except OSError:
+            if not final.exists():
+                raise
+            shutil.rmtree(build, ignore_errors=True)  # the same bytes, archived by another writer
+            return final
+        fsync_dir(final.parent)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
     return final
+
+
+def clean_staging(archive_dir: Path) -> list[str]:
+    """Remove what writers that no longer run left half-built (a kill -9, a power cut);
+    a bag being built by a live process is left alone. Returns the names removed."""
+    staging = archive_dir / STAGING
+    if not staging.is_dir():
+        return []
+    removed = []
+    for build in staging.iterdir():
+        parts = build.name.split("-")
+        pid = int(parts[2]) if len(parts) > 3 and parts[2].isdigit() else None
+        if pid is None or not _alive(pid):
+            shutil.rmtree(build, ignore_errors=True)
+            removed.append(build.name)
+    return removed
+
+
+def fsync_tree(root: Path) -> None:
+    """fsync every file and folder under ``root`` (and ``root`` itself), deepest first."""
+    for folder, _dirs, files in os.walk(root, topdown=False):
+        for name in files:
+            fd = os.open(os.path.join(folder, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        fsync_dir(Path(folder))
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a folder's entries (a file created, renamed or removed in it) durable."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

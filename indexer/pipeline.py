@@ -159,6 +159,7 @@ class Ingestor:
                     {"row": row_no, "reason": f"tệp '{rel}' trong manifest không có trong thư mục"})
 
         self.index.ensure()
+        archive.clean_staging(self.archive_dir)  # what a killed run left half-built
         batch: list[tuple[str, dict[str, Any]]] = []  # (relative path, document)
         seen: set[str] = set()
         try:
@@ -179,7 +180,7 @@ class Ingestor:
                         try:
                             if isinstance(item, IngestError):
                                 raise item
-                            record, pages = self._finish(item, Path(tmp))
+                            record, pages = self._finish(item)
                         except IngestError as e:
                             report.failed.append(Failure(rel, e.reason, e.message))
                             self._keep_aside(path, rel, e)
@@ -231,7 +232,7 @@ class Ingestor:
             pending.ocr = pool.submit(path, fmt, workdir)
         return pending
 
-    def _finish(self, item: Pending | Record | None, tmp: Path) -> tuple[Record | None, int]:
+    def _finish(self, item: Pending | Record | None) -> tuple[Record | None, int]:
         if not isinstance(item, Pending):
             return item, 0
         read = self._read(item)
@@ -265,7 +266,7 @@ class Ingestor:
             },
             **merged,
         )
-        archive.write_bag(self.archive_dir, record, item.path, read.archival, tmp)
+        archive.write_bag(self.archive_dir, record, item.path, read.archival)
         return record, read.pages
 
     def _read(self, item: Pending) -> Text:

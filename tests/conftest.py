@@ -6,7 +6,11 @@ session started them). A service that does not come up is an error, never a skip
 
 from __future__ import annotations
 
+import os
+import subprocess
+import tempfile
 import uuid
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,6 +20,32 @@ from search.index import RecordIndex
 from tracuu import services as local_services
 
 from helpers import api_key, log_in
+
+
+@pytest.fixture(scope="session", autouse=True)
+def temp_on_its_own_filesystem(tmp_path_factory):
+    """The layout a deployment has (docker-compose.yml: the archive on a volume of its own):
+    the system temp folder, where OCR and ingest work, is on another filesystem than every
+    TRACUU_DATA_DIR the tests use (pytest's own temp folder, chosen before this runs). A
+    tmpfs is mounted for it, as root can (CI runs as root); where that is not possible
+    test_archive_layout.py fails and says so."""
+    data_side = tmp_path_factory.getbasetemp()
+    mount = Path(f"/tmp/tracuu-tmpfs-{os.getpid()}")
+    mount.mkdir(exist_ok=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4g,mode=1777", "tmpfs", str(mount)],
+                             capture_output=True).returncode == 0
+    saved = tempfile.tempdir, os.environ.get("TMPDIR")
+    if mounted:
+        tempfile.tempdir, os.environ["TMPDIR"] = str(mount), str(mount)
+    yield {"temp": Path(tempfile.gettempdir()), "data": data_side, "mounted": mounted}
+    tempfile.tempdir = saved[0]
+    if saved[1] is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = saved[1]
+    if mounted:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+    mount.rmdir()
 
 
 @pytest.fixture(scope="session")
