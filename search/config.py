@@ -10,8 +10,13 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import SettingsError
+
+#: A session-signing key shorter than this is guessable offline from one cookie.
+MIN_SECRET_CHARS = 32
 
 
 class Settings(BaseSettings):
@@ -71,6 +76,58 @@ class Settings(BaseSettings):
     quality_min_ocr_confidence: float = Field(90.0, description="Scans read with a lower mean word confidence "
                                               "go to the review list.")
 
+    # -- checked at start: one clear message per problem (get_settings) -------------------
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().strip()) < MIN_SECRET_CHARS:
+            raise ValueError(f"khóa bí mật rỗng hoặc ngắn hơn {MIN_SECRET_CHARS} ký tự; hãy đặt một chuỗi ngẫu nhiên "
+                             f"(empty or shorter than {MIN_SECRET_CHARS} characters), hoặc bỏ biến này để tự sinh khóa")
+        return value
+
+    @field_validator("opensearch_url", "tika_url")
+    @classmethod
+    def _service_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")) or len(value) < 10:
+            raise ValueError(f"địa chỉ '{value[:80]}' không phải URL http(s) (not an http(s) URL)")
+        return value.rstrip("/")
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(f"'{value[:80]}' không phải URL http(s) (not an http(s) URL)")
+        return value.rstrip("/")
+
+    @field_validator("opensearch_timeout", "tika_timeout")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("phải lớn hơn 0 giây (must be > 0 seconds)")
+        return value
+
+    @field_validator("report_phases")
+    @classmethod
+    def _phases(cls, value: str) -> str:
+        from .phases import parse_phases
+
+        parse_phases(value)
+        return value
+
+    @field_validator("citizen_limit_client", "citizen_limit_subject", "login_limit_client")
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        from limits import parse_many
+
+        try:
+            if not parse_many(value):
+                raise ValueError
+        except ValueError:
+            raise ValueError(f"giới hạn '{value[:60]}' không hợp lệ; viết dạng 10/minute;40/hour "
+                             "(not a rate limit)") from None
+        return value
+
     @property
     def archive_dir(self) -> Path:
         return self.data_dir / "archive"
@@ -98,5 +155,17 @@ class Settings(BaseSettings):
 
 @lru_cache
 def get_settings() -> Settings:
-    """The process-wide settings, read from the environment once."""
-    return Settings()
+    """The process-wide settings, read from the environment once and checked: every wrong
+    setting is named, each on its line, and nothing starts."""
+    try:
+        return Settings()
+    except ValidationError as e:
+        raise settings_error(e) from None
+
+
+def settings_error(e: ValidationError) -> SettingsError:
+    lines = []
+    for err in e.errors():
+        name = "TRACUU_" + str(err["loc"][0]).upper() if err["loc"] else "TRACUU_*"
+        lines.append(f"{name}: {err['msg'].removeprefix('Value error, ')}")
+    return SettingsError("Cấu hình không hợp lệ (invalid settings):\n" + "\n".join(lines))

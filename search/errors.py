@@ -5,6 +5,7 @@
     ├── RecordNotFound          no record with that id
     │   └── FileNotAvailable    the record exists but has no file of the kind asked for
     ├── InvalidQuery            a search request the service will not run (bad page, size …)
+    ├── SettingsError           a TRACUU_ setting is missing its sense; the service does not start
     └── IngestError             a file or manifest could not be ingested (see indexer/errors.py)
 
 Messages are written for the clerk who reads them: what went wrong and what to do next.
@@ -49,6 +50,12 @@ class FileNotAvailable(RecordNotFound):
 
 
 class InvalidQuery(TracuuError):
+    exit_code = 2
+
+
+class SettingsError(TracuuError):
+    """One line per setting that is wrong, each naming its TRACUU_ variable."""
+
     exit_code = 2
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .errors import InvalidQuery
+from .phases import Phase, parse_phases  # noqa: F401 — re-exported for the report routes
 from .query import status_clause
 from .records import Status
 
@@ -21,31 +22,6 @@ from .records import Status
 TZ = "+07:00"
 NO_AGENCY = "(chưa xác định cơ quan)"
 MAX_AGENCIES = 2000
-
-
-class Phase(BaseModel):
-    label: str
-    start: dt.date | None = None  # inclusive
-    end: dt.date | None = None  # inclusive
-
-    def contains(self, day: dt.date | None) -> bool:
-        return day is not None and (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
-
-
-def parse_phases(spec: str) -> list[Phase]:
-    """``"2020-01-01..2022-06-30=Giai đoạn 1; ..2009-12-31=Giai đoạn 3"`` → phases (an open
-    end is written by leaving the date out)."""
-    phases = []
-    for part in filter(None, (p.strip() for p in spec.split(";"))):
-        try:
-            span, label = part.split("=", 1)
-            start, end = span.split("..")
-            phases.append(Phase(label=label.strip(), start=dt.date.fromisoformat(start) if start.strip() else None,
-                                end=dt.date.fromisoformat(end) if end.strip() else None))
-        except ValueError as e:
-            raise InvalidQuery(f"Giai đoạn '{part[:60]}' không hợp lệ; viết dạng 2020-01-01..2022-06-30=Tên giai đoạn.") \
-                from e
-    return phases
 
 
 def _date_ranges(phases: list[Phase]) -> list[dict[str, Any]]:
