@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     # Web front end.
     secret_key: SecretStr | None = Field(
         None, description="Signs session cookies; when unset, a random key is kept in the data dir.")
+    audit_key: SecretStr | None = Field(
+        None, description="Keys the audit log's HMAC chain; when unset, a random key is kept in "
+        "TRACUU_DATA_DIR/keys (mount that folder apart from the log in a deployment).")
     public_url: str = Field("", description="Base URL put in citations (e.g. https://tracuu.example.gov.vn); "
                             "when empty, the URL of the request is used.")
     citizen_session_minutes: int = Field(30, ge=1)
@@ -78,7 +81,7 @@ class Settings(BaseSettings):
 
     # -- checked at start: one clear message per problem (get_settings) -------------------
 
-    @field_validator("secret_key")
+    @field_validator("secret_key", "audit_key")
     @classmethod
     def _secret_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and len(value.get_secret_value().strip()) < MIN_SECRET_CHARS:
@@ -135,6 +138,10 @@ class Settings(BaseSettings):
     @property
     def audit_dir(self) -> Path:
         return self.data_dir / "audit"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
 
     @property
     def events_dir(self) -> Path:

@@ -374,13 +374,21 @@ def audit_log(
 
     from web.audit import AuditLog, describe
 
-    log = AuditLog(get_settings().audit_dir)
+    log = AuditLog.of(get_settings())
     if verify:
-        n, broken = log.verify()
-        if broken:
-            console.print(f"[red]Nhật ký bị sửa hoặc mất dòng tại dòng {broken}[/red] (đã kiểm {n} dòng).")
+        found = log.verify()
+        for line, offset in found.torn:
+            console.print(f"[yellow]Dòng {line} bị cắt dở (mất điện khi đang ghi?), từ byte {offset}[/yellow] "
+                          f"(torn line {line} at byte offset {offset}).")
+        if found.broken:
+            console.print(f"[red]Nhật ký bị sửa tại dòng {found.broken}[/red]: {found.reason} "
+                          f"(đã kiểm {found.lines} dòng).")
+        if found.truncated:
+            console.print("[red]Nhật ký bị cắt mất các dòng cuối[/red]: dòng cuối không phải dòng đã ghi sau cùng "
+                          "(lines were cut from the end).")
+        if not found.intact:
             raise typer.Exit(1)
-        console.print(f"Nhật ký nguyên vẹn: {n} dòng.")
+        console.print(f"Nhật ký nguyên vẹn: {found.lines} dòng.")
         return
     start = None
     if since:

@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.templates = make_templates()
     app.state.accounts = AccountStore.in_data_dir(settings.data_dir)
-    app.state.audit = AuditLog(settings.audit_dir)
+    app.state.audit = AuditLog.of(settings)
     app.state.citizen_limiter = Limiter({"client": settings.citizen_limit_client,
                                          "subject": settings.citizen_limit_subject})
     app.state.login_limiter = Limiter({"client": settings.login_limit_client})
