@@ -3,8 +3,9 @@
 A record is listed when the manifest and the text disagreed on a field, when its scan was
 read with low OCR confidence, when a field was left empty or kept as read because the
 reading was in doubt (``pipeline.doubts``: the reason and the candidates), or when a key
-field could not be read at all — until someone reviews it. A correction changes the record (archive first, then the index) and keeps what
-was there before, and the text's own reading stays in ``pipeline.extracted``.
+field could not be read at all — until someone reviews it. A correction changes the record
+(archive first, then the index) and keeps what was there before, and the text's own
+reading stays in ``pipeline.extracted``.
 """
 
 from __future__ import annotations

@@ -104,7 +104,6 @@ class AuditLog:
         self.path = directory / "audit.jsonl"
         self.key = key
         self.head = head  # where the last line's HMAC is kept, apart from the log
-        self._head_value: str | None = None
         self._dirty = threading.Event()
         self._closed = threading.Event()
         self._flusher: threading.Thread | None = None
@@ -135,7 +134,6 @@ class AuditLog:
                 line = (body[:-1] + f',"chain":"{last}"}}').encode()  # body is a JSON object
                 os.write(fd, start + line + b"\n")
                 self._last, self._size = self._mac(line), size + len(start) + len(line) + 1
-                self._head_value = self._last
             finally:
                 fcntl.flock(fd, fcntl.LOCK_UN)
             self._dirty.set()
@@ -164,13 +162,14 @@ class AuditLog:
     def flush(self) -> None:
         if self._dirty.is_set() and self.path.exists():
             self._dirty.clear()
+            last = self._last  # taken before the fsync: the head never names a line not yet on disk
             fd = os.open(self.path, os.O_RDONLY)
             try:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-            if self.head is not None and (value := self._head_value):
-                _write_durably(self.head, json.dumps({"last": value}))
+            if self.head is not None and last:
+                _write_durably(self.head, json.dumps({"last": last}))
 
     def close(self) -> None:
         self._closed.set()
