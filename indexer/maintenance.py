@@ -21,6 +21,7 @@ from search.config import Settings
 from search.errors import TracuuError
 from search.index import RecordIndex, to_document
 from search.records import Record
+from search.reuse import ReuseJournal
 
 from search.archive import iter_bags
 
@@ -85,6 +86,7 @@ class ReindexReport:
     failed: list[tuple[str, str]]
     skipped: list[str]
     replaced: list[str]
+    reuses: int = 0  # reuse events indexed again from the journal
 
 
 def reindex(settings: Settings, index: RecordIndex, on_record: Callable[[], None] | None = None) -> ReindexReport:
@@ -111,4 +113,6 @@ def reindex(settings: Settings, index: RecordIndex, on_record: Callable[[], None
         raise
     replaced = index.swap_to(target)
     log.info("alias %s now on %s (%d records); removed %s", index.alias, target, indexed, replaced)
-    return ReindexReport(target, indexed, failed, skipped, replaced)
+    # The reuse counts are derived data too: made again from their journal.
+    reuses = index.rebuild_reuse(ReuseJournal(settings.events_dir))
+    return ReindexReport(target, indexed, failed, skipped, replaced, reuses)

@@ -245,8 +245,19 @@ class RecordIndex:
 
     def add_reuse(self, event: ReuseEvent, refresh: bool = False) -> None:
         self.ensure_reuse_index()
-        self._call(self.client.index, index=self.reuse_index, body=event.model_dump(mode="json"),
+        self._call(self.client.index, index=self.reuse_index, id=event.key, body=event.model_dump(mode="json"),
                    refresh=refresh)
+
+    def rebuild_reuse(self, journal: ReuseJournal) -> int:
+        """The reuse index made again from the journal (the record of truth): after a lost
+        index, or events journaled while OpenSearch was down. Returns the events indexed."""
+        self._call(self.client.indices.delete, index=self.reuse_index, ignore_unavailable=True)
+        self.ensure_reuse_index()
+        events = journal.read()
+        if events:
+            actions = ({"_index": self.reuse_index, "_id": e.key, "_source": e.model_dump(mode="json")} for e in events)
+            self._call(helpers.bulk, self.client, actions, refresh=True)
+        return len({e.key for e in events})
 
     def search_reuse(self, body: dict[str, Any]) -> dict[str, Any]:
         if not self._call(self.client.indices.exists, index=self.reuse_index):
@@ -322,10 +333,12 @@ def own_records(index: RecordIndex, subject_id: str, dossier_code: str) -> list[
     return [record_from_source(h["_source"]) for h in resp["hits"]["hits"]]
 
 
-def record_reuse(index: RecordIndex, journal: ReuseJournal, event: ReuseEvent) -> None:
-    """Journal first (the record of truth), then the index that counts."""
-    journal.append(event)
-    index.add_reuse(event)
+def record_reuse(index: RecordIndex, journal: ReuseJournal, event: ReuseEvent) -> ReuseEvent:
+    """Journal first (the record of truth), then the index that counts, under the event's
+    key: a (record, dossier) recorded again is the first event, indexed again in place."""
+    kept = journal.append(event)
+    index.add_reuse(kept)
+    return kept
 
 
 def progress(index: RecordIndex, phases: list[Phase], today: dt.date | None = None) -> Progress:

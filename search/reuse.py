@@ -3,12 +3,17 @@ reference the one-stop system takes, and the event that counts the reuse.
 
 Agencies are scored on how often their digitized results are reused, so every reuse is
 recorded: first appended to a JSON-lines file in the data dir (the record of truth, like
-the archive), then indexed for counting.
+the archive), then indexed for counting. A reuse is one fact per (record, new dossier):
+a retry, a double click or a second system asking again is not a second reuse — the
+journal keeps the first event, and the index keys each event by that pair, so the reuse
+index can always be rebuilt from the journal (``tracuu reindex``) to the same counts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import hashlib
 import json
 import os
 import re
@@ -89,6 +94,11 @@ class ReuseEvent(BaseModel):
     procedure_name: str | None = None
     result_type: str | None = None
 
+    @property
+    def key(self) -> str:
+        """One reuse per (record, new dossier): the id of the event in the reuse index."""
+        return hashlib.sha256(f"{self.record_id}\0{self.dossier_code}".encode()).hexdigest()[:32]
+
     @classmethod
     def of(cls, record: Record, dossier_code: str, actor: str) -> ReuseEvent:
         return cls(
@@ -107,14 +117,26 @@ class ReuseJournal:
     def __init__(self, events_dir: Path) -> None:
         self.path = events_dir / "reuse.jsonl"
 
-    def append(self, event: ReuseEvent) -> None:
+    def append(self, event: ReuseEvent) -> ReuseEvent:
+        """Append the event, unless this (record, dossier) is in the journal already; returns
+        the event the journal holds for it (the first one). The file lock keeps two server
+        processes from both appending the same pair."""
         line = event.model_dump_json() + "\n"
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="utf-8") as f:
-                f.write(line)
-                f.flush()
-                os.fsync(f.fileno())
+            with self.path.open("a+", encoding="utf-8") as f:
+                fcntl.flock(f, fcntl.LOCK_EX)
+                try:
+                    f.seek(0)
+                    for kept in f:
+                        if kept.strip() and (first := ReuseEvent.model_validate_json(kept)).key == event.key:
+                            return first
+                    f.write(line)
+                    f.flush()
+                    os.fsync(f.fileno())
+                finally:
+                    fcntl.flock(f, fcntl.LOCK_UN)
+        return event
 
     def read(self) -> list[ReuseEvent]:
         if not self.path.exists():

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from search.config import Settings
 
-API_SCOPES = ("search", "read", "lookup")
+API_SCOPES = ("search", "read", "lookup", "reuse")
 OFFICER_PASSWORD = "mat-khau-thu-nghiem"
 
 

@@ -28,7 +28,7 @@ services_app = typer.Typer(help="Local OpenSearch and Tika servers for developme
 app.add_typer(services_app, name="services")
 user_app = typer.Typer(help="Officer and admin accounts of the web front end.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
-apikey_app = typer.Typer(help="API keys for other systems (scopes: search, read, lookup, ingest).",
+apikey_app = typer.Typer(help="API keys for other systems (scopes: search, read, lookup, reuse, ingest).",
                          no_args_is_help=True)
 app.add_typer(apikey_app, name="apikey")
 console = Console(stderr=True)
@@ -174,7 +174,8 @@ def verify() -> None:
 @app.command()
 @_errors_to_exit
 def reindex() -> None:
-    """Rebuild the search index from the archive, with no downtime.
+    """Rebuild the search index from the archive, with no downtime, and the reuse counts
+    from their journal.
 
     A new index is filled while the current one keeps serving; then the alias
     (TRACUU_INDEX) is swapped to it in one atomic step and the old index is deleted.
@@ -192,7 +193,8 @@ def reindex() -> None:
     for what in report.skipped:
         console.print(f"  [yellow]bỏ qua[/yellow] {what}", highlight=False)
     console.print(f"Đã lập chỉ mục {report.indexed} bản ghi vào {report.new_index}; "
-                  f"thay cho {', '.join(report.replaced) or '(không có)'}.")
+                  f"thay cho {', '.join(report.replaced) or '(không có)'}; {report.reuses} lượt dùng lại "
+                  "lập lại từ nhật ký.")
 
 
 @app.command()
@@ -331,7 +333,7 @@ def user_list() -> None:
 @_errors_to_exit
 def apikey_create(
     name: Annotated[str, typer.Argument(help="Which system uses the key, e.g. 'Một cửa tỉnh'")],
-    scope: Annotated[list[str], typer.Option("--scope", help="search, read, lookup or ingest; repeat for more")],
+    scope: Annotated[list[str], typer.Option("--scope", help="search, read, lookup, reuse or ingest; repeat for more")],
 ) -> None:
     """Create an API key and print it once (only its hash is kept). Systems send it as
     `Authorization: Bearer <key>`."""

@@ -46,6 +46,7 @@ class Scope(StrEnum):
     search = "search"
     read = "read"
     lookup = "lookup"
+    reuse = "reuse"  # records that a result is reused: it counts in the agencies' scores
     ingest = "ingest"
 
 

@@ -23,7 +23,7 @@ from .accounts import AccountStore, Role, Scope
 from .audit import AuditEvent, AuditLog
 
 #: What an officer's session may do through the API (the JSON behind the pages).
-OFFICER_SCOPES = frozenset({Scope.search, Scope.read, Scope.lookup})
+OFFICER_SCOPES = frozenset({Scope.search, Scope.read, Scope.lookup, Scope.reuse})
 _USER = "user"
 _CSRF = "csrf"
 
@@ -187,3 +187,4 @@ CsrfDep = Depends(check_csrf)
 SearchAccess = Annotated[Principal, Depends(api_access(Scope.search))]
 ReadAccess = Annotated[Principal, Depends(api_access(Scope.read))]
 LookupAccess = Annotated[Principal, Depends(api_access(Scope.lookup))]
+ReuseAccess = Annotated[Principal, Depends(api_access(Scope.reuse))]

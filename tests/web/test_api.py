@@ -10,6 +10,8 @@ import pytest
 from search.records import record_id_for
 from tracuu.sample import fold
 
+from helpers import api_key
+
 pytestmark = [pytest.mark.opensearch, pytest.mark.tika, pytest.mark.ocr]
 
 HIT_FIELDS = {"id", "source_sha256", "doc_number", "issued_date", "issuing_agency", "result_type",
@@ -144,3 +146,40 @@ def test_reuse_is_recorded_and_returns_a_reference(corpus_api, ingested_corpus):
     assert counted["hits"]["total"]["value"] >= 1
     bad = corpus_api.post(f"/api/v1/records/{rid}/reuse", json={"dossier_code": "<script>"})
     assert bad.status_code == 400 and "Mã hồ sơ" in bad.json()["detail"]
+
+
+def test_a_reuse_recorded_again_is_one_reuse_and_needs_its_own_scope(corpus_api, ingested_corpus):
+    """A retry, a double click, a second call for the same (record, dossier) is not a second
+    reuse; and a key that may only read cannot raise an agency's reuse score."""
+    settings, index, _, truth = ingested_corpus
+    rid = record_id_for(truth[1]["sha256"])
+    dossier = "000.00.12.H06-261128-0777"
+    for _ in range(3):
+        r = corpus_api.post(f"/api/v1/records/{rid}/reuse", json={"dossier_code": dossier})
+        assert r.status_code == 201 and r.json()["reused_for"] == dossier
+    journal = [json.loads(line) for line in (settings.events_dir / "reuse.jsonl").read_text("utf-8").splitlines()]
+    assert sum(1 for e in journal if e["record_id"] == rid and e["dossier_code"] == dossier) == 1
+    index.client.indices.refresh(index=index.reuse_index)
+    counted = index.search_reuse({"query": {"bool": {"filter": [{"term": {"record_id": rid}},
+                                                                 {"term": {"dossier_code": dossier}}]}}})
+    assert counted["hits"]["total"]["value"] == 1
+    read_only = {"Authorization": f"Bearer {api_key(settings, 'read', name='read only')}"}
+    denied = corpus_api.post(f"/api/v1/records/{rid}/reuse", json={"dossier_code": "000.00.12.H06-261128-0778"},
+                             headers=read_only)
+    assert denied.status_code == 403 and "reuse" in denied.json()["detail"]
+
+
+def test_the_reuse_counts_are_rebuilt_from_their_journal(corpus_api, ingested_corpus):
+    """The reuse index is derived data: lost, it is made again by reindex, to the same counts."""
+    from indexer.maintenance import reindex
+
+    settings, index, _, truth = ingested_corpus
+    rid = record_id_for(truth[2]["sha256"])
+    assert corpus_api.post(f"/api/v1/records/{rid}/reuse",
+                           json={"dossier_code": "000.00.12.H06-261128-0900"}).status_code == 201
+    index.client.indices.refresh(index=index.reuse_index)
+    before = index.search_reuse({"size": 0, "query": {"match_all": {}}})["hits"]["total"]["value"]
+    index.client.indices.delete(index=index.reuse_index)
+    report = reindex(settings, index)
+    after = index.search_reuse({"size": 0, "query": {"match_all": {}}})["hits"]["total"]["value"]
+    assert report.reuses == after == before > 0

@@ -15,7 +15,7 @@ from search.query import FACETS, MAX_PAGE, MAX_QUERY_CHARS, MAX_SIZE, Hit, Searc
 from search.records import Record, Status
 from search.reuse import Reference, ReuseEvent, ReuseJournal
 
-from ..auth import LookupAccess, Principal, ReadAccess, SearchAccess, audit
+from ..auth import LookupAccess, Principal, ReadAccess, ReuseAccess, SearchAccess, audit
 from ..masking import mask_identifiers
 from ..deps import IndexDep, SettingsDep
 from ..files import Variant, send_file
@@ -152,13 +152,13 @@ class ReuseRequest(BaseModel):
 
 
 @router.post("/records/{record_id}/reuse", response_model=Reference, status_code=201,
-             summary="Record that a result is reused in a new dossier; returns the reference to store (scope: read)",
+             summary="Record that a result is reused in a new dossier; returns the reference to store "
+                     "(scope: reuse). Recording the same dossier again is not a second reuse.",
              responses=_with(400, 404, 503))
 def reuse(record_id: RecordId, body: Annotated[ReuseRequest, Body()], request: Request,
-          index: IndexDep, settings: SettingsDep, who: ReadAccess) -> Reference:
+          index: IndexDep, settings: SettingsDep, who: ReuseAccess) -> Reference:
     record = index.get(record_id)
-    event = ReuseEvent.of(record, body.dossier_code, who.name)
-    record_reuse(index, ReuseJournal(settings.events_dir), event)
+    event = record_reuse(index, ReuseJournal(settings.events_dir), ReuseEvent.of(record, body.dossier_code, who.name))
     audit(request, who, "reuse", record_id=record.id, subject_id=record.subject_id, detail=event.dossier_code)
     url, file_url = record_links(request, settings, record.id)
     return Reference.of(record, today_in_vietnam(), url, file_url, event.dossier_code)
