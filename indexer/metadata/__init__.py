@@ -25,7 +25,7 @@ from .header import (
     as_spelled_in, authentication_block, authentication_line, consolidated, doc_number, issued_date,
     issuing_agency, last_header_line, local,
 )
-from .shapes import UNIT_WORDS
+from .shapes import LOCALITY
 from .signer import signer_name
 from .subject import places, registration_code, subject_fields
 from .title import document_title, letter_summary, normative
@@ -76,8 +76,8 @@ def read(text: str, ocr: bool = False, unsure: frozenset[str] | None = None) -> 
         found["issued_date"] = d
     if agency := issuing_agency(header) or issuing_agency(authentication_block(lines)):
         agency = as_spelled_in(agency, text)
-        place = re.search(rf"\b(?:{'|'.join(UNIT_WORDS)})\s+([^-]+)$", agency, re.I)
-        if place and re.search(r"(?<!\S)[^\W\d](?!\S)", place.group(1)):  # a place's word cut to one letter
+        place = LOCALITY.search(agency)
+        if place and re.search(r"(?<!\S)[^\W\d](?!\S)", place.group(2)):  # a place's word cut to one letter
             reading.doubt("issuing_agency", "Tên cơ quan đọc bằng OCR bị thiếu chữ", agency)
         elif not place and local(agency):
             # 'Sở Xây dựng' is one of 63: a local body without its place names no one agency.

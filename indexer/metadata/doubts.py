@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from search.analysis import fold
 
 from .. import names
-from .shapes import PLACE_NAME, PLACE_NAME_WRAPPED, UNIT_LOWER, UNIT_WORDS
+from .shapes import LOCALITY, PLACE_NAME, PLACE_NAME_WRAPPED, UNIT_LOWER
 
 if TYPE_CHECKING:  # the package imports this module; only the annotations name its class
     from . import Reading
@@ -27,7 +27,7 @@ def doubt_places(reading: Reading, text: str) -> None:
     found = reading.values
     mentions = _place_mentions(text)
     if agency := found.get("issuing_agency"):
-        if m := re.search(rf"\b({'|'.join(UNIT_WORDS)})\s+([^-]+)$", agency, re.I):
+        if m := LOCALITY.search(agency):
             unit, place = m.group(1).lower(), m.group(2).strip()
             # The place before the date (Decree 30's 'địa danh') names the agency's own unit,
             # in ordinary type, which OCR reads better than the header's bold capitals
@@ -40,7 +40,7 @@ def doubt_places(reading: Reading, text: str) -> None:
             mentions.setdefault(unit, set()).add(place)
     for name in ("province", "district", "commune", "issuing_agency"):
         value = found.get(name)
-        m = value and re.search(rf"\b({'|'.join(UNIT_WORDS)})\s+([^-]+)$", value, re.I)
+        m = value and LOCALITY.search(value)
         if not m:
             continue
         unit, place = m.group(1).lower(), m.group(2).strip()

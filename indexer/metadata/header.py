@@ -16,7 +16,7 @@ from search.analysis import fold
 
 from .. import agencies
 from .shapes import (
-    AGENCY_HEAD, DATE_WORDS, DOC_NUMBER, MOTTO_START, NUMBER_SHAPE, PLACE_DATE, PLACE_NAME, PLACE_NAME_WRAPPED,
+    AGENCY_HEAD, DATE_WORDS, DOC_NUMBER, LOCALITY, MOTTO_START, NUMBER_SHAPE, PLACE_DATE, PLACE_NAME, PLACE_NAME_WRAPPED,
     UNIT_WORDS, date_of, dates, is_role,
 )
 
@@ -78,15 +78,19 @@ def issued_date(header: list[str], lines: list[str]) -> dt.date | None:
     law was passed. Never the first date the body happens to quote."""
     head = "\n".join(header)
     if (k := authentication_line(lines)) is not None:  # a consolidated text: dated where authenticated
-        if d := next((d for ln in lines[max(0, k - 4): k + 5] if (m := _PLACE_DATE_LINE.match(ln)) and (d := date_of(m))), None):
+        if d := _line_date(lines[max(0, k - 4): k + 5]):
             return d
     unquoted = next((m for ln in header if (m := _unquoted_date(ln))), None)
-    for found in (dates(PLACE_DATE, head), date_of(unquoted) if unquoted else None,
-                  next((d for ln in lines if (m := _PLACE_DATE_LINE.match(ln)) and (d := date_of(m))), None),
+    for found in (dates(PLACE_DATE, head), date_of(unquoted) if unquoted else None, _line_date(lines),
                   dates(_PASSED, "\n".join(lines))):
         if found:
             return found
     return None
+
+
+def _line_date(lines: list[str]) -> dt.date | None:
+    """The first place-and-date standing at the start of one of ``lines``."""
+    return next((d for ln in lines if (m := _PLACE_DATE_LINE.match(ln)) and (d := date_of(m))), None)
 
 
 def _unquoted_date(line: str) -> re.Match[str] | None:
@@ -213,7 +217,7 @@ def as_spelled_in(agency: str, text: str) -> str:
     taken as the body spells it where the two differ only by diacritics, where the body's
     is the whole of a cut-short name, or, failing both, where it is the one place of that
     kind within a misread letter or two (one per four letters)."""
-    m = re.search(rf"\b({'|'.join(UNIT_WORDS)})\s+([^-]+)$", agency, re.I)
+    m = LOCALITY.search(agency)
     if not m or agency in agencies.CENTRAL or agency.endswith(" và Xã hội"):
         return agency
     unit, read = m.group(1).lower(), m.group(2).strip()

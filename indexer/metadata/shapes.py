@@ -41,6 +41,8 @@ MOTTO_START = re.compile(
 #: Kinds of administrative unit, as a place name is introduced ('thành phố Cần Thơ'); a
 #: longer one before the shorter it contains ('thị xã' before 'xã').
 UNIT_WORDS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn")
+#: The place that ends an agency's name: 'Sở Y tế tỉnh Nghệ An' -> ('tỉnh', 'Nghệ An').
+LOCALITY = re.compile(rf"\b({'|'.join(UNIT_WORDS)})\s+([^-]+)$", re.I)
 _PLACE_WORD = r"(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*|\d+)(?!\w)"
 UNIT_LOWER = "(?:" + "|".join(u.replace(" ", r"\s+") for u in UNIT_WORDS) + ")"  # 'thành' / 'phố' may wrap
 PLACE_NAME = re.compile(rf"{UNIT_LOWER}[ \t]+({_PLACE_WORD}(?:[ \t]+{_PLACE_WORD}){{0,3}})")
