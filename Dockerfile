@@ -10,6 +10,7 @@ RUN apt-get update \
 RUN useradd --create-home --uid 10001 tracuu
 WORKDIR /app
 COPY pyproject.toml README.md ./
+COPY archive ./archive
 COPY search ./search
 COPY indexer ./indexer
 COPY web ./web

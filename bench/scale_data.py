@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from search.analysis import segment  # noqa: E402
 from search.config import Settings  # noqa: E402
 from search.index import RecordIndex  # noqa: E402
-from search.records import SCHEMA_VERSION, record_id_for  # noqa: E402
+from archive.records import SCHEMA_VERSION, record_id_for  # noqa: E402
 from tracuu.sample import gazetteer as gz  # noqa: E402
 from tracuu.sample.corpus import Options, _printed_layout, plan_corpus  # noqa: E402
 

@@ -20,10 +20,10 @@ from search.analysis import segment
 from search.config import Settings
 from search.errors import TracuuError
 from search.index import RecordIndex, to_document
-from search.records import Record
-from search.reuse import ReuseJournal
+from archive.records import Record
+from archive.reuse_journal import ReuseJournal
 
-from search.archive import iter_bags
+from archive.layout import iter_bags
 
 log = logging.getLogger(__name__)
 

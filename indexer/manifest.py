@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from search.analysis import normalize
-from search.records import MANIFEST_FIELDS, Record
+from archive.records import MANIFEST_FIELDS, Record
 
 from .errors import ManifestError
 

@@ -29,13 +29,15 @@ from pathlib import Path
 from typing import Any
 
 from search.analysis import normalize, segment
-from search.archive import read_record
+from archive.layout import read_record
 from search.config import Settings
 from search.errors import IngestError, SearchUnavailable
 from search.index import RecordIndex, to_document
-from search.records import Record, record_id_for
+from archive.records import Record, record_id_for
 
-from . import archive, metadata, procedures
+from archive import bags
+
+from . import metadata, procedures
 from .errors import FileTooLarge, NoTextFound
 from .extract import TikaClient
 from .formats import SUPPORTED_SUFFIXES, Format, check_image_size, sniff
@@ -159,7 +161,7 @@ class Ingestor:
                     {"row": row_no, "reason": f"tệp '{rel}' trong manifest không có trong thư mục"})
 
         self.index.ensure()
-        archive.clean_staging(self.archive_dir)  # what a killed run left half-built
+        bags.clean_staging(self.archive_dir)  # what a killed run left half-built
         batch: list[tuple[str, dict[str, Any]]] = []  # (relative path, document)
         seen: set[str] = set()
         try:
@@ -266,7 +268,7 @@ class Ingestor:
             },
             **merged,
         )
-        archive.write_bag(self.archive_dir, record, item.path, read.archival)
+        bags.write_bag(self.archive_dir, record, item.path, read.archival)
         return record, read.pages
 
     def _read(self, item: Pending) -> Text:

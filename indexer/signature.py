@@ -23,7 +23,7 @@ from pyhanko.sign.fields import SigSeedSubFilter, enumerate_sig_fields
 from pyhanko.sign.validation.generic_cms import validate_sig_integrity
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 
-from search.records import Signature
+from archive.records import Signature
 
 # A PDF date without a zone (allowed by the spec) is read as Vietnam time (UTC+7, no
 # DST): these files are signed by Vietnamese agencies, and reading them as UTC would

@@ -27,12 +27,12 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from search.archive import bag_path
+from archive.layout import bag_path
 from indexer.metadata import extract
 from indexer.pipeline import Ingestor
 from search.config import Settings
 from search.index import RecordIndex
-from search.records import record_id_for
+from archive.records import record_id_for
 from tracuu.sample import Options, load_or_generate
 
 FIELDS = ["doc_number", "issued_date", "issuing_agency", "result_type", "subject_name", "subject_id",

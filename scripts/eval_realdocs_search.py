@@ -43,11 +43,11 @@ from opensearchpy import helpers  # noqa: E402
 
 from indexer.maintenance import reindex  # noqa: E402
 from indexer.pipeline import Ingestor  # noqa: E402
-from search.archive import iter_bags  # noqa: E402
+from archive.layout import iter_bags  # noqa: E402
 from search.config import Settings  # noqa: E402
 from search.index import RecordIndex, find  # noqa: E402
 from search.query import SearchRequest  # noqa: E402
-from search.records import Record, record_id_for  # noqa: E402
+from archive.records import Record, record_id_for  # noqa: E402
 
 K = 10
 REPO = Path(__file__).resolve().parents[1]

@@ -20,13 +20,13 @@ import uuid
 from collections import defaultdict
 from pathlib import Path
 
-from search.archive import iter_bags
+from archive.layout import iter_bags
 from indexer.maintenance import reindex
 from indexer.pipeline import Ingestor
 from search.config import Settings
 from search.index import RecordIndex, find
 from search.query import SearchRequest
-from search.records import Record, record_id_for
+from archive.records import Record, record_id_for
 from tracuu.sample import Options, load_or_generate, read_jsonl
 
 K = 10

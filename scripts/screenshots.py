@@ -17,7 +17,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from search.records import record_id_for
+from archive.records import record_id_for
 
 
 def main() -> None:

@@ -23,16 +23,15 @@ from opensearchpy.serializer import JSONSerializer
 from opensearchpy import exceptions as os_exc
 
 from .analysis import segment
-from .archive import read_record, rewrite_record
 from .config import Settings
 from .errors import RecordNotFound, SearchUnavailable
 from .lookup import LookupHit, LookupResult, lookup_body, own_records_body
 from .query import Hit, SearchRequest, SearchResult, build_body, parse_response, similar_body, today_in_vietnam
-from .records import SCHEMA_VERSION, Record, Status
+from archive.records import SCHEMA_VERSION, Record, Status
 from .reports import (Phase, Progress, Reuse, SixMonthReport, parse_progress, parse_report, parse_reuse,
                       progress_body, report_body, reuse_body)
-from .quality import Backlog, backlog_body, corrected, parse_backlog
-from .reuse import ReuseEvent, ReuseJournal
+from .quality import Backlog, backlog_body, parse_backlog
+from archive.reuse_journal import ReuseEvent, ReuseJournal
 
 log = logging.getLogger(__name__)
 
@@ -366,14 +365,3 @@ def six_month_report(index: RecordIndex, date_from: dt.date, date_to: dt.date, p
 
 def quality_backlog(index: RecordIndex, min_confidence: float, page: int = 1, size: int = 50) -> Backlog:
     return parse_backlog(index.search(backlog_body(min_confidence, page, size)), min_confidence)
-
-
-def correct(index: RecordIndex, archive_dir: Path, record_id: str, changes: dict[str, str], by: str) -> Record:
-    """Apply a clerk's correction: archive first (the system of record), then the index."""
-    record = read_record(archive_dir, record_id)
-    if record is None:
-        raise RecordNotFound(record_id)
-    fixed = corrected(record, changes, by)
-    rewrite_record(archive_dir, fixed)
-    index.put(fixed)
-    return fixed

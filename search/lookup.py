@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from .errors import InvalidQuery
 from .query import status_clause, today_in_vietnam
-from .records import Record, Status
+from archive.records import Record, Status
 
 #: CCCD (12 digits), old CMND (9), enterprise or tax code (10 or 13; 10-3 with a dash).
 SUBJECT_ID = re.compile(r"^(\d{9}|\d{10}|\d{12}|\d{13}|\d{10}-\d{3})$")

@@ -1,4 +1,5 @@
-"""The review list: records whose metadata may be wrong, and the clerk's corrections.
+"""The review list: records whose metadata may be wrong (the clerk's corrections that take
+them off it are in archive/corrections.py).
 
 A record is listed when the manifest and the text disagreed on a field, when its scan was
 read with low OCR confidence, when a field was left empty or kept as read because the
@@ -10,18 +11,11 @@ reading stays in ``pipeline.extracted``.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel
 
-from .errors import InvalidQuery
-from .records import Record
 
-#: Fields a clerk may correct, in the form's order.
-CORRECTABLE = ("doc_number", "result_type", "issued_date", "issuing_agency", "signer", "subject_name",
-               "subject_id", "subject_address", "summary", "valid_from", "valid_until", "province",
-               "district", "commune", "procedure_code", "procedure_name", "dossier_code")
 #: Without these a record cannot be found or cited.
 KEY_FIELDS = ("doc_number", "issued_date", "issuing_agency", "result_type")
 
@@ -79,27 +73,3 @@ def parse_backlog(resp: dict[str, Any], min_confidence: float) -> Backlog:
                          id=h["_id"], reasons=_reasons(h["_source"], min_confidence))
              for h in resp["hits"]["hits"]]
     return Backlog(total=resp["hits"]["total"]["value"], items=items)
-
-
-def corrected(record: Record, changes: dict[str, str], by: str) -> Record:
-    """The record with the clerk's values (empty = unknown), a log entry of what changed,
-    and the mark that takes it off the review list. Raises InvalidQuery for a bad value."""
-    unknown = set(changes) - set(CORRECTABLE)
-    if unknown:
-        raise InvalidQuery(f"Không sửa được trường: {', '.join(sorted(unknown))}.")
-    proposed = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in changes.items()}
-    try:
-        candidate = Record.model_validate({**record.model_dump(), **proposed})
-    except ValueError as e:
-        fields = sorted({str(err["loc"][0]) for err in getattr(e, "errors", lambda: [])()} or {"?"})
-        raise InvalidQuery(f"Giá trị không hợp lệ ở trường: {', '.join(fields)} (ngày viết dạng 2024-05-31).") from None
-    before, after = record.model_dump(mode="json"), candidate.model_dump(mode="json")
-    changed = {k: {"before": before.get(k), "after": after.get(k)} for k in CORRECTABLE if before.get(k) != after.get(k)}
-    now = dt.datetime.now(dt.timezone.utc).isoformat()
-    pipeline = dict(record.pipeline)
-    pipeline["corrections"] = [*pipeline.get("corrections", []),
-                               {"by": by, "at": now, "fields": changed, "disagree_before": pipeline.get("disagree", [])}]
-    pipeline["disagree"] = []
-    pipeline.pop("doubtful", None)
-    pipeline["reviewed_at"] = now
-    return candidate.model_copy(update={"pipeline": pipeline})

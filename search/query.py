@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from .analysis import fold, normalize
 from .errors import InvalidQuery
-from .records import Status, effective_status
+from archive.records import Status, effective_status
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_WINDOW = 10_000

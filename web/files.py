@@ -8,10 +8,10 @@ from typing import Literal
 from fastapi import Request
 from fastapi.responses import FileResponse
 
-from search.archive import archival_file, original_file, stored_file
+from archive.layout import archival_file, original_file, stored_file
 from search.config import Settings
 from search.errors import FileNotAvailable
-from search.records import Record
+from archive.records import Record
 
 from .auth import Principal, audit
 

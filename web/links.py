@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from search.archive import archival_file
+from archive.layout import archival_file
 from search.config import Settings
 
 

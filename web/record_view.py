@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from search.records import Record, Status
+from archive.records import Record, Status
 from search.reuse import vn_date
 
 from . import labels

@@ -8,10 +8,10 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from indexer import archive
+from archive import bags as archive
 from indexer.pipeline import Ingestor
-from search.archive import bag_path, iter_bags
-from search.records import Record
+from archive.layout import bag_path, iter_bags
+from archive.records import Record
 
 
 def test_the_temp_folder_and_the_archive_are_on_different_filesystems(temp_on_its_own_filesystem, settings):

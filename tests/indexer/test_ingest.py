@@ -9,11 +9,11 @@ import shutil
 
 import pytest
 
-from search.archive import archival_file, bag_path
+from archive.layout import archival_file, bag_path
 from indexer.pipeline import Ingestor
 from search.index import find
 from search.query import SearchRequest
-from search.records import record_id_for
+from archive.records import record_id_for
 from tracuu.sample import fold
 
 pytestmark = [pytest.mark.opensearch, pytest.mark.tika, pytest.mark.ocr]

@@ -10,7 +10,7 @@ from opensearchpy import exceptions as os_exc
 
 from search.index import find
 from search.query import MAX_QUERY_CHARS, SearchRequest, build_body
-from search.records import Record
+from archive.records import Record
 
 pytestmark = [pytest.mark.opensearch]
 

@@ -1,5 +1,5 @@
 from search.index import load_template
-from search.records import RECORD_FIELDS
+from archive.records import RECORD_FIELDS
 
 INDEX_ONLY = {"schema_version", "text_words"}
 

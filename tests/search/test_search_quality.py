@@ -11,7 +11,7 @@ import pytest
 from indexer.pipeline import Ingestor
 from search.index import find, similar
 from search.query import SearchRequest
-from search.records import effective_status, record_id_for
+from archive.records import effective_status, record_id_for
 
 pytestmark = [pytest.mark.opensearch, pytest.mark.tika]
 

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from helpers import OFFICER_PASSWORD, api_key, csrf_of, log_in
-from search.records import record_id_for
+from archive.records import record_id_for
 from web.app import create_app
 from web.audit import AuditLog
 

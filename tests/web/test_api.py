@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from search.records import record_id_for
+from archive.records import record_id_for
 from tracuu.sample import fold
 
 from helpers import api_key

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from search.records import record_id_for
+from archive.records import record_id_for
 
 pytestmark = [pytest.mark.opensearch, pytest.mark.tika, pytest.mark.ocr]
 

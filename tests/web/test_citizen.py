@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from search.records import record_id_for
+from archive.records import record_id_for
 from helpers import csrf_of
 from web.app import create_app
 from web.routes.citizen import NO_MATCH

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from search.query import MAX_QUERY_CHARS
-from search.records import Record
+from archive.records import Record
 
 pytestmark = [pytest.mark.opensearch]
 

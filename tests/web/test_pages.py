@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from search.records import record_id_for
+from archive.records import record_id_for
 from helpers import csrf_of
 from web.views import SearchState, pager
 

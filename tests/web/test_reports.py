@@ -16,11 +16,11 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from helpers import api_key, csrf_of, log_in
-from search.archive import bag_path, read_record
+from archive.layout import bag_path, read_record
 from search.config import Settings
 from search.index import RecordIndex, progress, quality_backlog, six_month_report
 from search.query import today_in_vietnam
-from search.records import record_id_for
+from archive.records import record_id_for
 from search.reports import parse_phases
 from web.app import create_app
 

@@ -12,8 +12,9 @@ from pydantic import BaseModel, Field
 from search.index import find, lookup as lookup_records, record_reuse, similar
 from search.lookup import SUBJECT_ID, LookupResult
 from search.query import FACETS, MAX_PAGE, MAX_QUERY_CHARS, MAX_SIZE, Hit, SearchRequest, SearchResult, today_in_vietnam
-from search.records import Record, Status
-from search.reuse import Reference, ReuseEvent, ReuseJournal
+from archive.records import Record, Status
+from archive.reuse_journal import ReuseEvent, ReuseJournal
+from search.reuse import Reference
 
 from ..auth import LookupAccess, Principal, ReadAccess, ReuseAccess, SearchAccess, audit
 from ..masking import mask_identifiers

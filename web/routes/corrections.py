@@ -7,8 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from search.errors import InvalidQuery
-from search.index import correct
-from search.quality import CORRECTABLE
+from archive.corrections import CORRECTABLE, correct
 
 from ..auth import CsrfDep, StaffDep, audit
 from ..deps import IndexDep, SettingsDep, TemplatesDep

@@ -15,7 +15,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from search.errors import InvalidQuery
 from search.index import find, record_reuse, similar
 from search.query import FACETS, SearchRequest, today_in_vietnam
-from search.reuse import Reference, ReuseEvent, ReuseJournal
+from archive.reuse_journal import ReuseEvent, ReuseJournal
+from search.reuse import Reference
 
 from .. import record_view
 from ..auth import CsrfDep, StaffDep, audit

@@ -1,10 +1,8 @@
-"""The archive (the system of record) as the rest of the system sees it: where a record's
-BagIt bag lives, which files in it are shown and downloaded, and how a corrected record is
-written back.
+"""Where things are in the archive: where a record's BagIt bag lives, which files in it
+are shown and downloaded, and how a bag's record is read.
 
-The indexer writes bags (indexer/archive.py); the web front end reads them and rewrites
-only a bag's record JSON. Both use this one layout, so a change to it cannot leave the two
-disagreeing.
+Bags are written by archive/bags.py; the indexer, the web front end and maintenance all
+read them through this one layout, so a change to it cannot leave them disagreeing.
 """
 
 from __future__ import annotations
@@ -12,8 +10,6 @@ from __future__ import annotations
 import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
-
-import bagit
 
 from .records import Record
 
@@ -67,16 +63,6 @@ def stored_file(archive_dir: Path, record: Record, variant: str) -> StoredFile |
         return None
     stem = (record.doc_number or record.id).replace("/", "-")
     return StoredFile(path, "application/pdf", f"{stem}.pdf")
-
-
-def rewrite_record(archive_dir: Path, record: Record) -> None:
-    """Replace the record JSON of an existing bag (a clerk's correction) and renew the
-    bag's checksums, so `tracuu verify` still holds. The original file, the PDF/A and the
-    text are not touched."""
-    path = bag_path(archive_dir, record.id)
-    bag = bagit.Bag(str(path))
-    (path / "data" / "record.json").write_text(record.model_dump_json(indent=2), encoding="utf-8")
-    bag.save(manifests=True)
 
 
 def read_record(archive_dir: Path, record_id: str) -> Record | None:

@@ -1,5 +1,5 @@
 """Writing the archive, system of record: one BagIt bag (RFC 8493) per record (the layout
-and the reading side are in search/archive.py).
+and the reading side are in archive/layout.py).
 
 The index is derived data and can be rebuilt from here; so a record is archived *before*
 it is indexed. A bag holds the original exactly as given, the PDF/A derivative (for scans),
@@ -14,18 +14,25 @@ fsynced, it is renamed into place, and the folder it lands in is fsynced.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
 import os
 import shutil
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import bagit
 
-from search.archive import ARCHIVAL_NAME, ORIGINAL_PREFIX, bag_path
-from search.records import Record
+from .layout import ARCHIVAL_NAME, ORIGINAL_PREFIX, bag_path
+from .records import Record
 
 #: Where bags are built, beside the bags (iter_bags reads only two-letter shard folders).
 STAGING = ".staging"
+#: Per-bag writer locks, beside the bags.
+LOCKS = ".locks"
 
 
 def write_bag(archive_dir: Path, record: Record, original: Path, archival_pdf: Path | None) -> Path:
@@ -66,6 +73,76 @@ def write_bag(archive_dir: Path, record: Record, original: Path, archival_pdf: P
         shutil.rmtree(build, ignore_errors=True)
         raise
     return final
+
+
+def rewrite_record(archive_dir: Path, record: Record) -> None:
+    """Replace the record JSON of an existing bag (a correction, a status event) and renew
+    the bag's manifests, so ``tracuu verify`` still holds. The original, the PDF/A and the
+    text are not touched. Hold ``bag_lock`` around the read that led to this write.
+
+    Each file is written beside itself, fsynced and renamed over the old one, so a crash at
+    any moment leaves either the old or the new record.json — never a cut one. (A crash
+    between the record and the tag manifests leaves a bag whose checksum names
+    record.json; ``tracuu verify`` reports it and a rerun of the correction repairs it.)
+    bagit's own ``Bag.save`` is not used: it changes the process's working folder, which
+    the web server's threads share, and it truncates before it writes.
+    """
+    path = bag_path(archive_dir, record.id)
+    data = record.model_dump_json(indent=2).encode("utf-8")
+    _replace(path / "data" / "record.json", data)
+    digest = hashlib.sha256(data).hexdigest()
+    manifest = path / "manifest-sha256.txt"
+    lines = [f"{digest}  data/record.json" if line.split(maxsplit=1)[1:] == ["data/record.json"] else line
+             for line in manifest.read_text(encoding="utf-8").splitlines()]
+    _replace(manifest, ("\n".join(lines) + "\n").encode("utf-8"))
+    oxum = _payload_oxum(path / "data")
+    info = path / "bag-info.txt"
+    info_lines = [f"Payload-Oxum: {oxum}" if line.startswith("Payload-Oxum:") else line
+                  for line in info.read_text(encoding="utf-8").splitlines()]
+    _replace(info, ("\n".join(info_lines) + "\n").encode("utf-8"))
+    tag = path / "tagmanifest-sha256.txt"
+    if tag.exists():
+        tag_lines = []
+        for line in tag.read_text(encoding="utf-8").splitlines():
+            name = line.split(maxsplit=1)[1].strip()
+            tag_lines.append(f"{hashlib.sha256((path / name).read_bytes()).hexdigest()}  {name}")
+        _replace(tag, ("\n".join(tag_lines) + "\n").encode("utf-8"))
+    fsync_dir(path / "data")
+    fsync_dir(path)
+
+
+_THREAD_LOCKS: dict[str, threading.Lock] = {}
+_THREAD_LOCKS_GUARD = threading.Lock()
+
+
+@contextlib.contextmanager
+def bag_lock(archive_dir: Path, record_id: str) -> Iterator[None]:
+    """One writer at a time for one bag, across threads and processes (a file lock in the
+    archive's lock folder; the kernel drops it when a killed writer dies)."""
+    with _THREAD_LOCKS_GUARD:
+        local = _THREAD_LOCKS.setdefault(record_id, threading.Lock())
+    locks = archive_dir / LOCKS
+    locks.mkdir(parents=True, exist_ok=True)
+    with local, open(locks / f"{record_id}.lock", "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def _payload_oxum(data_dir: Path) -> str:
+    files = [p for p in data_dir.rglob("*") if p.is_file()]
+    return f"{sum(p.stat().st_size for p in files)}.{len(files)}"
 
 
 def clean_staging(archive_dir: Path) -> list[str]:
