@@ -13,7 +13,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from .errors import InvalidQuery
-from .query import status_clause, today_in_vietnam
+from .query import today_in_vietnam
+from .validity import status_clause
 from archive.records import Record, Status
 
 #: CCCD (12 digits), old CMND (9), enterprise or tax code (10 or 13; 10-3 with a dash).

@@ -17,7 +17,9 @@ from pydantic import BaseModel, Field
 
 from .analysis import fold, normalize
 from .errors import InvalidQuery
-from archive.records import Status, effective_status
+from archive.records import Status
+
+from .validity import SOURCE_FIELDS, status_clause, status_of_source
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_WINDOW = 10_000
@@ -88,22 +90,6 @@ class SearchResult(BaseModel):
 
 
 # -- request -> DSL -------------------------------------------------------------------
-
-
-def status_clause(status: str, today: dt.date) -> dict[str, Any]:
-    day = today.isoformat()
-    revoked = {"term": {"status": Status.revoked.value}}
-    if status == Status.revoked:
-        return revoked
-    if status == Status.expired:
-        return {"bool": {"must": [{"range": {"valid_until": {"lt": day}}}], "must_not": [revoked]}}
-    if status == Status.valid:
-        return {
-            "bool": {
-                "must_not": [revoked, {"range": {"valid_until": {"lt": day}}}],
-            }
-        }
-    raise InvalidQuery(f"Trạng thái '{status}' không hợp lệ; chọn valid, expired hoặc revoked.")
 
 
 def _filter_clause(name: str, values: list[str], today: dt.date) -> dict[str, Any]:
@@ -389,7 +375,7 @@ def build_body(req: SearchRequest) -> dict[str, Any]:
         "from": (req.page - 1) * req.size,
         "size": req.size,
         "track_total_hits": True,
-        "_source": list(HIT_FIELDS) + ["status", "valid_until"],
+        "_source": list(HIT_FIELDS) + list(SOURCE_FIELDS),
         "aggs": aggs,
     }
     shown = highlight(q) if q else None
@@ -423,11 +409,10 @@ def parse_response(resp: dict[str, Any], req: SearchRequest) -> SearchResult:
         hl = h.get("highlight", {})
         fragments = hl.get("text") or hl.get("text.folded") or [""]  # one of them (highlight())
         snippet = fragments[0]
-        valid_until = dt.date.fromisoformat(src["valid_until"]) if src.get("valid_until") else None
         hits.append(
             Hit(
                 **{k: src.get(k) for k in HIT_FIELDS},
-                status=effective_status(src.get("status"), valid_until, req.today),
+                status=status_of_source(src, req.today),
                 snippet=snippet,
             )
         )
@@ -441,7 +426,7 @@ def similar_body(record_id: str, index: str, size: int = 5) -> dict[str, Any]:
     """'More like this': records whose text and summary share the most telling words."""
     return {
         "size": size,
-        "_source": list(HIT_FIELDS) + ["status", "valid_until"],
+        "_source": list(HIT_FIELDS) + list(SOURCE_FIELDS),
         "query": {"bool": {
             "must": [{"more_like_this": {
                 "fields": ["text.folded", "summary.folded", "procedure_name.folded"],

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from .errors import InvalidQuery
 from .phases import Phase, parse_phases  # noqa: F401 — re-exported for the report routes
-from .query import status_clause
+from .validity import status_clause
 from archive.records import Status
 
 #: Timestamps (ingested_at, reuse time) are UTC; report periods are Vietnamese calendar days.
