@@ -26,13 +26,12 @@ from pathlib import Path
 
 import bagit
 
-from .layout import ARCHIVAL_NAME, ORIGINAL_PREFIX, bag_path
+from .leases import index_writes, lock_path
+from .layout import ARCHIVAL_NAME, ORIGINAL_PREFIX, REWRITE, bag_path
 from .records import Record
 
 #: Where bags are built, beside the bags (iter_bags reads only two-letter shard folders).
 STAGING = ".staging"
-#: Per-bag writer locks, beside the bags.
-LOCKS = ".locks"
 
 
 def write_bag(archive_dir: Path, record: Record, original: Path, archival_pdf: Path | None) -> Path:
@@ -76,39 +75,71 @@ def write_bag(archive_dir: Path, record: Record, original: Path, archival_pdf: P
 
 
 def rewrite_record(archive_dir: Path, record: Record) -> None:
-    """Replace the record JSON of an existing bag (a correction, a status event) and renew
-    the bag's manifests, so ``tracuu verify`` still holds. The original, the PDF/A and the
-    text are not touched. Hold ``bag_lock`` around the read that led to this write.
+    """Replace the record JSON of an existing bag (a correction, a status event, a new
+    manifest version) and renew the bag's manifests, so ``tracuu verify`` still holds. The
+    original, the PDF/A and the text are not touched. Hold ``bag_lock`` around the read that
+    led to this write.
 
-    Each file is written beside itself, fsynced and renamed over the old one, so a crash at
-    any moment leaves either the old or the new record.json — never a cut one. (A crash
-    between the record and the tag manifests leaves a bag whose checksum names
-    record.json; ``tracuu verify`` reports it and a rerun of the correction repairs it.)
-    bagit's own ``Bag.save`` is not used: it changes the process's working folder, which
-    the web server's threads share, and it truncates before it writes.
+    Four files change together (record.json, its manifest line, the Payload-Oxum in
+    bag-info.txt, the tag manifest), and a kill -9 or a power cut may come between any two
+    writes. So the change is a small redo log: the new files are written whole into
+    ``.rewrite.tmp`` in the bag, fsynced, and that folder is renamed to ``.rewrite`` — the
+    commit point — before they are moved into place. A crash before the commit leaves the
+    old bag (the half-written folder is dropped); after it, whoever next touches the bag
+    (``bag_lock``, ``read_record``, ``tracuu verify``) finishes the move. bagit's own
+    ``Bag.save`` is not used: it changes the process's working folder, which the web
+    server's threads share, and it truncates record.json before it writes it.
     """
     path = bag_path(archive_dir, record.id)
-    data = record.model_dump_json(indent=2).encode("utf-8")
-    _replace(path / "data" / "record.json", data)
-    digest = hashlib.sha256(data).hexdigest()
-    manifest = path / "manifest-sha256.txt"
-    lines = [f"{digest}  data/record.json" if line.split(maxsplit=1)[1:] == ["data/record.json"] else line
-             for line in manifest.read_text(encoding="utf-8").splitlines()]
-    _replace(manifest, ("\n".join(lines) + "\n").encode("utf-8"))
-    oxum = _payload_oxum(path / "data")
-    info = path / "bag-info.txt"
-    info_lines = [f"Payload-Oxum: {oxum}" if line.startswith("Payload-Oxum:") else line
-                  for line in info.read_text(encoding="utf-8").splitlines()]
-    _replace(info, ("\n".join(info_lines) + "\n").encode("utf-8"))
+    finish_rewrite(path)
+    new = {"data/record.json": record.model_dump_json(indent=2).encode("utf-8")}
+    digest = hashlib.sha256(new["data/record.json"]).hexdigest()
+    manifest = (path / "manifest-sha256.txt").read_text(encoding="utf-8").splitlines()
+    new["manifest-sha256.txt"] = _lines(
+        f"{digest}  data/record.json" if line.split(maxsplit=1)[1:] == ["data/record.json"] else line
+        for line in manifest)
+    others = [p for p in (path / "data").rglob("*") if p.is_file() and p.name != "record.json"]
+    oxum = f"{sum(p.stat().st_size for p in others) + len(new['data/record.json'])}.{len(others) + 1}"
+    new["bag-info.txt"] = _lines(f"Payload-Oxum: {oxum}" if line.startswith("Payload-Oxum:") else line
+                                 for line in (path / "bag-info.txt").read_text(encoding="utf-8").splitlines())
     tag = path / "tagmanifest-sha256.txt"
     if tag.exists():
-        tag_lines = []
-        for line in tag.read_text(encoding="utf-8").splitlines():
-            name = line.split(maxsplit=1)[1].strip()
-            tag_lines.append(f"{hashlib.sha256((path / name).read_bytes()).hexdigest()}  {name}")
-        _replace(tag, ("\n".join(tag_lines) + "\n").encode("utf-8"))
-    fsync_dir(path / "data")
+        names = [line.split(maxsplit=1)[1].strip() for line in tag.read_text(encoding="utf-8").splitlines()]
+        new["tagmanifest-sha256.txt"] = _lines(
+            f"{hashlib.sha256(new.get(name) or (path / name).read_bytes()).hexdigest()}  {name}" for name in names)
+
+    work = path / (REWRITE + ".tmp")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    for name, content in new.items():
+        with open(work / name.replace("/", "%"), "wb") as f:
+            f.write(content)
+            f.flush()
+            os.fsync(f.fileno())
+    fsync_dir(work)
+    os.rename(work, path / REWRITE)  # the commit point
     fsync_dir(path)
+    finish_rewrite(path)
+
+
+def finish_rewrite(bag_dir: Path) -> bool:
+    """Complete a committed rewrite of ``bag_dir`` (move its files into place), drop an
+    uncommitted one. Safe to repeat; True if there was one to complete."""
+    shutil.rmtree(bag_dir / (REWRITE + ".tmp"), ignore_errors=True)
+    work = bag_dir / REWRITE
+    if not work.is_dir():
+        return False
+    for pending in sorted(work.iterdir()):
+        os.replace(pending, bag_dir / pending.name.replace("%", "/"))
+    fsync_dir(bag_dir / "data")
+    fsync_dir(bag_dir)
+    work.rmdir()
+    fsync_dir(bag_dir)
+    return True
+
+
+def _lines(lines) -> bytes:
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 _THREAD_LOCKS: dict[str, threading.Lock] = {}
@@ -118,31 +149,20 @@ _THREAD_LOCKS_GUARD = threading.Lock()
 @contextlib.contextmanager
 def bag_lock(archive_dir: Path, record_id: str) -> Iterator[None]:
     """One writer at a time for one bag, across threads and processes (a file lock in the
-    archive's lock folder; the kernel drops it when a killed writer dies)."""
+    archive's lock folder; the kernel drops it when a killed writer dies). It also holds the
+    shared index lease (archive/leases.py), so what is written to the index inside the block
+    cannot land in an index a running reindex is about to replace."""
     with _THREAD_LOCKS_GUARD:
         local = _THREAD_LOCKS.setdefault(record_id, threading.Lock())
-    locks = archive_dir / LOCKS
-    locks.mkdir(parents=True, exist_ok=True)
-    with local, open(locks / f"{record_id}.lock", "a") as f:
+    with local, open(lock_path(archive_dir, f"bag-{record_id}"), "a") as f:
         fcntl.flock(f, fcntl.LOCK_EX)
         try:
-            yield
+            if (bag := bag_path(archive_dir, record_id)).is_dir():
+                finish_rewrite(bag)  # what a writer killed after its commit left to move
+            with index_writes(archive_dir):
+                yield
         finally:
             fcntl.flock(f, fcntl.LOCK_UN)
-
-
-def _replace(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-
-def _payload_oxum(data_dir: Path) -> str:
-    files = [p for p in data_dir.rglob("*") if p.is_file()]
-    return f"{sum(p.stat().st_size for p in files)}.{len(files)}"
 
 
 def clean_staging(archive_dir: Path) -> list[str]:

@@ -15,6 +15,8 @@ from .records import Record
 
 ORIGINAL_PREFIX = "original"
 ARCHIVAL_NAME = "archival.pdf"
+#: A bag's committed rewrite whose files are not all in place yet (archive/bags.py).
+REWRITE = ".rewrite"
 
 
 def bag_path(archive_dir: Path, record_id: str) -> Path:
@@ -65,13 +67,24 @@ def stored_file(archive_dir: Path, record: Record, variant: str) -> StoredFile |
     return StoredFile(path, "application/pdf", f"{stem}.pdf")
 
 
+def record_file(bag_dir: Path) -> Path:
+    """The bag's record JSON as last written: a committed rewrite not yet moved into place
+    (its writer killed in between) is the newer one."""
+    pending = bag_dir / REWRITE / "data%record.json"
+    return pending if pending.exists() else bag_dir / "data" / "record.json"
+
+
 def read_record(archive_dir: Path, record_id: str) -> Record | None:
     """The record kept in a bag, if the bag exists (lets an interrupted run resume
     without OCR'ing again, and lets the index be rebuilt)."""
-    path = bag_path(archive_dir, record_id) / "data" / "record.json"
-    if not path.exists():
-        return None
-    return Record.model_validate_json(path.read_text(encoding="utf-8"))
+    bag = bag_path(archive_dir, record_id)
+    for _ in range(3):  # a rewrite may move the pending file between the look and the read
+        try:
+            return Record.model_validate_json(record_file(bag).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            if not (bag / "data").is_dir():
+                return None
+    return Record.model_validate_json(record_file(bag).read_text(encoding="utf-8"))
 
 
 def iter_bags(archive_dir: Path):

@@ -3,14 +3,21 @@
 The archive is the system of record; the index can always be rebuilt from it. ``reindex``
 fills a new physical index while the old one keeps serving, then swaps the alias in one
 atomic call, so search never answers from an empty or half-filled index.
+
+Nothing written while it runs is lost: ingest, corrections and status events go on into
+the old index, and before the swap reindex takes the index lease alone (archive/leases.py)
+and copies into the new index every bag changed since it started — after the writes in
+flight have finished and before any new one. A bag whose record cannot be read stops the
+swap, naming the bag: an index that silently lacks a record would answer "no such result".
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from pathlib import Path
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,9 +28,10 @@ from search.config import Settings
 from search.errors import TracuuError
 from search.index import RecordIndex, to_document
 from archive.records import Record
+from archive import leases
+from archive.bags import bag_lock
+from archive.layout import REWRITE, iter_bags, record_file
 from archive.reuse_journal import ReuseJournal
-
-from archive.layout import iter_bags
 
 log = logging.getLogger(__name__)
 
@@ -35,20 +43,39 @@ class VerifyReport:
 
 
 def verify(settings: Settings, on_bag: Callable[[str], None] | None = None) -> VerifyReport:
-    """Recompute every checksum of every bag; name each damaged bag and what is wrong."""
+    """Recompute every checksum of every bag; name each damaged bag and what is wrong.
+
+    A rewrite its writer committed but did not finish (killed in between) is finished
+    first — it is the bag's newest state, not damage. A bag that fails while the service
+    runs is checked again under its lock, so a correction being written at that moment is
+    not reported as damage."""
     report = VerifyReport()
-    for bag_dir in iter_bags(settings.archive_dir):
+    archive_dir = settings.archive_dir
+    for bag_dir in iter_bags(archive_dir):
         report.checked += 1
-        try:
-            bagit.Bag(str(bag_dir)).validate(processes=1)
-        except bagit.BagValidationError as e:
-            details = "; ".join(str(d) for d in getattr(e, "details", [])[:3])
-            report.damaged.append((bag_dir.name, (details or _which_files(bag_dir) or str(e))[:300]))
-        except bagit.BagError as e:
-            report.damaged.append((bag_dir.name, str(e)[:300]))
+        if (bag_dir / REWRITE).exists():
+            with bag_lock(archive_dir, bag_dir.name):
+                pass  # taking the lock finishes the rewrite
+        problem = _check(bag_dir)
+        if problem:
+            with bag_lock(archive_dir, bag_dir.name):
+                problem = _check(bag_dir)
+        if problem:
+            report.damaged.append((bag_dir.name, problem))
         if on_bag:
             on_bag(bag_dir.name)
     return report
+
+
+def _check(bag_dir: Path) -> str | None:
+    try:
+        bagit.Bag(str(bag_dir)).validate(processes=1)
+    except bagit.BagValidationError as e:
+        details = "; ".join(str(d) for d in getattr(e, "details", [])[:3])
+        return (details or _which_files(bag_dir) or str(e))[:300]
+    except bagit.BagError as e:
+        return str(e)[:300]
+    return None
 
 
 def _which_files(bag_dir: Path) -> str:
@@ -69,14 +96,32 @@ def count_bags(settings: Settings) -> int:
     return sum(1 for _ in iter_bags(settings.archive_dir))
 
 
-def _documents(settings: Settings, skipped: list[str]) -> Iterator[dict[str, Any]]:
-    for bag_dir in iter_bags(settings.archive_dir):
+#: A bag counts as changed during a reindex if it changed up to this long before it began
+#: (file times are coarser than the clock on some filesystems).
+CLOCK_SLACK_S = 2.0
+
+
+def _documents(bag_dirs: Iterable[Path], unreadable: list[str]) -> Iterator[dict[str, Any]]:
+    for bag_dir in bag_dirs:
         try:
-            record = Record.model_validate_json((bag_dir / "data" / "record.json").read_text(encoding="utf-8"))
+            record = Record.model_validate_json(record_file(bag_dir).read_text(encoding="utf-8"))
         except (OSError, ValueError) as e:
-            skipped.append(f"{bag_dir.name}: {type(e).__name__}")
+            unreadable.append(f"{bag_dir.name}: {type(e).__name__}")
             continue
         yield to_document(record, segment(record.text))
+
+
+def changed_since(archive_dir: Path, since: float) -> Iterator[Path]:
+    """Bags that appeared or whose record changed at or after ``since`` (a bag appears by a
+    rename, which sets the folder's ctime; a record is rewritten by a rename, which sets
+    the file's)."""
+    for bag_dir in iter_bags(archive_dir):
+        try:
+            stamp = max(bag_dir.stat().st_ctime, (bag_dir / "data" / "record.json").stat().st_ctime)
+        except FileNotFoundError:
+            stamp = bag_dir.stat().st_ctime
+        if stamp >= since:
+            yield bag_dir
 
 
 @dataclass
@@ -84,35 +129,66 @@ class ReindexReport:
     new_index: str
     indexed: int
     failed: list[tuple[str, str]]
-    skipped: list[str]
     replaced: list[str]
+    caught_up: int = 0  # bags written while the reindex ran, copied in before the swap
     reuses: int = 0  # reuse events indexed again from the journal
 
 
 def reindex(settings: Settings, index: RecordIndex, on_record: Callable[[], None] | None = None) -> ReindexReport:
-    """Build a new index from the archive and swap the alias to it. If anything fails
-    before the swap, the new index is deleted and search goes on from the old one."""
-    target = index.create_physical()
-    skipped: list[str] = []
-    failed: list[tuple[str, str]] = []
-    indexed = 0
-    try:
-        for doc_id, error in index.bulk(_documents(settings, skipped), target=target):
-            if error:
-                failed.append((doc_id, error))
-            else:
-                indexed += 1
-            if on_record:
-                on_record()
-        index.client.indices.refresh(index=target)
-        if failed:
-            first = "; ".join(f"{i}: {e}" for i, e in failed[:3])
-            raise TracuuError(f"{len(failed)} bản ghi không lập chỉ mục được ({first}); chỉ mục cũ vẫn phục vụ.")
-    except BaseException:
-        index.client.indices.delete(index=target, ignore_unavailable=True)
-        raise
-    replaced = index.swap_to(target)
-    log.info("alias %s now on %s (%d records); removed %s", index.alias, target, indexed, replaced)
+    """Build a new index from the archive, catch up what was written meanwhile, and swap
+    the alias to it. If anything fails before the swap, the new index is deleted and search
+    goes on from the old one. One reindex at a time (a second is refused: leases.Busy)."""
+    archive_dir = settings.archive_dir
+    with leases.sole(archive_dir, "reindex"):
+        _drop_orphans(index)
+        started = time.time() - CLOCK_SLACK_S
+        target = index.create_physical()
+        try:
+            indexed, failed = _fill(index, target, iter_bags(archive_dir), on_record)
+            with leases.index_swap(archive_dir):
+                caught, failed_late = _fill(index, target, changed_since(archive_dir, started), None)
+                failed += failed_late
+                index.client.indices.refresh(index=target)
+                if failed:
+                    first = "; ".join(f"{i}: {e}" for i, e in failed[:3])
+                    raise TracuuError(f"{len(failed)} bản ghi không lập chỉ mục được ({first}); "
+                                      "chỉ mục cũ vẫn phục vụ.")
+                replaced = index.swap_to(target)
+        except BaseException:
+            index.client.indices.delete(index=target, ignore_unavailable=True)
+            raise
+    log.info("alias %s now on %s (%d records, %d caught up); removed %s", index.alias, target, indexed,
+             caught, replaced)
     # The reuse counts are derived data too: made again from their journal.
     reuses = index.rebuild_reuse(ReuseJournal(settings.events_dir))
-    return ReindexReport(target, indexed, failed, skipped, replaced, reuses)
+    return ReindexReport(target, indexed, failed, replaced, caught, reuses)
+
+
+def _drop_orphans(index: RecordIndex) -> None:
+    """Delete the physical indices a killed reindex left behind (never behind the alias; no
+    other reindex runs, as this one holds the lease)."""
+    live = set(index.physical_indices())
+    names = index.client.indices.get(index=f"{index.alias}-v*", ignore_unavailable=True, allow_no_indices=True)
+    for name in sorted(set(names) - live):
+        log.warning("removing %s, left by an interrupted reindex", name)
+        index.client.indices.delete(index=name, ignore_unavailable=True)
+
+
+def _fill(index: RecordIndex, target: str, bag_dirs: Iterable[Path],
+          on_record: Callable[[], None] | None) -> tuple[int, list[tuple[str, str]]]:
+    """Index the records of ``bag_dirs`` into ``target``; raise naming the bags whose
+    record cannot be read (before any swap: the old index keeps serving)."""
+    unreadable: list[str] = []
+    failed: list[tuple[str, str]] = []
+    indexed = 0
+    for doc_id, error in index.bulk(_documents(bag_dirs, unreadable), target=target):
+        if error:
+            failed.append((doc_id, error))
+        else:
+            indexed += 1
+        if on_record:
+            on_record()
+    if unreadable:
+        raise TracuuError(f"{len(unreadable)} túi lưu trữ không đọc được bản ghi ({'; '.join(unreadable[:5])}); "
+                          "chỉ mục cũ vẫn phục vụ. Chạy 'tracuu verify' và khôi phục các túi này từ bản sao lưu.")
+    return indexed, failed

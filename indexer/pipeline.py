@@ -1,7 +1,9 @@
 """The ingest pipeline, top to bottom.
 
-Per file: size and checksum → skip if indexed already → resume from the archive if a bag
-exists → sniff the format by content → text (pages with a text layer as they are, the rest
+Per file: size and checksum → if the archive holds these bytes already: a new version when
+the manifest row changed, else index the kept record unless the index has it (the archive,
+not the index, decides what is known: with the data dir lost and the index kept, a rerun
+archives everything again) → sniff the format by content → text (pages with a text layer as they are, the rest
 OCR'd; Tika for office formats) → legacy encodings, normalization → signature → metadata
 (manifest wins; what the text says is kept beside it) → archive as a bag → index in bulk.
 Scans are OCR'd two at a time in worker processes; results are reported in input order.
@@ -10,6 +12,10 @@ A file that fails is reported with its reason and a copy is kept aside under ``f
 the batch goes on, and the given folder is never modified. A service that is down is not
 the file's fault: the run stops with a clear error, and what was archived is indexed when
 the run is repeated.
+
+One ingest runs at a time (a second is refused at once, naming the first: both would OCR
+the same files), and each batch is written to the index under the shared index lease, so
+a reindex running meanwhile catches it up before it swaps (archive/leases.py).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import os
 import shutil
 import tempfile
 import time
@@ -28,16 +35,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from search.analysis import normalize, segment
+from archive import bags, leases
 from archive.layout import read_record
+from archive.records import Record, record_id_for
+from search.analysis import normalize, segment
 from search.config import Settings
 from search.errors import IngestError, SearchUnavailable
 from search.index import RecordIndex, to_document
-from archive.records import Record, record_id_for
 
-from archive import bags
-
-from . import metadata, procedures
+from . import metadata, procedures, versions
 from .errors import FileTooLarge, NoTextFound
 from .extract import TikaClient
 from .formats import SUPPORTED_SUFFIXES, Format, check_image_size, sniff
@@ -63,6 +69,7 @@ class IngestReport:
     started_at: str
     finished_at: str = ""
     ingested: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)  # known files whose manifest row changed
     duplicates: list[str] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
     manifest_errors: list[dict[str, Any]] = field(default_factory=list)
@@ -101,6 +108,15 @@ class Pending:
     fmt: Format
     layer: list[str] = field(default_factory=list)  # text layer per page, for PDFs
     ocr: Future | None = None
+
+
+@dataclass
+class Update:
+    """A file the archive holds, given again with a changed manifest row."""
+
+    record_id: str
+    rel: str
+    given: dict[str, Any]
 
 
 class OcrPool:
@@ -146,6 +162,7 @@ class Ingestor:
         self.index = index
         self.tika = tika or TikaClient(settings)
         self.archive_dir = settings.archive_dir
+        self._updated: set[str] = set()
 
     def ingest_dir(self, root: Path, on_file: ProgressCallback | None = None,
                    files: list[Path] | None = None) -> IngestReport:
@@ -160,12 +177,14 @@ class Ingestor:
                 report.manifest_errors.append(
                     {"row": row_no, "reason": f"tệp '{rel}' trong manifest không có trong thư mục"})
 
-        self.index.ensure()
-        bags.clean_staging(self.archive_dir)  # what a killed run left half-built
         batch: list[tuple[str, dict[str, Any]]] = []  # (relative path, document)
         seen: set[str] = set()
+        self._updated = set()
         try:
-            with tempfile.TemporaryDirectory(prefix="tracuu-ingest-") as tmp, OcrPool(self.settings) as pool:
+            with leases.sole(self.archive_dir, "ingest"), \
+                    tempfile.TemporaryDirectory(prefix="tracuu-ingest-") as tmp, OcrPool(self.settings) as pool:
+                self.index.ensure()
+                bags.clean_staging(self.archive_dir)  # what a killed run left half-built
                 # Files are prepared a few at a time so that scans are OCR'd side by side on
                 # all cores, then finished and reported in the order they were given.
                 for chunk in _chunks(files, 2 * pool.workers):
@@ -190,6 +209,8 @@ class Ingestor:
                             if record is None:
                                 report.duplicates.append(rel)
                             else:
+                                if isinstance(item, Update):
+                                    self._updated.add(rel)
                                 batch.append((rel, to_document(record, segment(record.text))))
                                 if len(batch) >= self.settings.bulk_size:
                                     self._flush(batch, report)
@@ -206,9 +227,10 @@ class Ingestor:
         return report
 
     def _prepare(self, path: Path, rel: str, given: dict[str, Any], tmp: Path, seen: set[str],
-                 pool: OcrPool) -> Pending | Record | None:
+                 pool: OcrPool) -> Pending | Update | Record | None:
         """Checks that need no reading of the content, and the OCR started if it is a scan.
-        None: these bytes are indexed already; a Record: archived by an interrupted run."""
+        None: archived and indexed already; a Record: archived (by an interrupted run, or
+        before the index was lost) but not indexed; an Update: archived, its row changed."""
         size = path.stat().st_size
         if size > self.settings.max_file_bytes:
             raise FileTooLarge(
@@ -217,11 +239,13 @@ class Ingestor:
             )
         sha = _sha256(path)
         record_id = record_id_for(sha)
-        if record_id in seen or self.index.exists(record_id):
+        if record_id in seen:
             return None
         seen.add(record_id)
         if (kept := read_record(self.archive_dir, record_id)) is not None:
-            return kept  # index it, do not OCR again
+            if versions.manifest_changes(kept, given):
+                return Update(record_id, rel, given)
+            return None if self.index.exists(record_id) else kept  # index it, do not OCR again
         fmt = sniff(path)
         if fmt.kind == "image":
             check_image_size(path)
@@ -234,7 +258,9 @@ class Ingestor:
             pending.ocr = pool.submit(path, fmt, workdir)
         return pending
 
-    def _finish(self, item: Pending | Record | None) -> tuple[Record | None, int]:
+    def _finish(self, item: Pending | Update | Record | None) -> tuple[Record | None, int]:
+        if isinstance(item, Update):
+            return self._new_version(item), 0
         if not isinstance(item, Pending):
             return item, 0
         read = self._read(item)
@@ -263,13 +289,26 @@ class Ingestor:
             signature=read_signature(item.path) if item.fmt.kind == "pdf" else None,
             pipeline={
                 "format": item.fmt.mime, "route": read.route, "pages": read.pages, "legacy_encoding": legacy,
-                "extracted": _jsonable(extracted), "disagree": disagree,
+                "extracted": versions.jsonable(extracted), "disagree": disagree,
+                "manifest": versions.jsonable(given),
                 **({"doubts": doubts, "doubtful": sorted(doubts)} if doubts else {}), **read.tools,
             },
             **merged,
         )
         bags.write_bag(self.archive_dir, record, item.path, read.archival)
         return record, read.pages
+
+    def _new_version(self, item: Update) -> Record | None:
+        """Write the changed row into the bag (under its lock: a clerk's correction of the
+        same record at the same moment lands before or after, never lost)."""
+        with bags.bag_lock(self.archive_dir, item.record_id):
+            kept = read_record(self.archive_dir, item.record_id)
+            changes = versions.manifest_changes(kept, item.given) if kept else {}
+            if not changes:
+                return kept
+            record = versions.new_version(kept, item.given, changes, item.rel)
+            bags.rewrite_record(self.archive_dir, record)
+        return record
 
     def _read(self, item: Pending) -> Text:
         """Born-digital text as it is (Tika); the OCR started in _prepare for the rest."""
@@ -295,7 +334,8 @@ class Ingestor:
         delay = 2.0
         for attempt in range(4):
             try:
-                results = list(self.index.bulk((doc for _, doc in batch), refresh=True))
+                with leases.index_writes(self.archive_dir):
+                    results = list(self.index.bulk((doc for _, doc in batch), refresh=True))
                 break
             except SearchUnavailable:
                 if attempt == 3:
@@ -305,7 +345,8 @@ class Ingestor:
                 delay *= 2
         for doc_id, error in results:
             if error is None:
-                report.ingested.append(names.get(doc_id, doc_id))
+                rel = names.get(doc_id, doc_id)
+                (report.updated if rel in self._updated else report.ingested).append(rel)
             else:
                 report.failed.append(Failure(names.get(doc_id, doc_id), "index", error))
         batch.clear()
@@ -316,14 +357,23 @@ class Ingestor:
         shutil.copy2(path, dest)
         dest.with_name(dest.name + ".reason.txt").write_text(f"{err.reason}: {err.message}\n", encoding="utf-8")
 
-    def _write_report(self, report: IngestReport) -> None:
-        self.settings.reports_dir.mkdir(parents=True, exist_ok=True)
+    def _write_report(self, report: IngestReport) -> Path:
+        """Each run its own report, written whole: two runs started in the same second get
+        two files (``-2``, ``-3`` …), never one over the other."""
+        folder = self.settings.reports_dir
+        folder.mkdir(parents=True, exist_ok=True)
         stamp = report.started_at.replace(":", "").replace("-", "")[:15]
-        (self.settings.reports_dir / f"ingest-{stamp}.json").write_text(report.to_json(), encoding="utf-8")
-
-
-def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()}
+        tmp = folder / f".ingest-{stamp}-{os.getpid()}.tmp"
+        tmp.write_text(report.to_json(), encoding="utf-8")
+        for n in range(1, 10_000):
+            dest = folder / (f"ingest-{stamp}.json" if n == 1 else f"ingest-{stamp}-{n}.json")
+            try:
+                os.link(tmp, dest)  # fails if dest exists: an atomic "create, never replace"
+            except FileExistsError:
+                continue
+            tmp.unlink()
+            return dest
+        raise OSError(f"không đặt được tên cho báo cáo nhập trong {folder}")
 
 
 def _sha256(path: Path) -> str:

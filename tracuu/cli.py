@@ -141,7 +141,8 @@ def run_ingest(settings: Settings, folder: Path):
 
         report = ingestor.ingest_dir(folder, on_file=on_file, files=files)
     console.print(
-        f"Đã nạp {len(report.ingested)}, trùng {len(report.duplicates)}, lỗi {len(report.failed)} "
+        f"Đã nạp {len(report.ingested)}, cập nhật {len(report.updated)}, trùng {len(report.duplicates)}, "
+        f"lỗi {len(report.failed)} "
         f"({report.pages} trang)."
     )
     for f in report.failed:
@@ -190,9 +191,8 @@ def reindex() -> None:
     with _bar() as bar:
         task = bar.add_task("Lập lại chỉ mục", total=count_bags(settings))
         report = run_reindex(settings, index, on_record=lambda: bar.advance(task))
-    for what in report.skipped:
-        console.print(f"  [yellow]bỏ qua[/yellow] {what}", highlight=False)
-    console.print(f"Đã lập chỉ mục {report.indexed} bản ghi vào {report.new_index}; "
+    console.print(f"Đã lập chỉ mục {report.indexed} bản ghi vào {report.new_index} "
+                  f"(thêm {report.caught_up} bản ghi ghi trong lúc chạy); "
                   f"thay cho {', '.join(report.replaced) or '(không có)'}; {report.reuses} lượt dùng lại "
                   "lập lại từ nhật ký.")
 

@@ -80,3 +80,74 @@ def test_a_bag_is_made_durable_before_it_is_in_place(tmp_path, monkeypatch):
     names = {Path(p).name for p in synced}
     assert {"original.txt", "record.json", "text.txt", "manifest-sha256.txt", "bagit.txt"} <= names
     assert str(final.parent) in synced  # the rename itself made durable
+
+
+def _bag_with_record(archive_dir: Path, tmp_path: Path) -> Record:
+    original = tmp_path / "a.txt"
+    original.write_text("Số: 5/QĐ-UBND\n", encoding="utf-8")
+    record = Record(id="cd" + "1" * 22, text="x", signer="Lò Văn Kìm")
+    archive.write_bag(archive_dir, record, original, None)
+    return record
+
+
+def test_a_rewrite_cut_after_its_commit_is_finished_by_the_next_reader(tmp_path, monkeypatch):
+    """record.json, its manifest line, the Payload-Oxum and the tag manifest change together;
+    a crash between two of those writes used to leave a bag that fails verification."""
+    import bagit
+    from archive.layout import read_record
+
+    archive_dir = tmp_path / "archive"
+    record = _bag_with_record(archive_dir, tmp_path)
+    real_replace, moved = os.replace, []
+
+    def cut_after_one(src, dst):  # the process dies after moving the first file into place
+        if moved:
+            raise KeyboardInterrupt("killed")
+        moved.append(dst)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(archive.os, "replace", cut_after_one)
+    try:
+        archive.rewrite_record(archive_dir, record.model_copy(update={"signer": "Hoàng Văn Thụ"}))
+    except KeyboardInterrupt:
+        pass
+    monkeypatch.setattr(archive.os, "replace", real_replace)
+
+    assert read_record(archive_dir, record.id).signer == "Hoàng Văn Thụ"  # the committed state
+    with archive.bag_lock(archive_dir, record.id):
+        pass
+    bagit.Bag(str(bag_path(archive_dir, record.id))).validate()
+
+
+def _rewrite_forever(archive_dir: str, record_json: str) -> None:
+    """A writer that rewrites one bag's record until it is killed."""
+    record = Record.model_validate_json(record_json)
+    n = 0
+    while True:
+        n += 1
+        with archive.bag_lock(Path(archive_dir), record.id):
+            archive.rewrite_record(Path(archive_dir), record.model_copy(update={"summary": f"lần {n}"}))
+
+
+def test_a_writer_killed_at_random_moments_never_leaves_a_bag_that_fails(tmp_path):
+    import random
+    import signal
+    import time
+
+    import bagit
+    from archive.layout import read_record
+
+    archive_dir = tmp_path / "archive"
+    record = _bag_with_record(archive_dir, tmp_path)
+    ctx = multiprocessing.get_context("spawn")
+    rng = random.Random(17)
+    for _ in range(12):
+        writer = ctx.Process(target=_rewrite_forever, args=(str(archive_dir), record.model_dump_json()))
+        writer.start()
+        time.sleep(0.4 + rng.random() * 0.3)  # spawn start-up, then a random moment of writing
+        os.kill(writer.pid, signal.SIGKILL)
+        writer.join()
+        with archive.bag_lock(archive_dir, record.id):
+            kept = read_record(archive_dir, record.id)
+        bagit.Bag(str(bag_path(archive_dir, record.id))).validate()
+        assert kept.signer == "Lò Văn Kìm" and (kept.summary or "lần").startswith("lần")
