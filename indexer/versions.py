@@ -11,7 +11,9 @@ What counts as changed is the *row*, compared with the row the record last took
 (``pipeline.manifest``), not the record's fields: a clerk's later correction on the review
 list is newer than the manifest, and an unchanged manifest must not undo it. Records
 ingested before the row was kept compare against their fields, skipping any field a clerk
-corrected. An emptied cell is not read as "erase this value": it changes nothing.
+corrected. An emptied cell is not read as "erase this value": it changes nothing. Nor does
+a ``status`` cell on a record with status events: standing over time is changed only by a
+decision with its number (archive/events.py), never silently by a spreadsheet.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ def manifest_changes(kept: Record, given: dict[str, Any]) -> dict[str, dict[str,
         candidates = {k: v for k, v in row.items() if k not in corrected}
     else:
         candidates = {k: v for k, v in row.items() if last.get(k) != v}
+    if kept.status_events:
+        candidates.pop("status", None)
     return {k: {"before": current.get(k), "after": v} for k, v in candidates.items() if current.get(k) != v}
 
 

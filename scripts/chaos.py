@@ -124,12 +124,14 @@ def writer_status(settings: Settings, ledger: Path, seed: int) -> None:
         while ids:
             rid = rng.choice(ids)
             record = read_record(settings.archive_dir, rid)
-            decision = f"{rng.randrange(1, 999)}/QĐ-CHAOS"
-            action = "restore" if record.status == "suspended" else "suspend"
+            last = record.status_events[-1].action if record.status_events else None
+            decision = f"{rng.randrange(1, 10**6)}/QĐ-CHAOS"
+            change = events.StatusChange(action="restore" if last == "suspend" else "suspend",
+                                         effective_date=dt.date.today(), reason="kiểm thử sự cố",
+                                         decision_number=decision)
             _log(log, {"kind": "status", "state": "begun", "id": rid, "decision": decision})
             try:
-                events.change_status(index, settings.archive_dir, rid, action=action, reason="kiểm thử sự cố",
-                                     decision_number=decision, by="chaos")
+                events.apply_event(index, settings.archive_dir, rid, change, "chaos")
             except events.StatusRefused:
                 continue
             _log(log, {"kind": "status", "state": "done", "id": rid, "decision": decision})

@@ -9,6 +9,8 @@ from fastapi.testclient import TestClient
 from search.config import Settings
 
 API_SCOPES = ("search", "read", "lookup", "reuse")
+#: A system that also records status decisions (revoke, suspend, replace …).
+MANAGE_SCOPES = (*API_SCOPES, "manage")
 OFFICER_PASSWORD = "mat-khau-thu-nghiem"
 
 
@@ -31,6 +33,13 @@ def ensure_account(settings: Settings, login: str = "canbo", role: str = "office
         AccountStore.in_data_dir(settings.data_dir).add_user(login, role, OFFICER_PASSWORD)
     except AccountError:
         pass  # already there
+
+
+def grant(settings: Settings, login: str, right: str = "manage", held: bool = True) -> None:
+    """Give an officer account a right (``tracuu status allow``), or take it back."""
+    from web.accounts import AccountStore
+
+    AccountStore.in_data_dir(settings.data_dir).set_right(login, right, held)
 
 
 def log_in(client: TestClient, settings: Settings, login: str = "canbo", role: str = "officer") -> TestClient:

@@ -5,6 +5,11 @@ Passwords are hashed with Argon2id (argon2-cffi, memory-hard). API keys are rand
 secrets, so a plain SHA-256 of the secret is enough to store them (a memory-hard hash would
 only slow every API call); the full key is shown once, at creation. An account is locked for
 a while after repeated failed logins.
+
+Rights beyond an officer's everyday work are given to an officer by name (``set_right``):
+today one, ``manage`` — recording status decisions (revoke, suspend, replace, restore,
+correct validity; docs/status-events.md). Admins hold every such right; a system holds it
+by an API key with that scope.
 """
 
 from __future__ import annotations
@@ -48,6 +53,11 @@ class Scope(StrEnum):
     lookup = "lookup"
     reuse = "reuse"  # records that a result is reused: it counts in the agencies' scores
     ingest = "ingest"
+    manage = "manage"  # records status decisions: revoke, suspend, replace, restore, correct validity
+
+
+#: Rights an officer account is given by name (admins hold them all).
+GRANTABLE: frozenset[Scope] = frozenset({Scope.manage})
 
 
 class AccountError(TracuuError):
@@ -68,6 +78,12 @@ class User:
     login: str
     role: Role
     disabled: bool = False
+    rights: frozenset[Scope] = frozenset()
+
+    @property
+    def holds(self) -> frozenset[Scope]:
+        """The rights this account acts with: an admin's are all the grantable ones."""
+        return GRANTABLE if self.role == Role.admin else self.rights
 
 
 @dataclass(frozen=True)
@@ -92,7 +108,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
     login TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL,
     failures INTEGER NOT NULL DEFAULT 0, locked_until TEXT, disabled INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL);
+    created_at TEXT NOT NULL, rights TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS api_keys (
     key_id TEXT PRIMARY KEY, name TEXT NOT NULL, scopes TEXT NOT NULL, secret_hash TEXT NOT NULL,
     created_at TEXT NOT NULL, revoked_at TEXT, last_used_at TEXT);
@@ -111,6 +127,7 @@ class AccountStore:
         self._local = threading.local()
         with closing(self._connect()) as db, db:
             db.executescript(_SCHEMA)
+            _add_rights_column(db)
 
     @classmethod
     def in_data_dir(cls, data_dir: Path) -> AccountStore:
@@ -159,12 +176,30 @@ class AccountStore:
 
     def users(self) -> list[User]:
         with closing(self._connect()) as db:
-            rows = db.execute("SELECT login, role, disabled FROM users ORDER BY login").fetchall()
-        return [User(r["login"], Role(r["role"]), bool(r["disabled"])) for r in rows]
+            rows = db.execute("SELECT login, role, disabled, rights FROM users ORDER BY login").fetchall()
+        return [_user(r) for r in rows]
 
     def get_user(self, login: str) -> User | None:
-        r = self._reader().execute("SELECT login, role, disabled FROM users WHERE login = ?", (login,)).fetchone()
-        return User(r["login"], Role(r["role"]), bool(r["disabled"])) if r else None
+        r = self._reader().execute("SELECT login, role, disabled, rights FROM users WHERE login = ?",
+                                   (login,)).fetchone()
+        return _user(r) if r else None
+
+    def set_right(self, login: str, right: Scope | str, held: bool = True) -> User:
+        """Give an officer a right (``manage``), or take it back. Open sessions act with
+        the new rights from their next request."""
+        scope = Scope.__members__.get(str(right))
+        if scope not in GRANTABLE:
+            raise AccountError(f"Quyền không hợp lệ; chọn trong: {', '.join(sorted(GRANTABLE))}.")
+        login = (login or "").strip().lower()
+        with closing(self._connect()) as db, db:
+            row = db.execute("SELECT rights FROM users WHERE login = ?", (login,)).fetchone()
+            if row is None:
+                raise AccountError(f"Không có tài khoản '{login}'.")
+            rights = set(row["rights"].split())
+            rights = rights | {scope.value} if held else rights - {scope.value}
+            db.execute("UPDATE users SET rights = ? WHERE login = ?", (" ".join(sorted(rights)), login))
+            row = db.execute("SELECT login, role, disabled, rights FROM users WHERE login = ?", (login,)).fetchone()
+        return _user(row)
 
     def authenticate(self, login: str, password: str) -> User:
         """The user, or :class:`LoginFailed`. Counts failures and locks the account for
@@ -181,7 +216,7 @@ class AccountStore:
             ok = _verify(row["password_hash"], password)
             if ok and not locked and not row["disabled"]:
                 db.execute("UPDATE users SET failures = 0, locked_until = NULL WHERE login = ?", (login,))
-                return User(row["login"], Role(row["role"]))
+                return _user(row)
             if not locked:
                 failures = row["failures"] + 1
                 until = (now + dt.timedelta(minutes=LOCK_MINUTES)).isoformat() if failures >= MAX_FAILURES else None
@@ -236,6 +271,22 @@ class AccountStore:
         with closing(self._connect()) as db:
             rows = db.execute("SELECT * FROM api_keys ORDER BY created_at").fetchall()
         return [_key(r) for r in rows]
+
+
+def _add_rights_column(db: sqlite3.Connection) -> None:
+    """Account files made before rights existed get the column (another process may have
+    added it a moment before)."""
+    if "rights" not in {r["name"] for r in db.execute("PRAGMA table_info(users)")}:
+        try:
+            db.execute("ALTER TABLE users ADD COLUMN rights TEXT NOT NULL DEFAULT ''")
+        except sqlite3.OperationalError as e:
+            if "duplicate column" not in str(e):
+                raise
+
+
+def _user(row: sqlite3.Row) -> User:
+    rights = frozenset(Scope(s) for s in (row["rights"] or "").split() if s in Scope.__members__)
+    return User(row["login"], Role(row["role"]), bool(row["disabled"]), rights)
 
 
 def _key(row: sqlite3.Row, **override) -> ApiKey:

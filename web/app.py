@@ -23,7 +23,7 @@ from .accounts import AccountStore
 from .audit import AuditLog
 from .hardening import Hardening
 from .ratelimit import Limiter
-from .routes import account, admin, api, citizen, corrections, health, pages, reports
+from .routes import account, admin, api, citizen, corrections, health, pages, reports, status
 from .templating import STATIC_DIR, make_templates
 
 DESCRIPTION = """Tìm kiếm và khai thác kết quả giải quyết thủ tục hành chính đã số hóa.
@@ -81,4 +81,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(reports.router)
     app.include_router(corrections.router)
+    app.include_router(status.router)
     return app

@@ -22,7 +22,9 @@ from search.errors import TracuuError
 from .accounts import AccountStore, Role, Scope
 from .audit import AuditEvent, AuditLog
 
-#: What an officer's session may do through the API (the JSON behind the pages).
+#: What an officer's session may do through the API (the JSON behind the pages). Rights
+#: beyond these (``manage``: status decisions) are given per account, and admins hold them
+#: all (web/accounts.py ``GRANTABLE``): a session acts with OFFICER_SCOPES plus its rights.
 OFFICER_SCOPES = frozenset({Scope.search, Scope.read, Scope.lookup, Scope.reuse})
 _USER = "user"
 _CSRF = "csrf"
@@ -106,7 +108,7 @@ def _load_staff(request: Request) -> Principal | None:
         request.session.pop(_USER, None)
         return None
     kind = "admin" if user.role == Role.admin else "officer"
-    return Principal(kind, user.login, OFFICER_SCOPES)
+    return Principal(kind, user.login, OFFICER_SCOPES | user.holds)
 
 
 # -- CSRF: a per-session token in every form ---------------------------------------------
@@ -142,6 +144,24 @@ def require_staff(request: Request) -> Principal:
     return who
 
 
+def _lacks_right(request: Request, who: Principal, scope: Scope) -> AccessDenied:
+    audit(request, who, "right_denied", outcome="denied", detail=f"{scope} {request.url.path}")
+    return AccessDenied(403, f"Tài khoản của bạn chưa được giao quyền '{scope}'; đề nghị quản trị viên cấp quyền.",
+                        f"Your account lacks the '{scope}' right.")
+
+
+def require_right(scope: Scope):
+    """A page's gate for a right beyond everyday work: an officer given it, or an admin."""
+
+    def dependency(request: Request) -> Principal:
+        who = require_staff(request)
+        if scope not in who.scopes:
+            raise _lacks_right(request, who, scope)
+        return who
+
+    return dependency
+
+
 def require_admin(request: Request) -> Principal:
     who = require_staff(request)
     if who.kind != "admin":
@@ -153,8 +173,8 @@ _bearer = HTTPBearer(auto_error=False, description="An API key from `tracuu apik
 
 
 def api_access(scope: Scope):
-    """The API's gate: an API key holding ``scope``, or an officer's session (with its
-    CSRF token for anything but reading)."""
+    """The API's gate: an API key holding ``scope``, or an officer's session holding it
+    (OFFICER_SCOPES and the account's rights), with its CSRF token for anything but reading."""
 
     async def dependency(request: Request,
                          credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
@@ -174,6 +194,8 @@ def api_access(scope: Scope):
         if who is None:
             raise AccessDenied(401, "Cần khóa API (Authorization: Bearer …) hoặc phiên đăng nhập của cán bộ.",
                                "An API key (Authorization: Bearer …) or an officer session is required.")
+        if scope not in who.scopes:
+            raise _lacks_right(request, who, scope)
         if request.method not in ("GET", "HEAD"):
             await check_csrf(request)
         return who
@@ -188,3 +210,5 @@ SearchAccess = Annotated[Principal, Depends(api_access(Scope.search))]
 ReadAccess = Annotated[Principal, Depends(api_access(Scope.read))]
 LookupAccess = Annotated[Principal, Depends(api_access(Scope.lookup))]
 ReuseAccess = Annotated[Principal, Depends(api_access(Scope.reuse))]
+ManageAccess = Annotated[Principal, Depends(api_access(Scope.manage))]
+ManageStaff = Annotated[Principal, Depends(require_right(Scope.manage))]

@@ -3,6 +3,8 @@ a page and its tests never spell a label two ways."""
 
 from __future__ import annotations
 
+from archive.events import ACTION_LABELS as _ACTIONS
+
 FIELD_LABELS: dict[str, str] = {
     "doc_number": "Số, ký hiệu",
     "result_type": "Loại kết quả",
@@ -57,8 +59,27 @@ FACET_ORDER = ["status", "result_type", "issuing_agency", "year", "procedure", "
 
 STATUS_LABELS: dict[str, str] = {
     "valid": "Còn hiệu lực",
+    "not_yet_valid": "Chưa có hiệu lực",
+    "suspended": "Tạm đình chỉ",
+    "replaced": "Đã được thay thế",
     "expired": "Hết hiệu lực",
     "revoked": "Đã thu hồi",
+}
+
+#: Status decisions (archive/events.py), by action: thu hồi, tạm đình chỉ …
+ACTION_LABELS: dict[str, str] = {a.value: label for a, label in _ACTIONS.items()}
+
+#: The fields of the status decision form and of the history table.
+EVENT_FIELD_LABELS: dict[str, str] = {
+    "action": "Quyết định",
+    "effective_date": "Ngày có hiệu lực",
+    "decision_number": "Số văn bản quyết định",
+    "reason": "Lý do",
+    "replaced_by": "Mã kết quả thay thế",
+    "valid_from": "Hiệu lực từ (mới)",
+    "valid_until": "Hiệu lực đến (mới)",
+    "recorded_by": "Người ghi",
+    "recorded_at": "Thời điểm ghi",
 }
 
 SUBJECT_TYPE_LABELS: dict[str, str] = {"citizen": "Công dân", "organization": "Tổ chức"}

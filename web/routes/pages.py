@@ -19,10 +19,11 @@ from archive.reuse_journal import ReuseEvent, ReuseJournal
 from search.reuse import Reference
 
 from .. import record_view
+from ..accounts import Scope
 from ..auth import CsrfDep, StaffDep, audit
 from ..deps import IndexDep, SettingsDep, TemplatesDep
 from ..files import Variant, available, send_file
-from ..labels import SORT_LABELS
+from ..labels import ACTION_LABELS, EVENT_FIELD_LABELS, SORT_LABELS
 from ..links import record_links
 from ..views import SearchState, chips, facet_blocks, pager
 
@@ -85,8 +86,12 @@ def search_page(request: Request, index: IndexDep, templates: TemplatesDep, who:
     return templates.TemplateResponse(request, "search.html", context, status_code=400 if error else 200)
 
 
-def _record_page(request: Request, index, settings, templates, who, record_id: str,
-                 reused_for: str | None = None, reuse_error: str | None = None, status_code: int = 200):
+def record_page_response(request: Request, index, settings, templates, who, record_id: str,
+                         reused_for: str | None = None, reuse_error: str | None = None,
+                         status_error: str | None = None, status_values: dict[str, str] | None = None,
+                         status_code: int = 200):
+    """The record page; ``status_error`` and ``status_values``: the status decision form
+    sent back with what the clerk typed and why it was refused."""
     record = index.get(record_id)
     audit(request, who, "view", record_id=record.id, subject_id=record.subject_id)
     today = today_in_vietnam()
@@ -104,14 +109,37 @@ def _record_page(request: Request, index, settings, templates, who, record_id: s
         if reference else "",
         "reuse_error": reuse_error,
         "corrected": request.query_params.get("corrected") == "1",
+        **_status_context(request, index, record, who, today, status_error, status_values),
     }
     return templates.TemplateResponse(request, "record.html", context, status_code=status_code)
+
+
+def _status_context(request: Request, index, record, who, today: dt.date, error: str | None,
+                    values: dict[str, str] | None) -> dict:
+    """The history of status decisions (every officer sees it) and the form to record one
+    (only with the ``manage`` right)."""
+    can_manage = Scope.manage in who.scopes
+    form = {"action": "", "effective_date": today.isoformat(), "decision_number": "", "reason": "",
+            "replaced_by": "", "valid_from": record.valid_from.isoformat() if record.valid_from else "",
+            "valid_until": record.valid_until.isoformat() if record.valid_until else "", **(values or {})}
+    replaces = index.search({"size": 10, "_source": ["id", "doc_number", "result_type"],
+                             "query": {"term": {"replaced_by": record.id}}})["hits"]["hits"]
+    return {
+        "history": record_view.history(record, today),
+        "replaces": [h["_source"] for h in replaces],
+        "can_manage": can_manage,
+        "status_form": form if can_manage else None,
+        "status_actions": ACTION_LABELS,
+        "event_labels": EVENT_FIELD_LABELS,
+        "status_error": error,
+        "status_recorded": request.query_params.get("status_recorded") == "1",
+    }
 
 
 @router.get("/records/{record_id}", response_class=HTMLResponse)
 def record_page(record_id: RecordId, request: Request, index: IndexDep, settings: SettingsDep,
                 templates: TemplatesDep, who: StaffDep, reused: str | None = None):
-    return _record_page(request, index, settings, templates, who, record_id, reused_for=reused and reused[:64])
+    return record_page_response(request, index, settings, templates, who, record_id, reused_for=reused and reused[:64])
 
 
 @router.post("/records/{record_id}/reuse", dependencies=[CsrfDep])
@@ -124,8 +152,8 @@ def reuse(record_id: RecordId, request: Request, index: IndexDep, settings: Sett
     try:
         event = ReuseEvent.of(record, dossier_code, who.name)
     except InvalidQuery as e:
-        return _record_page(request, index, settings, templates, who, record_id, reuse_error=e.message,
-                            status_code=400)
+        return record_page_response(request, index, settings, templates, who, record_id, reuse_error=e.message,
+                                    status_code=400)
     record_reuse(index, ReuseJournal(settings.events_dir), event)
     audit(request, who, "reuse", record_id=record.id, subject_id=record.subject_id, detail=event.dossier_code)
     return RedirectResponse(f"/records/{record_id}?reused={event.dossier_code}#reuse", status_code=303)
