@@ -5,6 +5,7 @@ FROM python:3.11-slim-bookworm
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       tesseract-ocr tesseract-ocr-vie ghostscript qpdf unpaper pngquant fonts-liberation2 \
+      libreoffice-writer-nogui fonts-dejavu-core fonts-crosextra-carlito \
  && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 10001 tracuu

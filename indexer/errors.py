@@ -8,7 +8,11 @@
     ├── EncryptedFile        password-protected
     ├── NoTextFound          OCR/extraction ran and found nothing readable
     ├── ManifestError        manifest.csv is unreadable or a row is wrong
-    └── ServiceFailed        Tika or OCR failed on this file for a reason not its own
+    ├── ServiceFailed        Tika or OCR failed on this file for a reason not its own
+    └── ConversionFailed     LibreOffice made no PDF/A derivative of an office file; the
+        │                    original and its text are still good (indexer/office_pdf.py)
+        ├── ConversionTimedOut   it did not finish within TRACUU_OFFICE_TIMEOUT and was killed
+        └── ConverterMissing     soffice is not installed: not the file's fault
 
     TracuuError
     └── ServiceDown          Tika cannot be reached at all: the run stops (no file is blamed)
@@ -51,6 +55,18 @@ class ManifestError(IngestError):
 
 class ServiceFailed(IngestError):
     reason = "service_failed"
+
+
+class ConversionFailed(IngestError):
+    reason = "pdfa_failed"
+
+
+class ConversionTimedOut(ConversionFailed):
+    reason = "pdfa_timeout"
+
+
+class ConverterMissing(ConversionFailed):
+    reason = "pdfa_no_converter"
 
 
 class ServiceDown(TracuuError):

@@ -1,7 +1,8 @@
 """What a file is, judged by its first bytes, not its name: a JPEG named .pdf is a JPEG.
 
 The kind decides the route through the pipeline: ``image`` and image-only ``pdf`` go to
-OCR; everything else goes to Tika.
+OCR; everything else goes to Tika. ``office`` and ``text`` files also get a PDF/A derivative
+from LibreOffice (``needs_pdfa``, indexer/office_pdf.py), as scans get theirs from OCR.
 """
 
 from __future__ import annotations
@@ -60,6 +61,12 @@ def sniff(path: Path) -> Format:
         f"Tệp '{path.name}' không phải định dạng được hỗ trợ (PDF, TIFF, JPEG, PNG, DOCX, DOC, "
         "ODT, RTF, TXT, HTML)."
     )
+
+
+def needs_pdfa(fmt: Format) -> bool:
+    """Whether LibreOffice makes this format's archival PDF/A (indexer/office_pdf.py): DOCX,
+    DOC, ODT, RTF, HTML and plain text. Scans get theirs from OCR; a PDF is kept as it is."""
+    return fmt.kind in ("office", "text")
 
 
 def _zip_format(path: Path) -> Format:

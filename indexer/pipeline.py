@@ -4,7 +4,7 @@ Per file: size and checksum → if the archive holds these bytes already: a new 
 the manifest row changed, else index the kept record unless the index has it (the archive,
 not the index, decides what is known: with the data dir lost and the index kept, a rerun
 archives everything again) → sniff the format by content → text (pages with a text layer as they are, the rest
-OCR'd; Tika for office formats) → legacy encodings, normalization → signature → metadata
+OCR'd; Tika for office formats, which also get a PDF/A from LibreOffice) → legacy encodings, normalization → signature → metadata
 (manifest wins; what the text says is kept beside it) → archive as a bag → index in bulk.
 Scans are OCR'd two at a time in worker processes; results are reported in input order.
 
@@ -43,10 +43,10 @@ from search.config import Settings
 from search.errors import IngestError, SearchUnavailable
 from search.index import RecordIndex, to_document
 
-from . import metadata, procedures, versions
-from .errors import FileTooLarge, NoTextFound
+from . import metadata, office_pdf, procedures, versions
+from .errors import ConversionFailed, FileTooLarge, NoTextFound
 from .extract import TikaClient
-from .formats import SUPPORTED_SUFFIXES, Format, check_image_size, sniff
+from .formats import SUPPORTED_SUFFIXES, Format, check_image_size, needs_pdfa, sniff
 from .legacy import fix_legacy
 from .manifest import MANIFEST_NAMES, read_manifest
 from .ocr import ocr_file
@@ -108,6 +108,7 @@ class Pending:
     fmt: Format
     layer: list[str] = field(default_factory=list)  # text layer per page, for PDFs
     ocr: Future | None = None
+    workdir: Path | None = None  # where derivatives (the PDF/A) are made
 
 
 @dataclass
@@ -249,13 +250,12 @@ class Ingestor:
         fmt = sniff(path)
         if fmt.kind == "image":
             check_image_size(path)
-        pending = Pending(path, rel, given, sha, record_id, fmt)
+        pending = Pending(path, rel, given, sha, record_id, fmt, workdir=tmp / record_id)
         if fmt.kind == "pdf":
             pending.layer = page_texts(path)
         if fmt.kind == "image" or (fmt.kind == "pdf" and not (pending.layer and all(map(has_text, pending.layer)))):
-            workdir = tmp / record_id
-            workdir.mkdir(exist_ok=True)
-            pending.ocr = pool.submit(path, fmt, workdir)
+            pending.workdir.mkdir(exist_ok=True)
+            pending.ocr = pool.submit(path, fmt, pending.workdir)
         return pending
 
     def _finish(self, item: Pending | Update | Record | None) -> tuple[Record | None, int]:
@@ -315,7 +315,8 @@ class Ingestor:
         if item.ocr is None:
             got = self.tika.extract(item.path)
             pages = len(item.layer) or got.pages or 1
-            return Text(got.text, pages, "tika", tools={"tika": got.tika_version})
+            tools: dict[str, Any] = {"tika": got.tika_version}
+            return Text(got.text, pages, "tika", self._office_pdfa(item, tools), tools=tools)
         result = item.ocr.result()
         layer = item.layer
         # Pages ocrmypdf skipped already had text: take that text as it is.
@@ -324,6 +325,22 @@ class Ingestor:
         # The unsure words are kept so that the text's reading can be redone from the archive.
         tools = {**result.tools, "ocr_confidence": result.confidence, "ocr_unsure": sorted(result.unsure_words)[:500]}
         return Text("\n".join(pages), result.pages, route, result.pdfa, tools, result.unsure_words)
+
+    def _office_pdfa(self, item: Pending, tools: dict[str, Any]) -> Path | None:
+        """The PDF/A derivative of an office, HTML or text result (Decree 30 asks a PDF of
+        every digitized copy). A failed conversion is not a lost record: the original and
+        its text are archived all the same, and ``pipeline.pdfa_failed`` says why there is
+        no PDF (the record is then on the review list)."""
+        if not needs_pdfa(item.fmt):
+            return None
+        try:
+            archival = office_pdf.to_pdfa(item.path, item.workdir, self.settings.office_timeout, fmt=item.fmt)
+        except ConversionFailed as e:
+            log.warning("no PDF/A for %s: %s", item.rel, e.reason)
+            tools.update(pdfa_failed=e.reason, pdfa_error=e.message)
+            return None
+        tools["pdfa"] = office_pdf.converter_version()
+        return archival
 
     def _flush(self, batch: list[tuple[str, dict[str, Any]]], report: IngestReport) -> None:
         """Bulk-index the batch; OpenSearch hiccups are retried with backoff before the

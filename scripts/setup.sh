@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what Tra cứu needs on a Debian machine, and nothing that is already there:
-# Debian packages (OCR, fonts, Java, Maven), a venv with the project (editable, dev extras),
+# Debian packages (OCR, LibreOffice, fonts, Java, Maven), a venv with the project (editable, dev extras),
 # and the OpenSearch and Tika artifacts from Maven Central. Safe to re-run; fast when done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,13 +10,22 @@ APT_PACKAGES=(
   ghostscript qpdf unpaper pngquant # what ocrmypdf uses around tesseract
   poppler-utils                     # pdftoppm, pdftotext: looking at pages and text
   fonts-liberation2                 # Times-like fonts with Vietnamese glyphs for samples
+  # PDF/A of office, HTML and text results (indexer/office_pdf.py). Without a GUI; a full
+  # libreoffice-writer already installed does as well (the two conflict: it is kept).
+  "libreoffice-writer-nogui|libreoffice-writer"
+  fonts-dejavu-core fonts-crosextra-carlito  # Vietnamese glyphs; Carlito has Calibri's metrics
   openjdk-17-jre-headless maven     # OpenSearch and Tika run on Java 17, fetched with Maven
   chromium                          # the real browser the web tests drive (playwright)
 )
 
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 missing=()
-for pkg in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+for want in "${APT_PACKAGES[@]}"; do
+  # "a|b": either will do; the first is installed when neither is.
+  IFS='|' read -ra alternatives <<< "$want"
+  have=""
+  for pkg in "${alternatives[@]}"; do installed "$pkg" && have=1 && break; done
+  [ -n "$have" ] || missing+=("${alternatives[0]}")
 done
 if ((${#missing[@]})); then
   echo "setup: installing Debian packages: ${missing[*]}"

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     opensearch_pool_size: int = Field(32, ge=1, description="Connections kept open to OpenSearch "
                                       "(at least the web server's concurrent requests).")
     tika_timeout: float = 120.0
+    # LibreOffice making the PDF/A of an office file (indexer/office_pdf.py) is killed after this.
+    office_timeout: float = Field(120.0, description="Seconds LibreOffice may take to make the PDF/A "
+                                  "derivative of one office, HTML or text file; then it is killed.")
 
     ocr_language: str = "vie"
     ocr_workers: int = Field(2, ge=1, description="Files OCR'd at once, each in its own process.")
@@ -103,7 +106,7 @@ class Settings(BaseSettings):
             raise ValueError(f"'{value[:80]}' không phải URL http(s) (not an http(s) URL)")
         return value.rstrip("/")
 
-    @field_validator("opensearch_timeout", "tika_timeout")
+    @field_validator("opensearch_timeout", "tika_timeout", "office_timeout")
     @classmethod
     def _positive(cls, value: float) -> float:
         if value <= 0:

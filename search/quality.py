@@ -38,9 +38,10 @@ def backlog_body(min_confidence: float, page: int, size: int) -> dict[str, Any]:
     return {
         "from": (page - 1) * size, "size": size, "track_total_hits": True,
         "_source": ["id", "doc_number", "result_type", "issuing_agency", "source_filename", "issued_date",
-                    "pipeline.disagree", "pipeline.ocr_confidence", "pipeline.doubts"],
+                    "pipeline.disagree", "pipeline.ocr_confidence", "pipeline.doubts", "pipeline.pdfa_failed"],
         "query": {"bool": {
             "should": [{"exists": {"field": "pipeline.disagree"}}, {"exists": {"field": "pipeline.doubtful"}},
+                       {"exists": {"field": "pipeline.pdfa_failed"}},
                        {"range": {"pipeline.ocr_confidence": {"lt": min_confidence}}},
                        *({"bool": {"must_not": {"exists": {"field": f}}}} for f in KEY_FIELDS)],
             "minimum_should_match": 1,
@@ -61,6 +62,8 @@ def _reasons(src: dict[str, Any], min_confidence: float) -> list[str]:
     for name, doubt in (pipeline.get("doubts") or {}).items():
         candidates = "; ".join(str(c) for c in doubt.get("candidates", []))
         out.append(f"Cần xem lại {name}: {doubt.get('reason', '')}" + (f" (đọc được: {candidates})" if candidates else ""))
+    if pipeline.get("pdfa_failed"):
+        out.append("Chưa có bản PDF/A (chuyển đổi không thành công); bản gốc và nội dung vẫn được lưu")
     missing = [f for f in KEY_FIELDS if not src.get(f)]
     if missing:
         out.append("Thiếu: " + ", ".join(missing))

@@ -49,3 +49,15 @@ def test_the_command_refuses_to_start_with_a_bad_setting_and_says_which():
     assert done.returncode == 2
     assert "TRACUU_SECRET_KEY" in done.stderr and "TRACUU_REPORT_PHASES" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("seconds", [0, -5])
+def test_an_office_timeout_that_is_not_positive_is_refused(seconds):
+    assert _problems(office_timeout=seconds).splitlines()[1].startswith("TRACUU_OFFICE_TIMEOUT:")
+
+
+def test_the_office_timeout_is_read_from_its_variable(monkeypatch):
+    monkeypatch.delenv("TRACUU_OFFICE_TIMEOUT", raising=False)
+    assert Settings().office_timeout == 120.0
+    monkeypatch.setenv("TRACUU_OFFICE_TIMEOUT", "300")
+    assert Settings().office_timeout == 300.0
