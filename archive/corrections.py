@@ -15,6 +15,7 @@ from typing import Protocol
 from search.errors import InvalidQuery, RecordNotFound
 
 from .bags import bag_lock, rewrite_record
+from .identifiers import canonical_doc_number, canonical_dossier_code, canonical_subject_id
 from .layout import read_record
 from .records import Record
 
@@ -22,6 +23,9 @@ from .records import Record
 CORRECTABLE = ("doc_number", "result_type", "issued_date", "issuing_agency", "signer", "subject_name",
                "subject_id", "subject_address", "summary", "valid_from", "valid_until", "province",
                "district", "commune", "procedure_code", "procedure_name", "dossier_code")
+#: Identifiers a correction stores in their one form (archive/identifiers.py), or refuses.
+CANONICAL = {"subject_id": canonical_subject_id, "dossier_code": canonical_dossier_code,
+             "doc_number": canonical_doc_number}
 
 
 class RecordSink(Protocol):
@@ -45,12 +49,18 @@ def correct(index: RecordSink, archive_dir: Path, record_id: str, changes: dict[
 
 
 def corrected(record: Record, changes: dict[str, str], by: str) -> Record:
-    """The record with the clerk's values (empty = unknown), a log entry of what changed,
-    and the mark that takes it off the review list. Raises InvalidQuery for a bad value."""
+    """The record with the clerk's values (empty = unknown; identifiers in their canonical
+    form), a log entry of what changed, and the mark that takes it off the review list.
+    Raises InvalidQuery for a bad value."""
     unknown = set(changes) - set(CORRECTABLE)
     if unknown:
         raise InvalidQuery(f"Không sửa được trường: {', '.join(sorted(unknown))}.")
     proposed = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in changes.items()}
+    for name, canonical in CANONICAL.items():
+        # The form sends every field back: a value left as it was is not a correction,
+        # even if it was stored before identifiers had one form.
+        if (value := proposed.get(name)) and value != getattr(record, name):
+            proposed[name] = canonical(value)  # InvalidQuery names the kind, not the value
     try:
         candidate = Record.model_validate({**record.model_dump(), **proposed})
     except ValueError as e:

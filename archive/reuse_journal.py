@@ -16,26 +16,15 @@ import fcntl
 import hashlib
 import json
 import os
-import re
 import threading
 from pathlib import Path
 
 from pydantic import BaseModel
 
-from search.errors import InvalidQuery
-
+from .identifiers import DOSSIER_CODE, clean_dossier_code
 from .records import Record
 
-#: Dossier codes as the one-stop systems print them (``000.00.12.H06-210408-0012``).
-DOSSIER_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-_/]{2,63}$")
-
-
-def clean_dossier_code(raw: str) -> str:
-    code = (raw or "").strip()
-    if not DOSSIER_CODE.match(code):
-        raise InvalidQuery("Mã hồ sơ mới không hợp lệ: dùng chữ, số và các dấu . - _ / "
-                           "(3–64 ký tự), ví dụ 000.00.12.H06-210408-0012.")
-    return code
+__all__ = ["DOSSIER_CODE", "ReuseEvent", "ReuseJournal", "clean_dossier_code"]
 
 
 class ReuseEvent(BaseModel):

@@ -27,6 +27,7 @@ from .config import Settings
 from .errors import RecordNotFound, SearchUnavailable
 from .lookup import LookupHit, LookupResult, lookup_body, own_records_body
 from .query import Hit, SearchRequest, SearchResult, build_body, parse_response, similar_body, today_in_vietnam
+from archive.identifiers import canonical_or_none, canonical_subject_id
 from archive.records import SCHEMA_VERSION, Record, Status
 from .reports import (Phase, Progress, Reuse, SixMonthReport, parse_progress, parse_report, parse_reuse,
                       progress_body, report_body, reuse_body)
@@ -292,8 +293,13 @@ def record_from_source(source: dict[str, Any]) -> Record:
 
 
 def to_document(record: Record, text_words: str) -> dict[str, Any]:
-    """The indexed form of a record: the record's fields plus derived, index-only fields."""
+    """The indexed form of a record: the record's fields plus derived, index-only fields.
+    The subject id in its one form (archive/identifiers.py), as lookups ask for it: records
+    archived before it had one ('001 085 012 345') are found after a reindex; a value of no
+    known shape is indexed as it is."""
     doc = record.model_dump(mode="json", exclude_none=True)
+    if sid := canonical_or_none(canonical_subject_id, record.subject_id):
+        doc["subject_id"] = sid
     doc["schema_version"] = SCHEMA_VERSION
     doc["text_words"] = text_words
     return doc
@@ -315,7 +321,8 @@ def similar(index: RecordIndex, record_id: str, size: int = 5) -> list[Hit]:
 
 def lookup(index: RecordIndex, subject_id: str, procedure_code: str | None = None,
            status: Status | None = Status.valid, size: int = 20, today: dt.date | None = None) -> LookupResult:
-    """Does this subject hold a result (of this procedure, with this status)? For other systems."""
+    """Does this subject hold a result (of this procedure, with this status)? For other systems.
+    ``subject_id`` as typed ('001.085.012.345'); InvalidQuery if it is no subject id."""
     today = today or today_in_vietnam()
     resp = index.search(lookup_body(subject_id, procedure_code, status, size, today))
     records = [LookupHit.of(record_from_source(h["_source"]), today) for h in resp["hits"]["hits"]]
@@ -325,7 +332,8 @@ def lookup(index: RecordIndex, subject_id: str, procedure_code: str | None = Non
 
 def own_records(index: RecordIndex, subject_id: str, dossier_code: str) -> list[Record] | None:
     """A citizen's records, or None when the CCCD and the receipt's dossier code do not
-    belong together (the caller must not tell which of the two was wrong)."""
+    belong together (the caller must not tell which of the two was wrong). Both as typed;
+    InvalidQuery if ``subject_id`` is no subject id."""
     resp = index.search(own_records_body(subject_id, dossier_code))
     if resp["aggregations"]["proof"]["doc_count"] == 0:
         return None

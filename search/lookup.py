@@ -1,24 +1,22 @@
 """Exact lookups by identifier, for other systems and for citizens.
 
 Unlike full-text search these never rank or guess: a subject's CCCD (or enterprise code),
-a procedure code and a dossier code are compared as whole normalized keywords.
+a procedure code and a dossier code are compared as whole keywords, each in the one form
+archive/identifiers.py gives it, the form it is stored in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from .errors import InvalidQuery
 from .query import today_in_vietnam
 from .validity import status_clause
+from archive.identifiers import canonical_dossier_code, canonical_or_none, canonical_subject_id
 from archive.records import Record, Status
 
-#: CCCD (12 digits), old CMND (9), enterprise or tax code (10 or 13; 10-3 with a dash).
-SUBJECT_ID = re.compile(r"^(\d{9}|\d{10}|\d{12}|\d{13}|\d{10}-\d{3})$")
 MAX_OWN_RECORDS = 100
 
 
@@ -45,18 +43,10 @@ class LookupResult(BaseModel):
     records: list[LookupHit]
 
 
-def clean_subject_id(raw: str) -> str:
-    """The identifier as stored: spaces and dots that clerks type are dropped."""
-    value = re.sub(r"[\s.]", "", raw or "")
-    if not SUBJECT_ID.match(value):
-        raise InvalidQuery("Mã chủ thể phải là số CCCD (12 chữ số), CMND (9 chữ số) "
-                           "hoặc mã số doanh nghiệp (10 hoặc 13 chữ số).")
-    return value
-
-
 def lookup_body(subject_id: str, procedure_code: str | None, status: Status | None,
                 size: int, today: dt.date | None = None) -> dict[str, Any]:
-    filters: list[dict[str, Any]] = [{"term": {"subject_id": clean_subject_id(subject_id)}}]
+    """Raises InvalidQuery when ``subject_id`` is not one (archive/identifiers.py)."""
+    filters: list[dict[str, Any]] = [{"term": {"subject_id": canonical_subject_id(subject_id)}}]
     if procedure_code:
         filters.append({"term": {"procedure_code": procedure_code.strip()}})
     if status:
@@ -70,11 +60,14 @@ def own_records_body(subject_id: str, dossier_code: str) -> dict[str, Any]:
     """Every record of the subject, provided one of them carries this dossier code: the
     code from the receipt is the proof that the person asking is the subject. Both checks
     are one query, so a wrong CCCD and a wrong code look exactly the same from outside."""
-    sid = clean_subject_id(subject_id)
+    sid = canonical_subject_id(subject_id)
+    # A code stored before dossier codes had one form may not have one of their shapes:
+    # it is still compared, as typed (the index's normalizer folds case and separators).
+    code = canonical_or_none(canonical_dossier_code, dossier_code) or dossier_code.strip()[:100]
     return {
         "query": {"bool": {"filter": [{"term": {"subject_id": sid}}]}},
         "size": MAX_OWN_RECORDS,
         "_source": {"excludes": ["text", "text_words"]},
         "sort": [{"issued_date": {"order": "desc", "missing": "_last"}}, {"id": "asc"}],
-        "aggs": {"proof": {"filter": {"term": {"dossier_code": dossier_code.strip()[:100]}}}},
+        "aggs": {"proof": {"filter": {"term": {"dossier_code": code}}}},
     }

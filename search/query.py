@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from .analysis import fold, normalize
 from .errors import InvalidQuery
+from archive.identifiers import subject_ids_in
 from archive.records import Status
 
 from .validity import SOURCE_FIELDS, status_clause, status_of_source
@@ -162,7 +163,6 @@ _VALUE_FIELDS = {"subject_name.keyword": 6, "procedure_name.norm": 2, "result_ty
                  "issuing_agency.norm": 1.5, "field.norm": 1}
 #: Text fields where the query counts as a phrase (two words or more).
 _PHRASE_FIELDS = {"subject_name": 6, "summary": 2, "procedure_name": 2}
-_ID_SHAPE = re.compile(r"^(\d{9}|\d{10}|\d{12}|\d{13})$")
 _DOC_NUMBER_SHAPE = re.compile(r"^\d{1,6}(/\d{4})?/[\w.\-/]+$")
 _TOKENS = re.compile(r'(-?)"([^"]*)"|(\S+)')
 
@@ -198,7 +198,10 @@ class ParsedQuery:
 
     @property
     def identifiers(self) -> list[str]:
-        return [t for t in self.words.split() if _ID_SHAPE.match(t) or _DOC_NUMBER_SHAPE.match(t)]
+        """Document numbers as typed, and subject ids in their one form however they were
+        typed ('001 085 012 345', '0101234567-001'): the form they are stored in."""
+        return ([t for t in self.words.split() if _DOC_NUMBER_SHAPE.match(t)]
+                + subject_ids_in(self.words, limit=SPAN_WORDS))
 
 
 def parse(q: str) -> ParsedQuery:

@@ -33,6 +33,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from archive.identifiers import canonical_or_none, canonical_subject_id
 from search.config import Settings
 
 GENESIS = "0" * 64
@@ -201,6 +202,8 @@ class AuditLog:
         """Events matching every given filter. ``subject`` finds events about the subject's
         records and searches for their identifier."""
         out = []
+        if subject:  # the log keeps canonical ids: '001 085 012 345' finds '001085012345'
+            subject = canonical_or_none(canonical_subject_id, subject) or subject.strip()
         for e in self.events():
             if since and e.at < since:
                 continue

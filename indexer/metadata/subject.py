@@ -8,6 +8,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from archive.identifiers import (
+    canonical_branch_code, canonical_cmnd, canonical_or_none, canonical_subject_id, canonical_tax_code,
+)
 from search.analysis import fold
 
 from .shapes import ROLE_LINE, capitals, person_name
@@ -16,7 +19,7 @@ _ID_LABEL = re.compile(
     r"(Số\s*CC[A-ZĐ]?[A-ZĐ]?D|Số\s*CMN[DĐ]|CCCD\s*số|CMND\s*số|căn cước công dân(?:\s*số)?|chứng minh nhân dân(?:\s*số)?|"
     r"Số định danh cá nhân|Giấy tờ tùy thân|Số giấy tờ tùy thân|Mã số doanh nghiệp|Mã số hộ kinh doanh|"
     r"Mã số chi nhánh|Mã số thuế)\s*[:.]?\s*(?:(?:Căn cước công dân|Căn cước|CCCD|CMND)\s*(?:số\s*)?[:.]?\s*)?"
-    r"(\d[\d .]{7,16}\d(?:-\d{3})?)", re.I)
+    r"(\d[\d .]{7,16}\d(?:[ \t]*[-\u2010-\u2015\u2212][ \t]*\d{3})?)(?!\d|[ \t]*[-\u2010-\u2015\u2212][ \t]*\d)", re.I)
 #: Labels of a person who is the subject, as the forms print them (the first found wins).
 _NAME_LABELS = [
     r"Cấp cho", r"Họ, chữ đệm, tên người được cấp", r"Họ và tên chủ hộ kinh doanh", r"Chủ cơ sở",
@@ -120,12 +123,8 @@ def subject_fields(body: list[str]) -> dict[str, Any]:
             if value and (org := _org_name(value)):
                 found["subject_name"], found["subject_type"] = org, "organization"
                 break
-    if m := _ID_LABEL.search(text):
-        number = m.group(2)
-        branch = re.search(r"-\d{3}$", number)
-        number = re.sub(r"\D", "", number[: branch.start()] if branch else number)
-        if len(number) in (9, 10, 12, 13):
-            found["subject_id"] = number + (branch.group(0) if branch else "")
+    if (m := _ID_LABEL.search(text)) and (number := _subject_id(m.group(1), m.group(2))):
+        found["subject_id"] = number
     address = _after_label(body, _ADDRESS_LABELS, max_lines=3)
     if address:
         address = re.split(r",\s*được\b|\.\s*$", address)[0].strip(" .,")
@@ -133,6 +132,22 @@ def subject_fields(body: list[str]) -> dict[str, Any]:
         found["subject_address"] = _address_head(address)
         found.update(places(address))
     return found
+
+
+def _subject_id(label: str, number: str) -> str | None:
+    """The number under its label in its one form (archive/identifiers.py), if it has the
+    shape the label promises: a CCCD read with a digit too many is no branch code, and a
+    branch's code read without its suffix is not its enterprise's."""
+    kind = fold(label).lower()
+    if "chi nhanh" in kind:
+        canonical = canonical_branch_code
+    elif "doanh nghiep" in kind:
+        canonical = canonical_tax_code
+    elif "thue" in kind or "ho kinh doanh" in kind:  # a person's tax code is their CCCD since 2025
+        canonical = canonical_subject_id
+    else:
+        canonical = canonical_cmnd  # CCCD, CMND, số định danh: 12 digits, or the old card's 9
+    return canonical_or_none(canonical, number)
 
 
 #: Certificates whose number is the registration code itself (Decree 01/2021/NĐ-CP forms).

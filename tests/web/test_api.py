@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 import pytest
 
@@ -101,12 +102,14 @@ def test_file_endpoint_serves_the_archival_pdf_and_the_untouched_original(corpus
     assert hashlib.sha256(original.content).hexdigest() == scan["sha256"]
 
 
-def test_a_docx_has_no_archival_pdf_and_says_so(corpus_api, ingested_corpus):
+def test_a_docx_has_an_archival_pdf_and_its_original(corpus_api, ingested_corpus):
+    """It answered 404: office results had no PDF/A (#17)."""
     docx = _with(ingested_corpus[3], lambda t: t["format"] == "docx")
     r = corpus_api.get(f"/api/v1/records/{record_id_for(docx['sha256'])}/file")
-    assert r.status_code == 404
-    assert r.headers["content-type"] == "application/problem+json"
-    assert "bản gốc" in r.json()["detail"]
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF") and b"pdfaid:part" in r.content
+    original = corpus_api.get(f"/api/v1/records/{record_id_for(docx['sha256'])}/file", params={"variant": "original"})
+    assert original.status_code == 200 and original.content.startswith(b"PK")
 
 
 def test_lookup_answers_whether_a_subject_holds_a_valid_result(corpus_api, ingested_corpus):
@@ -120,8 +123,10 @@ def test_lookup_answers_whether_a_subject_holds_a_valid_result(corpus_api, inges
     valid = corpus_api.get("/api/v1/lookup", params={"subject_id": f["subject_id"],
                                                       "procedure_code": f["procedure_code"]}).json()
     assert valid == {"found": False, "total": 0, "records": []}
+    # As the docs say: spaces (and dots, dashes) between the digits are ignored (#17, item 2).
     spaced = " ".join([f["subject_id"][:4], f["subject_id"][4:]])
-    assert corpus_api.get("/api/v1/lookup", params={"subject_id": spaced}).status_code == 422
+    assert corpus_api.get("/api/v1/lookup", params={"subject_id": spaced, "status": "expired",
+                                                    "procedure_code": f["procedure_code"]}).json() == everything
 
 
 def test_lookup_rejects_what_is_not_an_identifier(corpus_api):
@@ -183,3 +188,76 @@ def test_the_reuse_counts_are_rebuilt_from_their_journal(corpus_api, ingested_co
     report = reindex(settings, index)
     after = index.search_reuse({"size": 0, "query": {"match_all": {}}})["hits"]["total"]["value"]
     assert report.reuses == after == before > 0
+
+
+# -- identifiers in one form (#17, item 2; archive/identifiers.py) ---------------------------
+
+_HEADER = ("{agency}\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+           "Bắc Giang, ngày 05 tháng 3 năm 2021\n\n")
+#: A branch's certificate as Word prints it (its autocorrect makes ' - ' an en dash), the
+#: enterprise's own, and a citizen's result whose CCCD only the manifest gives.
+IDENTIFIER_DOCS = {
+    "chi-nhanh.txt": _HEADER.format(agency="SỞ KẾ HOẠCH VÀ ĐẦU TƯ TỈNH BẮC GIANG\nPHÒNG ĐĂNG KÝ KINH DOANH")
+    + "GIẤY CHỨNG NHẬN ĐĂNG KÝ HOẠT ĐỘNG CHI NHÁNH\nMã số chi nhánh: 0101234567 – 001\n"
+      "1. Tên chi nhánh viết bằng tiếng Việt: CHI NHÁNH CÔNG TY TNHH MINH PHÁT\n",
+    "doanh-nghiep.txt": _HEADER.format(agency="SỞ KẾ HOẠCH VÀ ĐẦU TƯ TỈNH BẮC GIANG\nPHÒNG ĐĂNG KÝ KINH DOANH")
+    + "GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP\nCÔNG TY TRÁCH NHIỆM HỮU HẠN\nMã số doanh nghiệp: 0101234567\n"
+      "1. Tên công ty viết bằng tiếng Việt: CÔNG TY TNHH MINH PHÁT\n",
+    "xac-nhan.txt": _HEADER.format(agency="ỦY BAN NHÂN DÂN\nXÃ TÂN SƠN")
+    + "Số: 12/UBND-TP\nGIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN\nHọ, chữ đệm, tên: Hà Thị Mai\n",
+}
+IDENTIFIER_MANIFEST = ("file,subject_id,subject_type,dossier_code\n"
+                       "xac-nhan.txt,001 085 012 345,citizen,000.00.12.H06-210408-0077\n")
+
+
+@pytest.fixture(scope="module")
+def identifier_records(settings, record_index, tmp_path_factory):
+    """The three documents ingested into this module's index: file name -> record id."""
+    from indexer.pipeline import Ingestor
+
+    folder = tmp_path_factory.mktemp("identifiers")
+    for name, text in IDENTIFIER_DOCS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "manifest.csv").write_text(IDENTIFIER_MANIFEST, encoding="utf-8")
+    report = Ingestor(settings, record_index).ingest_dir(folder)
+    assert report.failed == [] and report.manifest_errors == []
+    record_index.refresh()
+    return {name: record_id_for(hashlib.sha256((folder / name).read_bytes()).hexdigest()) for name in IDENTIFIER_DOCS}
+
+
+def _found(api, subject_id) -> list[str]:
+    r = api.get("/api/v1/lookup", params={"subject_id": subject_id})
+    assert r.status_code == 200, r.text
+    return [rec["id"] for rec in r.json()["records"]]
+
+
+@pytest.mark.parametrize("typed", ["001.085.012.345", "001 085 012 345", "001085012345", "001-085-012-345"])
+def test_a_cccd_the_manifest_gave_in_groups_is_looked_up_however_typed(api, identifier_records, typed):
+    """The manifest said '001 085 012 345'; the docs say spaces and dots are ignored. Before,
+    '001.085.012.345' answered 422 and '001085012345' found nothing."""
+    assert _found(api, typed) == [identifier_records["xac-nhan.txt"]]
+
+
+@pytest.mark.parametrize("typed", ["0101234567-001", "0101234567001", "0101234567 - 001"])
+def test_a_branch_code_read_off_the_text_is_found_by_lookup(api, identifier_records, typed):
+    """'0101234567 – 001' on the certificate was stored as 0101234567, the enterprise's code."""
+    assert _found(api, typed) == [identifier_records["chi-nhanh.txt"]]
+
+
+def test_an_enterprise_does_not_hold_its_branchs_results(api, identifier_records):
+    assert _found(api, "0101234567") == [identifier_records["doanh-nghiep.txt"]]
+
+
+def test_the_lookup_docs_say_what_the_lookup_does(api, identifier_records):
+    """The schema's pattern is exactly what the lookup takes: a client can check a value
+    before asking, and no value the schema allows is refused (tests/web/test_schema.py)."""
+    param = next(p for p in api.get("/openapi.json").json()["paths"]["/api/v1/lookup"]["get"]["parameters"]
+                 if p["name"] == "subject_id")
+    assert "dots" in param["description"]
+    for typed in ("001.085.012.345", "001 085 012 345", "0101234567 – 001", "0101234567001", "012345678"):
+        assert re.fullmatch(param["schema"]["pattern"], typed), typed
+        assert api.get("/api/v1/lookup", params={"subject_id": typed}).status_code == 200
+    for wrong in ("001 085 012 34", "00108501234", "0010850123456789", "Nguyễn Văn An"):
+        assert not re.fullmatch(param["schema"]["pattern"], wrong), wrong
+        r = api.get("/api/v1/lookup", params={"subject_id": wrong})
+        assert r.status_code == 422 and "subject_id" in r.json()["detail"] and wrong not in r.text

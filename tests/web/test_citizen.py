@@ -3,6 +3,8 @@ and nothing else."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -82,3 +84,39 @@ def test_logout_ends_the_session(browser, ingested_corpus):
     _post(browser, "/citizen", {"subject_id": cccd, "dossier_code": code})
     _post(browser, "/citizen/logout", {})
     assert browser.get("/citizen/records", follow_redirects=False).status_code == 303
+
+
+# -- a CCCD typed in groups (#17, item 2; archive/identifiers.py) ----------------------------
+
+_RESULT = ("ỦY BAN NHÂN DÂN\nXÃ TÂN SƠN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+           "Bắc Giang, ngày 05 tháng 3 năm 2021\n\nSố: 12/UBND-TP\nGIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN\n"
+           "Họ, chữ đệm, tên: Hà Thị Mai\n")
+
+
+@pytest.fixture(scope="module")
+def grouped(settings, record_index, tmp_path_factory):
+    """A result whose CCCD the manifest gives in groups, as printed on the card: (app, record id)."""
+    from indexer.pipeline import Ingestor
+
+    folder = tmp_path_factory.mktemp("grouped")
+    (folder / "xac-nhan.txt").write_text(_RESULT, encoding="utf-8")
+    (folder / "manifest.csv").write_text("file,subject_id,subject_type,dossier_code\n"
+                                         "xac-nhan.txt,001 085 012 345,citizen,000.00.12.H06-210408-0077\n",
+                                         encoding="utf-8")
+    report = Ingestor(settings, record_index).ingest_dir(folder)
+    assert report.ingested == ["xac-nhan.txt"] and report.manifest_errors == []
+    record_index.refresh()
+    return create_app(settings), record_id_for(hashlib.sha256((folder / "xac-nhan.txt").read_bytes()).hexdigest())
+
+
+@pytest.mark.parametrize("cccd, code", [("001085012345", "000.00.12.H06-210408-0077"),
+                                        ("001.085.012.345", "000.00.12.h06-210408-0077"),
+                                        ("001 085 012 345", " 000.00.12.H06 - 210408 - 0077 ")])
+def test_a_citizen_whose_cccd_the_manifest_gave_in_groups_finds_their_result(grouped, cccd, code):
+    """Before, the manifest's '001 085 012 345' was stored as typed and no way of typing
+    the CCCD on the form found it."""
+    app, rid = grouped
+    with TestClient(app) as browser:
+        r = _post(browser, "/citizen", {"subject_id": cccd, "dossier_code": code})
+        assert r.status_code == 303, r.text
+        assert f"/citizen/records/{rid}" in browser.get("/citizen/records").text

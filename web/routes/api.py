@@ -10,8 +10,9 @@ from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
 from search.index import find, lookup as lookup_records, record_reuse, similar
-from search.lookup import SUBJECT_ID, LookupResult
+from search.lookup import LookupResult
 from search.query import FACETS, MAX_PAGE, MAX_QUERY_CHARS, MAX_SIZE, Hit, SearchRequest, SearchResult, today_in_vietnam
+from archive.identifiers import SUBJECT_ID_AS_TYPED, canonical_subject_id
 from archive.records import Record, Status
 from archive.reuse_journal import ReuseEvent, ReuseJournal
 from search.reuse import Reference
@@ -132,17 +133,28 @@ def lookup(
     request: Request,
     index: IndexDep,
     who: LookupAccess,
-    subject_id: Annotated[str, Query(pattern=SUBJECT_ID.pattern, examples=["001085012345"],
-                                     description="CCCD (12 digits), CMND (9) or enterprise code (10 or 13 digits)")],
+    subject_id: Annotated[str, Query(
+        pattern=SUBJECT_ID_AS_TYPED, max_length=64,
+        description="CCCD (12 digits), CMND (9 or 12), enterprise or tax code (10) or branch code (10-3, "
+                    "or 13 digits in a row). Spaces, dots and dashes between the digits are ignored, and "
+                    "full-width digits are read as digits; anything else answers 422.",
+        openapi_examples={
+            "cccd": {"summary": "A CCCD", "value": "001085012345"},
+            "grouped": {"summary": "A CCCD as printed, in groups", "value": "001.085.012.345"},
+            "branch": {"summary": "A branch's code", "value": "0101234567-001"},
+        })],
     procedure_code: Annotated[str | None, Query(max_length=40, description="Mã TTHC", examples=["1.001234"])] = None,
     status: Annotated[Status | None, Query(description="Only results with this status; default valid")] = Status.valid,
     size: Annotated[int, Query(ge=1, le=MAX_SIZE)] = 20,
 ) -> LookupResult:
     """For the one-stop system: before asking a citizen for a paper copy, ask whether the
     subject already holds a result of this procedure that is still valid today. Identifiers
-    are compared exactly (spaces and dots in the CCCD are ignored)."""
-    result = lookup_records(index, subject_id, procedure_code, status, size)
-    audit(request, who, "lookup", subject_id=subject_id, query=procedure_code, count=result.total,
+    are compared exactly, in the one form they are stored in: spaces, dots and dashes
+    between the digits are ignored (`001 085 012 345`, `001.085.012.345` and `001085012345`
+    are the same CCCD; `0101234567-001` and `0101234567001` the same branch code)."""
+    sid = canonical_subject_id(subject_id)  # the form it is stored in, for the query and the audit log
+    result = lookup_records(index, sid, procedure_code, status, size)
+    audit(request, who, "lookup", subject_id=sid, query=procedure_code, count=result.total,
           hits=[r.id for r in result.records])
     return result
 

@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from archive.identifiers import canonical_or_none, canonical_subject_id
 from search.errors import InvalidQuery, RecordNotFound
 from search.index import own_records
 from search.query import today_in_vietnam
@@ -49,8 +50,9 @@ def sign_in(request: Request, index: IndexDep, settings: SettingsDep, templates:
             subject_id: Annotated[str, Form(max_length=100)] = "",
             dossier_code: Annotated[str, Form(max_length=100)] = "") -> Response:
     """Rate-limited per client and per CCCD before anything is looked up; every attempt is
-    audited under the CCCD that was typed."""
-    typed = "".join(subject_id.split())[:20]
+    audited under the CCCD that was typed, in its one form (archive/identifiers.py): typed
+    in groups ('001 085 012 345') it is the same CCCD, for the lookup, the limit and the log."""
+    typed = canonical_or_none(canonical_subject_id, subject_id) or "".join(subject_id.split())[:20]
     attempt = Principal("citizen", typed or "-")
     try:
         request.app.state.citizen_limiter.hit(client=client_of(request), subject=typed or "-")
