@@ -31,6 +31,7 @@ class LookupHit(BaseModel):
     dossier_code: str | None = None
     valid_until: dt.date | None = None
     status: Status
+    replaced_by: str | None = Field(None, description="When replaced: the record that replaces this one.")
 
     @classmethod
     def of(cls, record: Record, today: dt.date) -> LookupHit:

@@ -12,7 +12,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from helpers import api_key
+from helpers import MANAGE_SCOPES, api_key
 
 pytestmark = [pytest.mark.opensearch, pytest.mark.tika, pytest.mark.ocr]
 
@@ -26,7 +26,8 @@ def api_schema(live_server):
 
 @pytest.fixture(scope="module")
 def auth(ingested_corpus):
-    return {"Authorization": f"Bearer {api_key(ingested_corpus[0], name='schemathesis')}"}
+    """A system that may also record status decisions (the status endpoints need 'manage')."""
+    return {"Authorization": f"Bearer {api_key(ingested_corpus[0], *MANAGE_SCOPES, name='schemathesis')}"}
 
 
 def _operations(schema):
@@ -42,7 +43,8 @@ def test_every_api_operation_is_exercised(api_schema):
 @pytest.mark.parametrize("label", [
     "GET /api/v1/search", "GET /api/v1/records/{record_id}", "GET /api/v1/records/{record_id}/file",
     "GET /api/v1/records/{record_id}/similar", "GET /api/v1/lookup",
-    "POST /api/v1/records/{record_id}/reuse", "GET /healthz", "GET /readyz",
+    "POST /api/v1/records/{record_id}/reuse", "GET /api/v1/records/{record_id}/status",
+    "POST /api/v1/records/{record_id}/status", "GET /healthz", "GET /readyz",
 ])
 def test_api_conforms_to_its_openapi(api_schema, auth, label):
     operation = next(op for op in _operations(api_schema) if op.label == label)

@@ -84,8 +84,8 @@ def search(
     """Words with or without diacritics, a name, a CCCD or a document number written any way.
     `"quoted words"` must appear as a phrase; `-word` or `-"a phrase"` excludes. Facet
     filters are repeatable parameters named after the facet: `result_type`, `issuing_agency`,
-    `procedure`, `field`, `province`, `district`, `commune`, `status` (valid, expired,
-    revoked) and `year` (e.g. `?status=valid&year=2021&district=huyện Lục Ngạn`)."""
+    `procedure`, `field`, `province`, `district`, `commune`, `status` (valid,
+    not_yet_valid, expired, suspended, revoked, replaced) and `year` (e.g. `?status=valid&year=2021&district=huyện Lục Ngạn`)."""
     req = SearchRequest(q=q, page=page, size=size, filters=_filters(request), sort=sort,
                         issued_from=issued_from, issued_to=issued_to)
     result = find(index, req)
