@@ -6,7 +6,8 @@
     │   └── FileNotAvailable    the record exists but has no file of the kind asked for
     ├── InvalidQuery            a search request the service will not run (bad page, size …)
     ├── SettingsError           a TRACUU_ setting is missing its sense; the service does not start
-    └── IngestError             a file or manifest could not be ingested (see indexer/errors.py)
+    ├── IngestError             a file or manifest could not be ingested (see indexer/errors.py)
+    └── BackupError             a backup not taken, or a backup not restored (archive/backup.py)
 
 Messages are written for the clerk who reads them: what went wrong and what to do next.
 They never contain personal data (names, CCCD numbers, text of records); file names and ids
@@ -41,8 +42,8 @@ class RecordNotFound(TracuuError):
 class FileNotAvailable(RecordNotFound):
     def __init__(self, record_id: str, variant: str) -> None:
         TracuuError.__init__(self, (
-            f"Hồ sơ '{record_id}' không có bản PDF lưu trữ (văn bản gốc không phải PDF); "
-            "hãy tải bản gốc." if variant == "archival" else
+            f"Hồ sơ '{record_id}' chưa có bản PDF lưu trữ (chuyển đổi sang PDF/A không thành công, "
+            "hồ sơ nằm trong danh sách cần xem lại); hãy tải bản gốc." if variant == "archival" else
             f"Không tìm thấy bản gốc của hồ sơ '{record_id}' trong kho lưu trữ; "
             "hãy chạy 'tracuu verify' để kiểm tra kho."))
         self.record_id = record_id
@@ -64,3 +65,10 @@ class IngestError(TracuuError):
 
     reason = "ingest_failed"
     exit_code = 5
+
+
+class BackupError(TracuuError):
+    """A backup that cannot be taken, or a backup that will not be restored (damaged, not a
+    backup, or the data dir holds data and ``--force`` was not given). Nothing was changed."""
+
+    exit_code = 7

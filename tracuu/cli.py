@@ -28,9 +28,14 @@ services_app = typer.Typer(help="Local OpenSearch and Tika servers for developme
 app.add_typer(services_app, name="services")
 user_app = typer.Typer(help="Officer and admin accounts of the web front end.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
-apikey_app = typer.Typer(help="API keys for other systems (scopes: search, read, lookup, reuse, ingest).",
+apikey_app = typer.Typer(help="API keys for other systems (scopes: search, read, lookup, reuse, manage, ingest).",
                          no_args_is_help=True)
 app.add_typer(apikey_app, name="apikey")
+
+from .status_cli import status_app  # noqa: E402 - after the app it joins
+
+app.add_typer(status_app, name="status")
+
 console = Console(stderr=True)
 
 
@@ -199,6 +204,89 @@ def reindex() -> None:
 
 @app.command()
 @_errors_to_exit
+def backup(
+    dest: Annotated[Path, typer.Argument(file_okay=False, help="A new or empty folder outside TRACUU_DATA_DIR, "
+                                         "best on another disk")],
+) -> None:
+    """Back up what cannot be rebuilt — the archive, accounts and API keys, the keys, the
+    reuse journal, the audit log, ingest reports and failed files — into DEST, while the
+    service runs (each part is copied consistently: see docs/backup.md).
+
+    DEST becomes a BagIt bag with a SHA-256 of every file. It holds every personal datum
+    and the keys: keep it where only the operators can read it. The search index is not
+    in it; `tracuu restore` rebuilds it. Exit code 0 when done; 1 when some archival
+    packages were already damaged (copied as found and named: run `tracuu verify`)."""
+    from archive.backup import backup as run_backup
+    from archive.backup import check_dest, count_items
+
+    settings = get_settings()
+    check_dest(settings.data_dir, dest)  # refused before a progress bar is shown
+    with _bar() as bar:
+        task = bar.add_task("Sao lưu", total=count_items(settings))
+        report = run_backup(settings, dest, on_item=lambda _step, _name: bar.advance(task))
+    for name, what in report.damaged:
+        console.print(f"  [red]✗[/red] {name}: {what}", highlight=False)
+    for name in report.skipped:
+        console.print(f"  [yellow]không sao lưu[/yellow] {name} (not backed up)", highlight=False)
+    for note in report.notes:
+        console.print(f"  [yellow]![/yellow] {note}", highlight=False)
+    console.print(f"Đã sao lưu {report.bags} gói lưu trữ, {report.files} tệp ({report.bytes / 1e6:.1f} MB) "
+                  f"vào {report.dest}.", highlight=False)
+    if report.damaged:
+        console.print(f"[red]{len(report.damaged)} gói lưu trữ đã hỏng từ trước[/red] và được chép nguyên trạng; "
+                      "chạy 'tracuu verify' và khôi phục chúng từ một bản sao lưu cũ hơn.")
+    raise typer.Exit(1 if report.damaged else 0)
+
+
+@app.command()
+@_errors_to_exit
+def restore(
+    src: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="A folder written by 'tracuu backup'")],
+    force: Annotated[bool, typer.Option("--force", help="Replace what TRACUU_DATA_DIR holds (it is deleted)")] = False,
+    rebuild: Annotated[bool, typer.Option("--reindex/--no-reindex",
+                                          help="Rebuild the search index and the reuse counts afterwards")] = True,
+) -> None:
+    """Restore a backup made by `tracuu backup` into TRACUU_DATA_DIR, then rebuild the
+    search index and the reuse counts from it (`tracuu reindex`).
+
+    Every file of the backup is checked against its SHA-256 first: a damaged backup is
+    refused, naming the first bad file, and nothing is changed. A data dir that already
+    holds data is refused unless --force. Stop `tracuu serve` and any ingest first.
+    With --no-reindex (OpenSearch not up yet), run `tracuu reindex` before serving."""
+    from archive.backup import count_files
+    from archive.backup import restore as run_restore
+
+    settings = get_settings()
+    total = count_files(src)
+    with _bar() as bar:
+        tasks: dict[str, int] = {}
+
+        def on_item(step: str, _name: str) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task("Kiểm tra bản sao lưu" if step == "check" else "Khôi phục", total=total)
+            bar.advance(tasks[step])
+
+        report = run_restore(settings, src, on_item=on_item, force=force)
+    for note in report.notes:
+        console.print(f"  [yellow]![/yellow] {note}", highlight=False)
+    replaced = f"; thay cho {', '.join(report.replaced)} đã có" if report.replaced else ""
+    console.print(f"Đã khôi phục {report.files} tệp ({report.bytes / 1e6:.1f} MB) của bản sao lưu lúc "
+                  f"{report.taken_at or '?'} vào {settings.data_dir}{replaced}.", highlight=False)
+    if not rebuild:
+        console.print("Chỉ mục tìm kiếm chưa được lập lại: chạy 'tracuu reindex' trước khi phục vụ "
+                      "(the index is not rebuilt yet).")
+        return
+    try:
+        reindex()
+    except typer.Exit as e:
+        if e.exit_code:
+            console.print("[yellow]Dữ liệu đã khôi phục xong[/yellow], nhưng chỉ mục chưa lập lại được: chạy "
+                          "'tracuu reindex' khi OpenSearch hoạt động (the data is restored; the index is not).")
+        raise
+
+
+@app.command()
+@_errors_to_exit
 def sample(
     folder: Annotated[Path, typer.Argument(file_okay=False, help="Folder to write into (created)")],
     n: Annotated[int, typer.Option("--n", min=1, help="How many results")] = 200,
@@ -333,7 +421,7 @@ def user_list() -> None:
 @_errors_to_exit
 def apikey_create(
     name: Annotated[str, typer.Argument(help="Which system uses the key, e.g. 'Một cửa tỉnh'")],
-    scope: Annotated[list[str], typer.Option("--scope", help="search, read, lookup, reuse or ingest; repeat for more")],
+    scope: Annotated[list[str], typer.Option("--scope", help="search, read, lookup, reuse, manage or ingest; repeat for more")],
 ) -> None:
     """Create an API key and print it once (only its hash is kept). Systems send it as
     `Authorization: Bearer <key>`."""
