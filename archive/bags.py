@@ -26,6 +26,7 @@ from pathlib import Path
 
 import bagit
 
+from . import pending
 from .leases import index_writes, lock_path
 from .layout import ARCHIVAL_NAME, ORIGINAL_PREFIX, REWRITE, bag_path
 from .records import Record
@@ -58,6 +59,7 @@ def write_bag(archive_dir: Path, record: Record, original: Path, archival_pdf: P
             checksums=["sha256"],
         )
         fsync_tree(build)
+        pending.mark(archive_dir, record.id)  # cleared once the index has it
         final.parent.mkdir(parents=True, exist_ok=True)
         fsync_dir(final.parent.parent)
         try:
@@ -78,7 +80,7 @@ def rewrite_record(archive_dir: Path, record: Record) -> None:
     """Replace the record JSON of an existing bag (a correction, a status event, a new
     manifest version) and renew the bag's manifests, so ``tracuu verify`` still holds. The
     original, the PDF/A and the text are not touched. Hold ``bag_lock`` around the read that
-    led to this write.
+    led to this write, and clear ``pending`` for the record once the index has it.
 
     Four files change together (record.json, its manifest line, the Payload-Oxum in
     bag-info.txt, the tag manifest), and a kill -9 or a power cut may come between any two
@@ -92,6 +94,7 @@ def rewrite_record(archive_dir: Path, record: Record) -> None:
     """
     path = bag_path(archive_dir, record.id)
     finish_rewrite(path)
+    pending.mark(archive_dir, record.id)  # the caller clears it once the index has the record
     new = {"data/record.json": record.model_dump_json(indent=2).encode("utf-8")}
     digest = hashlib.sha256(new["data/record.json"]).hexdigest()
     manifest = (path / "manifest-sha256.txt").read_text(encoding="utf-8").splitlines()
@@ -129,8 +132,8 @@ def finish_rewrite(bag_dir: Path) -> bool:
     work = bag_dir / REWRITE
     if not work.is_dir():
         return False
-    for pending in sorted(work.iterdir()):
-        os.replace(pending, bag_dir / pending.name.replace("%", "/"))
+    for waiting in sorted(work.iterdir()):
+        os.replace(waiting, bag_dir / waiting.name.replace("%", "/"))
     fsync_dir(bag_dir / "data")
     fsync_dir(bag_dir)
     work.rmdir()

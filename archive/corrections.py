@@ -14,6 +14,7 @@ from typing import Protocol
 
 from search.errors import InvalidQuery, RecordNotFound
 
+from . import pending
 from .bags import bag_lock, rewrite_record
 from .identifiers import canonical_doc_number, canonical_dossier_code, canonical_subject_id
 from .layout import read_record
@@ -45,6 +46,7 @@ def correct(index: RecordSink, archive_dir: Path, record_id: str, changes: dict[
         fixed = corrected(record, changes, by)
         rewrite_record(archive_dir, fixed)
         index.put(fixed)
+        pending.clear(archive_dir, [record_id])
     return fixed
 
 

@@ -35,6 +35,7 @@ from pydantic import BaseModel, Field
 
 from search.errors import InvalidQuery, RecordNotFound
 
+from . import pending
 from .bags import bag_lock, rewrite_record
 from .layout import read_record
 from .records import STANDINGS, EventAction, Record, Status, StatusEvent, ValidityDates
@@ -112,6 +113,7 @@ def apply_event(index: RecordSink, archive_dir: Path, record_id: str, change: St
         updated = applied(record, change, by, now or dt.datetime.now(dt.timezone.utc), replacement)
         rewrite_record(archive_dir, updated)
         index.put(updated)
+        pending.clear(archive_dir, [record_id])
     return updated
 
 

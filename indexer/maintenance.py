@@ -27,10 +27,10 @@ from search.analysis import segment
 from search.config import Settings
 from search.errors import TracuuError
 from search.index import RecordIndex, to_document
-from archive.records import Record
-from archive import leases
+from archive import leases, pending
 from archive.bags import bag_lock
-from archive.layout import REWRITE, iter_bags, record_file
+from archive.layout import REWRITE, bag_path, iter_bags, read_record, record_file
+from archive.records import Record
 from archive.reuse_journal import ReuseJournal
 
 log = logging.getLogger(__name__)
@@ -146,7 +146,12 @@ def reindex(settings: Settings, index: RecordIndex, on_record: Callable[[], None
         try:
             indexed, failed = _fill(index, target, iter_bags(archive_dir), on_record)
             with leases.index_swap(archive_dir):
-                caught, failed_late = _fill(index, target, changed_since(archive_dir, started), None)
+                # No bag writer is between its archive and index writes now: what was marked
+                # pending, or changed since the start, is read in its final state.
+                marked = [rid for rid in pending.pending(archive_dir) if bag_path(archive_dir, rid).is_dir()]
+                late = {b.name: b for b in changed_since(archive_dir, started)}
+                late.update({rid: bag_path(archive_dir, rid) for rid in marked})
+                caught, failed_late = _fill(index, target, late.values(), None)
                 failed += failed_late
                 index.client.indices.refresh(index=target)
                 if failed:
@@ -154,6 +159,7 @@ def reindex(settings: Settings, index: RecordIndex, on_record: Callable[[], None
                     raise TracuuError(f"{len(failed)} bản ghi không lập chỉ mục được ({first}); "
                                       "chỉ mục cũ vẫn phục vụ.")
                 replaced = index.swap_to(target)
+                pending.clear(archive_dir, marked)
         except BaseException:
             index.client.indices.delete(index=target, ignore_unavailable=True)
             raise
@@ -162,6 +168,47 @@ def reindex(settings: Settings, index: RecordIndex, on_record: Callable[[], None
     # The reuse counts are derived data too: made again from their journal.
     reuses = index.rebuild_reuse(ReuseJournal(settings.events_dir))
     return ReindexReport(target, indexed, failed, replaced, caught, reuses)
+
+
+@dataclass
+class CatchUp:
+    indexed: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # marked, but the bag never landed
+
+
+def catch_up(settings: Settings, index: RecordIndex, ingest_idle: bool = False) -> CatchUp:
+    """Index the records a killed or cut-off writer archived but did not index
+    (archive/pending.py) — seconds, where a full reindex takes minutes. Each under its bag
+    lock, so a writer still at work is waited for, not overtaken. A marker whose bag never
+    landed (an ingest killed before its rename) is dropped only when no ingest runs."""
+    archive_dir = settings.archive_dir
+    done = CatchUp()
+    marked = pending.pending(archive_dir)
+    if not marked:
+        return done
+    idle = ingest_idle or _ingest_idle(archive_dir)
+    for rid in marked:
+        with bag_lock(archive_dir, rid):
+            record = read_record(archive_dir, rid)
+            if record is None:
+                if idle:
+                    pending.clear(archive_dir, [rid])
+                    done.dropped.append(rid)
+                continue
+            index.put(record)
+            pending.clear(archive_dir, [rid])
+            done.indexed.append(rid)
+    if done.indexed:
+        log.info("caught up %d records archived but not indexed", len(done.indexed))
+    return done
+
+
+def _ingest_idle(archive_dir: Path) -> bool:
+    try:
+        with leases.sole(archive_dir, "ingest"):
+            return True
+    except leases.Busy:
+        return False
 
 
 def _drop_orphans(index: RecordIndex) -> None:

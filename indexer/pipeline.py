@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from archive import bags, leases
+from archive import bags, leases, pending
 from archive.layout import read_record
 from archive.records import Record, record_id_for
 from search.analysis import normalize, segment
@@ -48,6 +48,7 @@ from .errors import ConversionFailed, FileTooLarge, NoTextFound
 from .extract import TikaClient
 from .formats import SUPPORTED_SUFFIXES, Format, check_image_size, needs_pdfa, sniff
 from .legacy import fix_legacy
+from .maintenance import catch_up
 from .manifest import MANIFEST_NAMES, read_manifest
 from .ocr import ocr_file
 from .pdf import has_text, page_texts
@@ -186,6 +187,7 @@ class Ingestor:
                     tempfile.TemporaryDirectory(prefix="tracuu-ingest-") as tmp, OcrPool(self.settings) as pool:
                 self.index.ensure()
                 bags.clean_staging(self.archive_dir)  # what a killed run left half-built
+                catch_up(self.settings, self.index, ingest_idle=True)  # what a killed writer left unindexed
                 # Files are prepared a few at a time so that scans are OCR'd side by side on
                 # all cores, then finished and reported in the order they were given.
                 for chunk in _chunks(files, 2 * pool.workers):
@@ -360,6 +362,7 @@ class Ingestor:
                 log.warning("OpenSearch unavailable; retrying in %.0f s", delay)
                 time.sleep(delay)
                 delay *= 2
+        pending.clear(self.archive_dir, [doc_id for doc_id, error in results if error is None])
         for doc_id, error in results:
             if error is None:
                 rel = names.get(doc_id, doc_id)

@@ -13,6 +13,9 @@ After every run, with no writer left, it checks what a province's auditor would:
   3. index == archive: the same ids, and each indexed record equal to its bag's record;
   4. no event lost: every correction and status event a writer reported done is in the
      bag (or was overtaken by a later one that writer began).
+The rerun after a killed ingest or reindex is the same command; after a killed correction
+or status writer (in production: the web server) it is what the server does when it starts
+again, ``tracuu reindex --pending``.
 It prints the matrix (fault × moment → runs, failures) and writes one JSON line per run.
 """
 
@@ -206,6 +209,9 @@ def one_run(kind: str, moment: float, ctx: dict[str, Any]) -> dict[str, Any]:
                        "--writer-seed", str(ctx["rng"].randrange(10**6))], env, log)
         time.sleep(moment)
         killed = _kill(proc)
+        # What the web server does when it starts again: index what the killed writer
+        # archived but did not index.
+        _run([TRACUU, "reindex", "--pending"], env, log)
     return {"killed_while_running": killed}
 
 
@@ -271,7 +277,7 @@ def lost_events(ctx: dict[str, Any]) -> list[str]:
             if getattr(record, field) not in allowed:
                 problems.append(f"{rid}: correction of {field} reported done is lost")
         else:
-            decisions = {e.get("decision_number") for e in record.status_events}
+            decisions = {e.decision_number for e in record.status_events}
             if done[-1]["decision"] not in decisions:
                 problems.append(f"{rid}: status event {done[-1]['decision']} reported done is lost")
     return problems

@@ -179,20 +179,29 @@ def verify() -> None:
 
 @app.command()
 @_errors_to_exit
-def reindex() -> None:
+def reindex(
+    pending: Annotated[bool, typer.Option("--pending", help="Only index what a killed or cut-off writer archived "
+                                          "but did not index (seconds, not a rebuild)")] = False,
+) -> None:
     """Rebuild the search index from the archive, with no downtime, and the reuse counts
     from their journal.
 
-    A new index is filled while the current one keeps serving; then the alias
-    (TRACUU_INDEX) is swapped to it in one atomic step and the old index is deleted.
-    If anything fails before the swap, the old index stays in service."""
-    from indexer.maintenance import count_bags
+    A new index is filled while the current one keeps serving; what is written meanwhile
+    is caught up; then the alias (TRACUU_INDEX) is swapped to it in one atomic step and the
+    old index is deleted. If anything fails before the swap, the old index stays in service.
+    With --pending, only the records the archive holds in a newer state than the index."""
+    from indexer.maintenance import catch_up, count_bags
     from indexer.maintenance import reindex as run_reindex
     from search.index import RecordIndex
 
     _setup_logging()
     settings = get_settings()
     index = RecordIndex.from_settings(settings)
+    if pending:
+        done = catch_up(settings, index)
+        console.print(f"Đã lập chỉ mục {len(done.indexed)} bản ghi còn chờ; bỏ {len(done.dropped)} dấu chờ "
+                      "của túi chưa từng được lưu.")
+        return
     with _bar() as bar:
         task = bar.add_task("Lập lại chỉ mục", total=count_bags(settings))
         report = run_reindex(settings, index, on_record=lambda: bar.advance(task))

@@ -184,3 +184,56 @@ def test_two_clerks_correcting_one_record_at_once_both_land(fresh_settings, fres
     assert (kept.signer, kept.summary) == ("Người ký 7", "Trích yếu 7")
     assert len(kept.pipeline["corrections"]) == 16
     _bag_ok(fresh_settings, rid)
+
+
+class _IndexDown:
+    """OpenSearch gone between the archive write and the index write (a fault the real
+    server cannot be made to produce at that exact moment)."""
+
+    def put(self, record):
+        from search.errors import SearchUnavailable
+
+        raise SearchUnavailable("down")
+
+
+def test_a_correction_cut_off_before_the_index_is_caught_up(fresh_settings, fresh_index, tmp_path):
+    from archive import pending
+    from indexer.maintenance import catch_up
+    from search.errors import SearchUnavailable
+
+    folder = _folder(tmp_path / "in", ["a.txt"])
+    Ingestor(fresh_settings, fresh_index).ingest_dir(folder)
+    rid = _rid(folder / "a.txt")
+    with pytest.raises(SearchUnavailable):
+        correct(_IndexDown(), fresh_settings.archive_dir, rid, {"signer": "Giàng A Chứ"}, "clerk")
+    assert read_record(fresh_settings.archive_dir, rid).signer == "Giàng A Chứ"
+    assert fresh_index.get(rid).signer != "Giàng A Chứ"  # the index is behind the archive …
+    assert pending.pending(fresh_settings.archive_dir) == [rid]  # … and it is known
+
+    assert catch_up(fresh_settings, fresh_index).indexed == [rid]
+    assert fresh_index.get(rid).signer == "Giàng A Chứ"
+    assert pending.pending(fresh_settings.archive_dir) == []
+
+
+def test_a_new_version_cut_off_before_the_index_is_indexed_by_the_rerun(fresh_settings, fresh_index, tmp_path,
+                                                                        monkeypatch):
+    """Found by scripts/chaos.py: the bag took the changed row, Tika went down before the
+    batch was indexed, and every rerun called the file a duplicate — index != archive."""
+    from search.errors import SearchUnavailable
+
+    folder = _folder(tmp_path / "in", ["a.txt"], "file,summary\na.txt,Trích yếu cũ\n")
+    Ingestor(fresh_settings, fresh_index).ingest_dir(folder)
+    rid = _rid(folder / "a.txt")
+    (folder / "manifest.csv").write_text("file,summary\na.txt,Trích yếu mới\n", encoding="utf-8")
+
+    def down(*args, **kwargs):
+        raise SearchUnavailable("down")
+
+    monkeypatch.setattr(fresh_index, "bulk", down)
+    with pytest.raises(SearchUnavailable):
+        Ingestor(fresh_settings, fresh_index).ingest_dir(folder)
+    monkeypatch.undo()
+    assert read_record(fresh_settings.archive_dir, rid).summary == "Trích yếu mới"
+
+    Ingestor(fresh_settings, fresh_index).ingest_dir(folder)
+    assert fresh_index.get(rid).summary == "Trích yếu mới"
