@@ -20,14 +20,13 @@ import hashlib
 import os
 import shutil
 import tempfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import bagit
 
 from . import pending
-from .leases import index_writes, lock_path
+from .leases import held, index_writes, lock_path
 from .layout import ARCHIVAL_NAME, ORIGINAL_PREFIX, REWRITE, bag_path
 from .records import Record
 
@@ -145,27 +144,19 @@ def _lines(lines) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-_THREAD_LOCKS: dict[str, threading.Lock] = {}
-_THREAD_LOCKS_GUARD = threading.Lock()
-
-
 @contextlib.contextmanager
 def bag_lock(archive_dir: Path, record_id: str) -> Iterator[None]:
-    """One writer at a time for one bag, across threads and processes (a file lock in the
-    archive's lock folder; the kernel drops it when a killed writer dies). It also holds the
-    shared index lease (archive/leases.py), so what is written to the index inside the block
-    cannot land in an index a running reindex is about to replace."""
-    with _THREAD_LOCKS_GUARD:
-        local = _THREAD_LOCKS.setdefault(record_id, threading.Lock())
-    with local, open(lock_path(archive_dir, f"bag-{record_id}"), "a") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            if (bag := bag_path(archive_dir, record_id)).is_dir():
-                finish_rewrite(bag)  # what a writer killed after its commit left to move
-            with index_writes(archive_dir):
-                yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
+    """One writer at a time for one bag, across threads and processes: a file lock in the
+    archive's lock folder, which the kernel drops when a killed writer dies (each use opens
+    the file anew, and flock treats two opens as two holders even in one process, so threads
+    wait for each other too; a thread must not take the same bag's lock twice). It also
+    holds the shared index lease (archive/leases.py), so what is written to the index inside
+    the block cannot land in an index a running reindex is about to replace."""
+    with held(lock_path(archive_dir, f"bag-{record_id}"), fcntl.LOCK_EX):
+        if (bag := bag_path(archive_dir, record_id)).is_dir():
+            finish_rewrite(bag)  # what a writer killed after its commit left to move
+        with index_writes(archive_dir):
+            yield
 
 
 def clean_staging(archive_dir: Path) -> list[str]:

@@ -47,23 +47,28 @@ def lock_path(archive_dir: Path, name: str) -> Path:
 
 
 @contextlib.contextmanager
-def _flock(path: Path, mode: int) -> Iterator[None]:
-    with open(path, "a") as f:
-        fcntl.flock(f, mode)
+def held(path: Path, mode: int) -> Iterator[None]:
+    """``flock`` on ``path``, opened for reading only: a lock file created by another user
+    (a command run as root in the container) must not keep the service's user out."""
+    fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o666)
+    try:
+        fcntl.flock(fd, mode)
         try:
             yield
         finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def index_writes(archive_dir: Path) -> contextlib.AbstractContextManager[None]:
     """Shared: a write to the index that a reindex must not lose."""
-    return _flock(lock_path(archive_dir, "index"), fcntl.LOCK_SH)
+    return held(lock_path(archive_dir, "index"), fcntl.LOCK_SH)
 
 
 def index_swap(archive_dir: Path) -> contextlib.AbstractContextManager[None]:
     """Exclusive: reindex's catch-up and swap."""
-    return _flock(lock_path(archive_dir, "index"), fcntl.LOCK_EX)
+    return held(lock_path(archive_dir, "index"), fcntl.LOCK_EX)
 
 
 _WHAT = {"ingest": "Một lượt nhập (tracuu ingest)", "reindex": "Một lượt lập lại chỉ mục (tracuu reindex)"}
@@ -73,20 +78,31 @@ _WHAT = {"ingest": "Một lượt nhập (tracuu ingest)", "reindex": "Một lư
 def sole(archive_dir: Path, name: str) -> Iterator[None]:
     """Hold the lease ``name`` alone for the whole block, or raise Busy at once."""
     path = lock_path(archive_dir, name)
-    with open(path, "a+") as f:
+    with _open_for_holder(path) as f:
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             f.seek(0)
             holder = f.read().strip() or "?"
             raise Busy(f"{_WHAT.get(name, name)} khác đang chạy ({holder}); chờ lượt đó xong rồi chạy lại.") from None
+        writable = f.mode != "r"
         try:
-            f.seek(0)
-            f.truncate()
-            f.write(f"pid {os.getpid()}, từ {dt.datetime.now().astimezone():%Y-%m-%d %H:%M:%S}")
-            f.flush()
+            if writable:
+                f.seek(0)
+                f.truncate()
+                f.write(f"pid {os.getpid()}, từ {dt.datetime.now().astimezone():%Y-%m-%d %H:%M:%S}")
+                f.flush()
             yield
         finally:
-            f.seek(0)
-            f.truncate()
+            if writable:
+                f.seek(0)
+                f.truncate()
             fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _open_for_holder(path: Path):
+    """The lease file, to write who holds it; read-only if another user created it."""
+    try:
+        return open(path, "a+", encoding="utf-8")
+    except PermissionError:
+        return open(path, encoding="utf-8")

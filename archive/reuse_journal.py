@@ -14,15 +14,17 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import hashlib
-import json
+import logging
 import os
 import threading
 from pathlib import Path
 
 from pydantic import BaseModel
 
-from .identifiers import DOSSIER_CODE, clean_dossier_code
+from .identifiers import DOSSIER_CODE, canonical_dossier_code, canonical_or_none, clean_dossier_code
 from .records import Record
+
+log = logging.getLogger(__name__)
 
 __all__ = ["DOSSIER_CODE", "ReuseEvent", "ReuseJournal", "clean_dossier_code"]
 
@@ -41,7 +43,8 @@ class ReuseEvent(BaseModel):
     @property
     def key(self) -> str:
         """One reuse per (record, new dossier): the id of the event in the reuse index."""
-        return hashlib.sha256(f"{self.record_id}\0{self.dossier_code}".encode()).hexdigest()[:32]
+        code = canonical_or_none(canonical_dossier_code, self.dossier_code) or self.dossier_code
+        return hashlib.sha256(f"{self.record_id}\0{code}".encode()).hexdigest()[:32]
 
     @classmethod
     def of(cls, record: Record, dossier_code: str, actor: str) -> ReuseEvent:
@@ -72,9 +75,12 @@ class ReuseJournal:
                 fcntl.flock(f, fcntl.LOCK_EX)
                 try:
                     f.seek(0)
-                    for kept in f:
-                        if kept.strip() and (first := ReuseEvent.model_validate_json(kept)).key == event.key:
+                    text = f.read()
+                    for first in _events(text):
+                        if first.key == event.key:
                             return first
+                    if text and not text.endswith("\n"):
+                        f.write("\n")  # a line torn by a power cut stays apart, not glued to this one
                     f.write(line)
                     f.flush()
                     os.fsync(f.fileno())
@@ -85,5 +91,16 @@ class ReuseJournal:
     def read(self) -> list[ReuseEvent]:
         if not self.path.exists():
             return []
-        with self.path.open(encoding="utf-8") as f:
-            return [ReuseEvent.model_validate(json.loads(line)) for line in f if line.strip()]
+        return list(_events(self.path.read_text(encoding="utf-8")))
+
+
+def _events(text: str):
+    """The journal's events; a line cut by a power cut (the last one written, never
+    acknowledged to anyone) is skipped and logged, not a reason to stop counting."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield ReuseEvent.model_validate_json(line)
+        except ValueError:
+            log.warning("reuse journal: line %d is torn and was skipped", number)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import time
 from pathlib import Path
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -29,8 +28,7 @@ from search.errors import TracuuError
 from search.index import RecordIndex, to_document
 from archive import leases, pending
 from archive.bags import bag_lock
-from archive.layout import REWRITE, bag_path, iter_bags, read_record, record_file
-from archive.records import Record
+from archive.layout import REWRITE, bag_path, iter_bags, read_record
 from archive.reuse_journal import ReuseJournal
 
 log = logging.getLogger(__name__)
@@ -101,10 +99,20 @@ def count_bags(settings: Settings) -> int:
 CLOCK_SLACK_S = 2.0
 
 
+def archive_now(archive_dir: Path) -> float:
+    """The time as the archive's filesystem tells it (a file touched there): bags' times
+    come from that clock, which on a network share need not be this machine's."""
+    mark = leases.lock_path(archive_dir, "clock")
+    mark.write_bytes(b"")
+    return mark.stat().st_ctime - CLOCK_SLACK_S
+
+
 def _documents(bag_dirs: Iterable[Path], unreadable: list[str]) -> Iterator[dict[str, Any]]:
     for bag_dir in bag_dirs:
-        try:
-            record = Record.model_validate_json(record_file(bag_dir).read_text(encoding="utf-8"))
+        try:  # read_record: a rewrite finishing at this moment is retried, not "unreadable"
+            record = read_record(bag_dir.parent.parent, bag_dir.name)
+            if record is None:
+                raise FileNotFoundError(bag_dir.name)
         except (OSError, ValueError) as e:
             unreadable.append(f"{bag_dir.name}: {type(e).__name__}")
             continue
@@ -141,33 +149,62 @@ def reindex(settings: Settings, index: RecordIndex, on_record: Callable[[], None
     archive_dir = settings.archive_dir
     with leases.sole(archive_dir, "reindex"):
         _drop_orphans(index)
-        started = time.time() - CLOCK_SLACK_S
+        started = archive_now(archive_dir)
         target = index.create_physical()
+        swapped, old = False, []
         try:
             indexed, failed = _fill(index, target, iter_bags(archive_dir), on_record)
+            # A first catch-up while writers go on, so that the one that holds them back
+            # has only the last seconds to read.
+            second = archive_now(archive_dir)
+            caught, failed_late = _fill(index, target, changed_since(archive_dir, started), None)
+            failed += failed_late
             with leases.index_swap(archive_dir):
                 # No bag writer is between its archive and index writes now: what was marked
-                # pending, or changed since the start, is read in its final state.
+                # pending, or changed since, is read in its final state.
                 marked = [rid for rid in pending.pending(archive_dir) if bag_path(archive_dir, rid).is_dir()]
-                late = {b.name: b for b in changed_since(archive_dir, started)}
+                late = {b.name: b for b in changed_since(archive_dir, second)}
                 late.update({rid: bag_path(archive_dir, rid) for rid in marked})
-                caught, failed_late = _fill(index, target, late.values(), None)
-                failed += failed_late
+                last, failed_last = _fill(index, target, late.values(), None)
+                caught += last
+                failed += failed_last
                 index.client.indices.refresh(index=target)
                 if failed:
                     first = "; ".join(f"{i}: {e}" for i, e in failed[:3])
                     raise TracuuError(f"{len(failed)} bản ghi không lập chỉ mục được ({first}); "
                                       "chỉ mục cũ vẫn phục vụ.")
-                replaced = index.swap_to(target)
+                old = index.physical_indices()
+                swapped = _swap(index, target, old)
                 pending.clear(archive_dir, marked)
         except BaseException:
-            index.client.indices.delete(index=target, ignore_unavailable=True)
+            if not swapped:  # never the index the alias now points at
+                index.client.indices.delete(index=target, ignore_unavailable=True)
             raise
+    for name in old:  # after the swap a failure here costs disk, not answers (_drop_orphans)
+        try:
+            index.client.indices.delete(index=name, ignore_unavailable=True)
+        except Exception as e:  # noqa: BLE001
+            log.warning("could not delete the old index %s (%s); the next reindex will", name, type(e).__name__)
     log.info("alias %s now on %s (%d records, %d caught up); removed %s", index.alias, target, indexed,
-             caught, replaced)
+             caught, old)
     # The reuse counts are derived data too: made again from their journal.
     reuses = index.rebuild_reuse(ReuseJournal(settings.events_dir))
-    return ReindexReport(target, indexed, failed, replaced, caught, reuses)
+    return ReindexReport(target, indexed, failed, old, caught, reuses)
+
+
+def _swap(index: RecordIndex, target: str, old: list[str]) -> bool:
+    """Point the alias at ``target`` in one atomic call. A call that timed out may have
+    been applied all the same (and its retry refused): the alias is asked before anything
+    is concluded."""
+    actions = [{"remove": {"index": name, "alias": index.alias}} for name in old]
+    actions.append({"add": {"index": target, "alias": index.alias, "is_write_index": True}})
+    try:
+        index.client.indices.update_aliases(body={"actions": actions})
+    except Exception:
+        if target in index.physical_indices():
+            return True
+        raise
+    return True
 
 
 @dataclass
@@ -180,18 +217,18 @@ def catch_up(settings: Settings, index: RecordIndex, ingest_idle: bool = False) 
     """Index the records a killed or cut-off writer archived but did not index
     (archive/pending.py) — seconds, where a full reindex takes minutes. Each under its bag
     lock, so a writer still at work is waited for, not overtaken. A marker whose bag never
-    landed (an ingest killed before its rename) is dropped only when no ingest runs."""
+    landed (an ingest killed before its rename) is dropped only by an ingest (which runs
+    alone): another may be about to rename that bag into place."""
     archive_dir = settings.archive_dir
     done = CatchUp()
     marked = pending.pending(archive_dir)
     if not marked:
         return done
-    idle = ingest_idle or _ingest_idle(archive_dir)
     for rid in marked:
         with bag_lock(archive_dir, rid):
             record = read_record(archive_dir, rid)
             if record is None:
-                if idle:
+                if ingest_idle:
                     pending.clear(archive_dir, [rid])
                     done.dropped.append(rid)
                 continue
@@ -201,14 +238,6 @@ def catch_up(settings: Settings, index: RecordIndex, ingest_idle: bool = False) 
     if done.indexed:
         log.info("caught up %d records archived but not indexed", len(done.indexed))
     return done
-
-
-def _ingest_idle(archive_dir: Path) -> bool:
-    try:
-        with leases.sole(archive_dir, "ingest"):
-            return True
-    except leases.Busy:
-        return False
 
 
 def _drop_orphans(index: RecordIndex) -> None:

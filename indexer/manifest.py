@@ -131,7 +131,9 @@ def _xlsx_value(cell: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     shown = getattr(cell, "number_format", None) or ""
-    if isinstance(value, int) and value >= 0 and re.fullmatch(r"0+", shown):
+    # '0' is plain "Number, no decimals" (chosen so a CCCD is not shown as 1.08501E+11): it
+    # pads nothing, so it says nothing of the zeros the number lost.
+    if isinstance(value, int) and value >= 0 and re.fullmatch(r"0+", shown) and len(shown) > len(str(value)):
         return f"{value:0{len(shown)}d}"
     return NumberCell(value)
 

@@ -112,7 +112,8 @@ def to_pdfa(src: Path, workdir: Path, timeout: float, *, fmt: Format | None = No
         output = _run(cmd, timeout, env={**os.environ, "TMPDIR": str(job / "tmp")}, name=src.name)
         made = job / "out" / "source.pdf"
         if not made.is_file() or made.stat().st_size == 0:
-            log.warning("LibreOffice made no PDF of %s: %s", src.name, output[-500:])
+            # Not its output: it names the file's path and may quote the document.
+            log.warning("LibreOffice made no PDF (%s, %d bytes of output)", label, len(output))
             raise ConversionFailed(
                 f"LibreOffice không mở được tệp '{src.name}' như một tệp {label} nên không tạo được bản "
                 f"PDF/A; tệp có thể hỏng. Hãy mở thử tệp gốc bằng Word hoặc LibreOffice; nếu mở được, lưu lại "
@@ -120,7 +121,7 @@ def to_pdfa(src: Path, workdir: Path, timeout: float, *, fmt: Format | None = No
         _check_pdfa(made, src.name)
         out = workdir / OUTPUT_NAME
         made.replace(out)
-        log.info("PDF/A of %s (%s) made in %.1f s", src.name, label, time.monotonic() - started)
+        log.info("PDF/A (%s) made in %.1f s", label, time.monotonic() - started)
         return out
     finally:
         shutil.rmtree(job, ignore_errors=True)

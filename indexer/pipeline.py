@@ -20,6 +20,7 @@ a reindex running meanwhile catches it up before it swaps (archive/leases.py).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -36,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from archive import bags, leases, pending
-from archive.layout import read_record
+from archive.layout import bag_path, read_record, record_file
 from archive.records import Record, record_id_for
 from search.analysis import normalize, segment
 from search.config import Settings
@@ -44,7 +45,7 @@ from search.errors import IngestError, SearchUnavailable
 from search.index import RecordIndex, to_document
 
 from . import metadata, office_pdf, procedures, versions
-from .errors import ConversionFailed, FileTooLarge, NoTextFound
+from .errors import ConversionFailed, ConverterMissing, FileTooLarge, NoTextFound, ServiceDown
 from .extract import TikaClient
 from .formats import SUPPORTED_SUFFIXES, Format, check_image_size, needs_pdfa, sniff
 from .legacy import fix_legacy
@@ -110,6 +111,22 @@ class Pending:
     layer: list[str] = field(default_factory=list)  # text layer per page, for PDFs
     ocr: Future | None = None
     workdir: Path | None = None  # where derivatives (the PDF/A) are made
+
+
+@dataclass
+class Queued:
+    """A record waiting for the next bulk request, with the digest of the record.json it
+    was made from: if a clerk's correction or a status decision changed the bag since, the
+    document is made again from the bag rather than sent stale."""
+
+    rel: str
+    doc: dict[str, Any]
+    digest: str
+
+    @classmethod
+    def of(cls, rel: str, record: Record) -> Queued:
+        digest = hashlib.sha256(record.model_dump_json(indent=2).encode("utf-8")).hexdigest()
+        return cls(rel, to_document(record, segment(record.text)), digest)
 
 
 @dataclass
@@ -179,7 +196,7 @@ class Ingestor:
                 report.manifest_errors.append(
                     {"row": row_no, "reason": f"tệp '{rel}' trong manifest không có trong thư mục"})
 
-        batch: list[tuple[str, dict[str, Any]]] = []  # (relative path, document)
+        batch: list[Queued] = []
         seen: set[str] = set()
         self._updated = set()
         try:
@@ -214,7 +231,7 @@ class Ingestor:
                             else:
                                 if isinstance(item, Update):
                                     self._updated.add(rel)
-                                batch.append((rel, to_document(record, segment(record.text))))
+                                batch.append(Queued.of(rel, record))
                                 if len(batch) >= self.settings.bulk_size:
                                     self._flush(batch, report)
                         report.pages += pages
@@ -337,6 +354,10 @@ class Ingestor:
             return None
         try:
             archival = office_pdf.to_pdfa(item.path, item.workdir, self.settings.office_timeout, fmt=item.fmt)
+        except ConverterMissing as e:
+            # Not this file's fault, and every office file after it would be archived without
+            # its PDF/A for good: stop, like a service that is down.
+            raise ServiceDown(e.message) from e
         except ConversionFailed as e:
             log.warning("no PDF/A for %s: %s", item.rel, e.reason)
             tools.update(pdfa_failed=e.reason, pdfa_error=e.message)
@@ -344,25 +365,31 @@ class Ingestor:
         tools["pdfa"] = office_pdf.converter_version()
         return archival
 
-    def _flush(self, batch: list[tuple[str, dict[str, Any]]], report: IngestReport) -> None:
-        """Bulk-index the batch; OpenSearch hiccups are retried with backoff before the
-        run gives up (the records are archived already, so a rerun indexes them)."""
+    def _flush(self, batch: list[Queued], report: IngestReport) -> None:
+        """Bulk-index the batch, each record as its bag holds it *now*: the bags are locked
+        while their documents are checked and sent, so a correction or status decision
+        made since the file was read is neither overwritten nor lost. OpenSearch hiccups
+        are retried with backoff before the run gives up (the records are archived and
+        marked pending already, so the next run indexes them)."""
         if not batch:
             return
-        names = {doc["id"]: rel for rel, doc in batch}
+        names = {q.doc["id"]: q.rel for q in batch}
         delay = 2.0
-        for attempt in range(4):
-            try:
-                with leases.index_writes(self.archive_dir):
-                    results = list(self.index.bulk((doc for _, doc in batch), refresh=True))
-                break
-            except SearchUnavailable:
-                if attempt == 3:
-                    raise
-                log.warning("OpenSearch unavailable; retrying in %.0f s", delay)
-                time.sleep(delay)
-                delay *= 2
-        pending.clear(self.archive_dir, [doc_id for doc_id, error in results if error is None])
+        with contextlib.ExitStack() as locked:
+            for record_id in sorted(names):
+                locked.enter_context(bags.bag_lock(self.archive_dir, record_id))
+            docs = [self._current(q) for q in batch]
+            for attempt in range(4):
+                try:
+                    results = list(self.index.bulk(docs, refresh=True))
+                    break
+                except SearchUnavailable:
+                    if attempt == 3:
+                        raise
+                    log.warning("OpenSearch unavailable; retrying in %.0f s", delay)
+                    time.sleep(delay)
+                    delay *= 2
+            pending.clear(self.archive_dir, [doc_id for doc_id, error in results if error is None])
         for doc_id, error in results:
             if error is None:
                 rel = names.get(doc_id, doc_id)
@@ -370,6 +397,13 @@ class Ingestor:
             else:
                 report.failed.append(Failure(names.get(doc_id, doc_id), "index", error))
         batch.clear()
+
+    def _current(self, queued: Queued) -> dict[str, Any]:
+        path = record_file(bag_path(self.archive_dir, queued.doc["id"]))
+        if hashlib.sha256(path.read_bytes()).hexdigest() == queued.digest:
+            return queued.doc
+        record = read_record(self.archive_dir, queued.doc["id"])
+        return to_document(record, segment(record.text))
 
     def _keep_aside(self, path: Path, rel: str, err: IngestError) -> None:
         dest = self.settings.failed_dir / rel

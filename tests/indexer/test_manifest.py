@@ -121,6 +121,15 @@ def test_a_numeric_cell_shown_with_zeros_is_what_the_clerk_saw(tmp_path):
     assert m.errors == []
 
 
+@pytest.mark.parametrize("shown", ["0", "General"])
+def test_a_number_format_that_pads_nothing_does_not_vouch_for_the_digits(tmp_path, shown):
+    """'0' ("Number, no decimals") is how clerks stop 1.08501E+11: it shows 1085012345, a
+    CCCD that lost two zeros, which was stored as an enterprise code."""
+    m = _xlsx(tmp_path, ["a.pdf", 1085012345, "Nguyễn Văn An", None, None], formats={"B2": shown})
+    assert "subject_id" not in m.values_for("a.pdf")
+    assert [row for row, reason in m.errors] == [2]
+
+
 def test_a_citizens_number_cut_by_excel_in_a_csv_is_reported(tmp_path):
     """Saved as CSV, the number is text already: ten digits for a citizen cannot be a CCCD."""
     (tmp_path / "manifest.csv").write_text("file,subject_id,subject_type,subject_name\n"

@@ -237,3 +237,45 @@ def test_a_new_version_cut_off_before_the_index_is_indexed_by_the_rerun(fresh_se
 
     Ingestor(fresh_settings, fresh_index).ingest_dir(folder)
     assert fresh_index.get(rid).summary == "Trích yếu mới"
+
+
+def test_a_correction_made_while_a_batch_waits_is_not_overwritten_by_it(fresh_settings, fresh_index, tmp_path):
+    """The batch's document was made when the file was read and sent minutes later: a
+    correction (or a revocation) made in between was overwritten in the index."""
+    folder = _folder(tmp_path / "in", ["a.txt", "b.txt"], "file,summary\na.txt,Cũ\nb.txt,Cũ\n")
+    Ingestor(fresh_settings, fresh_index).ingest_dir(folder)
+    rid = _rid(folder / "a.txt")
+    (folder / "manifest.csv").write_text("file,summary\na.txt,Mới\nb.txt,Cũ\n", encoding="utf-8")
+
+    def on_file(rel, pages):
+        if rel == "a.txt":  # a.txt's new version is queued, not yet sent
+            correct(fresh_index, fresh_settings.archive_dir, rid, {"signer": "Vừ A Dính"}, "clerk")
+
+    report = Ingestor(fresh_settings, fresh_index).ingest_dir(folder, on_file=on_file)
+    assert report.updated == ["a.txt"]
+    answered = fresh_index.get(rid)
+    assert (answered.summary, answered.signer) == ("Mới", "Vừ A Dính")
+    assert read_record(fresh_settings.archive_dir, rid).model_dump(exclude={"text"}) == answered.model_dump(
+        exclude={"text"})
+
+
+def test_a_swap_that_timed_out_after_it_was_applied_keeps_the_new_index(fresh_settings, fresh_index, tmp_path,
+                                                                         monkeypatch):
+    """The client retries a timed-out alias update; the retry fails although the first
+    applied, and the index the alias now pointed at was deleted: every search came back empty."""
+    from opensearchpy.exceptions import ConnectionTimeout
+
+    folder = _folder(tmp_path / "in", ["a.txt", "b.txt"])
+    Ingestor(fresh_settings, fresh_index).ingest_dir(folder)
+    real = fresh_index.client.indices.update_aliases
+
+    def applied_then_timed_out(*args, **kwargs):
+        real(*args, **kwargs)
+        raise ConnectionTimeout("TIMEOUT", "timed out", None)
+
+    monkeypatch.setattr(fresh_index.client.indices, "update_aliases", applied_then_timed_out)
+    report = reindex(fresh_settings, fresh_index)
+    monkeypatch.undo()
+    assert fresh_index.physical_indices() == [report.new_index]
+    fresh_index.refresh()
+    assert all(fresh_index.exists(_rid(folder / n)) for n in ("a.txt", "b.txt"))
