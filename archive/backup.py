@@ -58,6 +58,7 @@ import bagit
 from search.config import Settings
 from search.errors import BackupError
 
+from . import leases
 from .bags import bag_lock, fsync_dir
 from .layout import iter_bags
 
@@ -483,6 +484,15 @@ def holds_data(data_dir: Path) -> list[str]:
 
 
 def restore(settings: Settings, src: Path, on_item: OnItem | None = None, force: bool = False) -> RestoreReport:
+    """Put a backup back into the data dir (see ``_restore``), refused at once while an
+    ingest or a reindex runs: either would go on writing into the archive being replaced."""
+    if not settings.archive_dir.is_dir():
+        return _restore(settings, src, on_item, force)
+    with leases.sole(settings.archive_dir, "ingest"), leases.sole(settings.archive_dir, "reindex"):
+        return _restore(settings, src, on_item, force)
+
+
+def _restore(settings: Settings, src: Path, on_item: OnItem | None, force: bool) -> RestoreReport:
     """Put a backup back into the data dir. Refuses a data dir holding data unless
     ``force``, then checks the whole backup before anything is changed; then builds every
     part beside its place (same filesystem, even when a part is a mount of its own), and
@@ -523,7 +533,17 @@ def restore(settings: Settings, src: Path, on_item: OnItem | None = None, force:
             report.files += 1
             report.bytes += size
             say("restore", rel)
+        for part in PARTS:  # what the backup has none of is emptied by the swap
+            if part in parts:
+                continue
+            if part in (ACCOUNTS, "secret_key"):
+                files_stage.mkdir(exist_ok=True)
+                (files_stage / f"{part}.absent").touch()
+            elif (data_dir / part).is_dir():
+                stages[part].mkdir(exist_ok=True)
         os.sync()  # every file of the stages on disk before any is swapped in
+        _staged(data_dir, pid).touch()  # from here on an interrupted restore is finished, not undone
+        fsync_dir(data_dir)
         if settings.keys_dir.is_dir() or "keys" in parts:
             settings.keys_dir.mkdir(exist_ok=True)
             settings.keys_dir.chmod(0o700)
@@ -539,10 +559,7 @@ def restore(settings: Settings, src: Path, on_item: OnItem | None = None, force:
                               "liệu cũ còn nguyên — hãy xem chỗ trống và quyền ghi rồi chạy lại "
                               "(restore failed before anything was replaced).") from e
         raise
-    for part in PARTS:
-        _swap_in(data_dir, part, stages[part], pid)
-    shutil.rmtree(files_stage, ignore_errors=True)
-    fsync_dir(data_dir)
+    _finish_swap(data_dir, pid)
     if "audit" in parts and not (src / "data" / "keys" / "audit.key").exists():
         report.notes.append("Bản sao lưu không có keys/audit.key: nhật ký kiểm toán được ký bằng TRACUU_AUDIT_KEY; "
                             "hãy đặt đúng khóa đó (the audit log was keyed by TRACUU_AUDIT_KEY: set the same key).")
@@ -552,27 +569,57 @@ def restore(settings: Settings, src: Path, on_item: OnItem | None = None, force:
     return report
 
 
+def _staged(data_dir: Path, pid: int) -> Path:
+    """The mark that restore ``pid`` had every part built, on disk, before it swapped any."""
+    return data_dir / f".restore-{pid}.staged"
+
+
+def _stage_of(data_dir: Path, part: str, pid: int) -> Path:
+    if part in (ACCOUNTS, "secret_key"):
+        return data_dir / f".restore-{pid}" / part
+    return data_dir / part / f".restore-{pid}"
+
+
+def _finish_swap(data_dir: Path, pid: int) -> None:
+    """Swap every built part in; safe to repeat, so a restore killed half-way through its
+    swaps is finished by the next one rather than undone (its old entries may be moved
+    aside already, its new ones half in place: only going forward ends whole)."""
+    for part in PARTS:
+        _swap_in(data_dir, part, _stage_of(data_dir, part, pid), pid)
+    shutil.rmtree(data_dir / f".restore-{pid}", ignore_errors=True)
+    fsync_dir(data_dir)
+    _staged(data_dir, pid).unlink(missing_ok=True)
+    fsync_dir(data_dir)
+
+
 def _swap_in(data_dir: Path, part: str, stage: Path, pid: int) -> None:
     """Put one built part in place. A file part is renamed over the old one (SQLite's side
     files go with the old database). A folder part keeps its folder — it may be a mount
     point or a link to another disk — and has its entries swapped: the old ones moved into
-    ``.restore-old-<pid>`` inside it, the new ones up from the stage, the old then removed."""
+    ``.restore-old-<pid>`` inside it (then marked ``.moved``), the new ones up from the
+    stage, the old then removed. Each step can be repeated after a kill."""
     place = data_dir / part
     if part in (ACCOUNTS, "secret_key"):
-        for side in SQLITE_SIDECARS if part == ACCOUNTS else ():
-            Path(f"{place}{side}").unlink(missing_ok=True)
-        if stage.is_file():
-            os.replace(stage, place)
-        else:
-            place.unlink(missing_ok=True)
-        return
+        absent = stage.with_name(f"{part}.absent")  # the backup has none: the old one goes
+        if stage.is_file() or absent.exists():
+            for side in SQLITE_SIDECARS if part == ACCOUNTS else ():
+                Path(f"{place}{side}").unlink(missing_ok=True)
+            if stage.is_file():
+                os.replace(stage, place)
+            else:
+                place.unlink(missing_ok=True)
+                absent.unlink()
+        return  # else: swapped in already, by a run killed after this part
     if not place.is_dir():
         return
     old = place / f".restore-old-{pid}"
-    old.mkdir(exist_ok=True)
-    for entry in place.iterdir():
-        if entry not in (old, stage):
-            os.rename(entry, old / entry.name)
+    if stage.is_dir() and not (old / ".moved").exists():  # no stage: swapped in already
+        old.mkdir(exist_ok=True)
+        for entry in place.iterdir():
+            if entry not in (old, stage):
+                os.rename(entry, old / entry.name)
+        (old / ".moved").touch()
+        fsync_dir(old)
     if stage.is_dir():
         for entry in stage.iterdir():
             os.rename(entry, place / entry.name)
@@ -582,8 +629,13 @@ def _swap_in(data_dir: Path, part: str, stage: Path, pid: int) -> None:
 
 
 def _clean_leftovers(data_dir: Path) -> None:
-    """Remove what a restore that no longer runs left behind (its stage, or the old entries
-    it had moved aside after the new ones were in place)."""
+    """Deal with what a restore that no longer runs left behind: if it had every part
+    built (its ``.staged`` mark), finish its swaps; otherwise drop its half-built stages
+    (it had swapped nothing)."""
+    for mark in data_dir.glob(".restore-*.staged"):
+        pid = mark.name.split("-", 1)[1].split(".")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            _finish_swap(data_dir, int(pid))
     places = [data_dir, *(data_dir / p for p in PARTS)]
     for place in places:
         if not place.is_dir():

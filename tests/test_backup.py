@@ -39,9 +39,10 @@ from web.accounts import AccountStore
 from web.audit import AuditEvent, AuditLog
 
 def _tree(root: Path) -> dict[str, str]:
-    """Every file under ``root`` (hidden ones too) and the SHA-256 of its bytes."""
+    """Every file under ``root`` (hidden ones too) and the SHA-256 of its bytes; not the
+    empty lock files of the archive's writers (archive/leases.py), which hold no data."""
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+            for p in sorted(root.rglob("*")) if p.is_file() and ".locks" not in p.parts}
 
 
 def _answers(index: RecordIndex, queries: list[str]) -> dict[str, list[str]]:
@@ -487,3 +488,33 @@ def test_a_bag_already_damaged_is_copied_as_found_and_named(tmp_path, monkeypatc
     finally:
         get_settings.cache_clear()
     assert done.exit_code == 1 and bag.name in done.output and "tracuu verify" in done.output
+
+
+@pytest.mark.parametrize("cut_after", ["keys", "archive"])
+def test_a_restore_killed_half_way_through_its_swaps_is_finished_not_lost(tmp_path, monkeypatch, cut_after):
+    """Killed between two swaps, the old entries of a part were aside and the new ones half
+    in; the next restore deleted both leftovers — a half archive. It now finishes them."""
+    import archive.backup as backup_module
+
+    settings = _small(tmp_path / "data")
+    backup(settings, tmp_path / "b")
+    saved = _tree(tmp_path / "b" / "data")
+    AccountStore.in_data_dir(settings.data_dir).add_user("moi", "officer", OFFICER_PASSWORD)
+    real_swap = backup_module._swap_in
+
+    def killed_after(data_dir, part, stage, pid):
+        real_swap(data_dir, part, stage, pid)
+        if part == cut_after:
+            raise SystemExit("kill -9")
+
+    monkeypatch.setattr(backup_module, "_swap_in", killed_after)
+    monkeypatch.setattr(backup_module.os, "getpid", lambda: 999_999_999)  # a process that is gone
+    with pytest.raises(SystemExit):
+        restore(settings, tmp_path / "b", force=True)
+    monkeypatch.undo()
+
+    backup_module._clean_leftovers(settings.data_dir)  # what the next restore does first
+    restored = {k: v for k, v in _tree(settings.data_dir).items() if not k.startswith("services/")}
+    assert restored == saved
+    assert [u.login for u in AccountStore.in_data_dir(settings.data_dir).users()] == ["canbo"]
+    assert not [p for p in settings.data_dir.rglob(".restore-*")]
