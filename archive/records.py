@@ -9,6 +9,14 @@ restored, validity corrected), kept in the record's bag; the fields ``status``,
 ``status_since``, ``replaced_by`` and ``status_periods`` are derived from them whenever a
 record is built, so they can never disagree with the events. The rules for adding an event
 are in archive/events.py; docs/status-events.md tells the whole story.
+
+Places are kept as printed (``province``, ``district``, ``commune``: never rewritten). The
+units they lie in today (``current_province``, ``current_commune``, ``current_units_note``,
+``current_commune_candidates``; the 1 July 2025 reorganisation) are derived from them and
+the issue date by archive/places.py whenever a record is built, and are never written to
+the bag: the conversion table can be updated and a reindex applies it to every record,
+without touching the archive (docs/places.md). ``PublicRecord`` is the record with them, as
+the API shows it.
 """
 
 from __future__ import annotations
@@ -19,6 +27,8 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .places import CurrentUnits, current_units
 
 SCHEMA_VERSION = 1
 
@@ -143,6 +153,20 @@ class Record(BaseModel):
     province: str | None = None
     district: str | None = None
     commune: str | None = None
+    # Derived from the printed units and the issue date (archive/places.py); not stored in
+    # the bag (exclude=True: left out of every dump but the index's and the API's).
+    current_province: str | None = Field(
+        None, exclude=True, description="Province the printed place lies in since 1 July 2025 ('Bắc Ninh'). Derived.")
+    current_commune: str | None = Field(
+        None, exclude=True, description="Commune the printed place lies in since 1 July 2025 ('xã Nam Dương'); "
+                                        "null when it cannot be told (see current_units_note). Derived.")
+    current_units_note: str | None = Field(
+        None, exclude=True, description="Why there is no single current commune: the old commune was split, its "
+                                        "name repeats, or it is not in the conversion table. Derived.")
+    current_commune_candidates: list[str] = Field(
+        default_factory=list, exclude=True,
+        description="Every commune the place may now lie in, when there is more than one (nothing is guessed; "
+                    "the record is on the review list). Derived.")
     text: str = ""
     source_sha256: str | None = None
     source_filename: str | None = None
@@ -153,14 +177,28 @@ class Record(BaseModel):
     @model_validator(mode="after")
     def _derive_from_events(self) -> Record:
         """The derived status fields, from the events (a record without events keeps what its
-        manifest said: a ``revoked`` there is a fact from the first day)."""
+        manifest said: a ``revoked`` there is a fact from the first day); and the current
+        units, from the printed ones (whatever a caller passed for them is replaced)."""
         if self.status_events:
             standing, since, replaced_by, periods = timeline(self.status_events)
             self.status, self.status_since, self.replaced_by, self.status_periods = \
                 standing, since, replaced_by, periods
         else:
             self.status_periods = []
+        units = current_units(self.province, self.district, self.commune, self.issued_date)
+        for name, value in units:
+            setattr(self, name, value)
         return self
+
+    @property
+    def current_units(self) -> CurrentUnits:
+        return CurrentUnits(**{name: getattr(self, name) for name in CurrentUnits.model_fields})
+
+    def places(self) -> dict[str, str | list[str] | None]:
+        """The printed and the current units, by name (for archive/places.py's keys)."""
+        return {"province": self.province, "district": self.district, "commune": self.commune,
+                "current_province": self.current_province, "current_commune": self.current_commune,
+                "candidate_commune": self.current_commune_candidates}
 
     def standing_on(self, day: dt.date) -> Status | None:
         """The recorded standing (revoked, suspended, replaced) on ``day``, or None."""
@@ -233,13 +271,30 @@ def effective_status(
     return Status.valid
 
 
+class PublicRecord(Record):
+    """The record as the API shows it: every field, the derived current units included."""
+
+    current_province: str | None = Field(None, description=Record.model_fields["current_province"].description)
+    current_commune: str | None = Field(None, description=Record.model_fields["current_commune"].description)
+    current_units_note: str | None = Field(None, description=Record.model_fields["current_units_note"].description)
+    current_commune_candidates: list[str] = Field(
+        default_factory=list, description=Record.model_fields["current_commune_candidates"].description)
+
+    @classmethod
+    def of(cls, record: Record) -> PublicRecord:
+        return cls.model_validate({**record.model_dump(), **record.current_units.model_dump()})
+
+
 #: Field names, in the contract's order; the manifest may use any of them as a column.
 RECORD_FIELDS: tuple[str, ...] = tuple(Record.model_fields)
+#: Fields derived from the printed place (archive/places.py), never stored in the bag.
+CURRENT_UNIT_FIELDS: tuple[str, ...] = tuple(CurrentUnits.model_fields)
 
 #: Fields a manifest may set (the rest are computed by the indexer, or recorded by events).
 MANIFEST_FIELDS: frozenset[str] = frozenset(RECORD_FIELDS) - {
     "id", "text", "source_sha256", "source_filename", "archival_sha256", "ingested_at",
     "pipeline", "signature", "status_since", "replaced_by", "status_events", "status_periods",
+    *CURRENT_UNIT_FIELDS,
 }
 
 

@@ -25,12 +25,14 @@ from opensearchpy import exceptions as os_exc
 from .analysis import segment
 from .config import Settings
 from .errors import RecordNotFound, SearchUnavailable
-from .lookup import LookupHit, LookupResult, lookup_body, own_records_body
+from .lookup import AddressReading, LookupHit, LookupResult, lookup_body, own_records_body
 from .query import Hit, SearchRequest, SearchResult, build_body, parse_response, similar_body, today_in_vietnam
 from archive.identifiers import canonical_or_none, canonical_subject_id
+from archive.places import parse_address, place_keys, place_names
 from archive.records import SCHEMA_VERSION, Record, Status
-from .reports import (Phase, Progress, Reuse, SixMonthReport, parse_progress, parse_report, parse_reuse,
-                      progress_body, report_body, reuse_body)
+from .reports import (Phase, Progress, Reuse, SixMonthReport, groups_of_records_body, parse_progress, parse_report,
+                      parse_reuse, progress_body, report_body, reuse_body, reused_per_group, reused_per_record,
+                      reused_records_body)
 from .quality import Backlog, backlog_body, parse_backlog
 from archive.reuse_journal import ReuseEvent, ReuseJournal
 
@@ -296,12 +298,21 @@ def to_document(record: Record, text_words: str) -> dict[str, Any]:
     """The indexed form of a record: the record's fields plus derived, index-only fields.
     The subject id in its one form (archive/identifiers.py), as lookups ask for it: records
     archived before it had one ('001 085 012 345') are found after a reindex; a value of no
-    known shape is indexed as it is."""
+    known shape is indexed as it is. The current units of its place (archive/places.py),
+    which the bag does not hold, and the keys that filters and address lookups match
+    (``place_keys``) and the names a query may say (``place_names``): filled here, so
+    ingest and ``tracuu reindex`` both fill them, for records archived before they existed."""
     doc = record.model_dump(mode="json", exclude_none=True)
+    doc.update(record.current_units.model_dump(exclude_none=True, exclude_defaults=True))
     if sid := canonical_or_none(canonical_subject_id, record.subject_id):
         doc["subject_id"] = sid
     doc["schema_version"] = SCHEMA_VERSION
     doc["text_words"] = text_words
+    places = record.places()
+    if keys := place_keys(places):
+        doc["place_keys"] = keys
+    if names := place_names(places):
+        doc["place_names"] = names
     return doc
 
 
@@ -320,14 +331,19 @@ def similar(index: RecordIndex, record_id: str, size: int = 5) -> list[Hit]:
 
 
 def lookup(index: RecordIndex, subject_id: str, procedure_code: str | None = None,
-           status: Status | None = Status.valid, size: int = 20, today: dt.date | None = None) -> LookupResult:
-    """Does this subject hold a result (of this procedure, with this status)? For other systems.
-    ``subject_id`` as typed ('001.085.012.345'); InvalidQuery if it is no subject id."""
+           status: Status | None = Status.valid, size: int = 20, today: dt.date | None = None,
+           address: str | None = None) -> LookupResult:
+    """Does this subject hold a result (of this procedure, with this status, at this address
+    named the old way or the new)? For other systems. ``subject_id`` as typed
+    ('001.085.012.345'); InvalidQuery if it is no subject id. An address in which no province
+    is recognised matches nothing, and the answer says so (``address.understood``)."""
     today = today or today_in_vietnam()
-    resp = index.search(lookup_body(subject_id, procedure_code, status, size, today))
+    place = parse_address(address[:300]) if address and address.strip() else None
+    resp = index.search(lookup_body(subject_id, procedure_code, status, size, today, place))
     records = [LookupHit.of(record_from_source(h["_source"]), today) for h in resp["hits"]["hits"]]
     total = resp["hits"]["total"]["value"]
-    return LookupResult(found=total > 0, total=total, records=records)
+    return LookupResult(found=total > 0, total=total, records=records,
+                        address=AddressReading.of(place) if place is not None else None)
 
 
 def own_records(index: RecordIndex, subject_id: str, dossier_code: str) -> list[Record] | None:
@@ -348,9 +364,10 @@ def record_reuse(index: RecordIndex, journal: ReuseJournal, event: ReuseEvent) -
     return kept
 
 
-def progress(index: RecordIndex, phases: list[Phase], today: dt.date | None = None) -> Progress:
+def progress(index: RecordIndex, phases: list[Phase], today: dt.date | None = None, by: str = "agency") -> Progress:
+    """Rows per issuing agency, or per current province or commune (``by``)."""
     today = today or today_in_vietnam()
-    return parse_progress(index.search(progress_body(phases, today)), phases, today)
+    return parse_progress(index.search(progress_body(phases, today, by)), phases, today, by)
 
 
 def agencies(index: RecordIndex) -> list[str]:
@@ -365,10 +382,18 @@ def reuse_stats(index: RecordIndex, start: dt.date | None = None, end: dt.date |
 
 
 def six_month_report(index: RecordIndex, date_from: dt.date, date_to: dt.date, phases: list[Phase],
-                     agency: str | None = None) -> SixMonthReport:
-    """Two aggregation queries: records (digitized, by phase, valid) and reuse events."""
-    resp = index.search(report_body(date_from, date_to, phases, agency))
-    return parse_report(resp, reuse_stats(index, date_from, date_to, agency), date_from, date_to, phases, agency)
+                     agency: str | None = None, by: str = "agency") -> SixMonthReport:
+    """Two aggregation queries: records (digitized, by phase, valid) and reuse events; rows
+    per agency, or per current unit (``by``). Reuse events name the agency, not the place:
+    per current unit they are counted through the records they reused (two more queries)."""
+    resp = index.search(report_body(date_from, date_to, phases, agency, by))
+    reuse = reuse_stats(index, date_from, date_to, agency)
+    reused = None
+    if by != "agency":
+        per_record = reused_per_record(index.search_reuse(reused_records_body(date_from, date_to, agency)))
+        reused = reused_per_group(index.search(groups_of_records_body(sorted(per_record), by)), per_record) \
+            if per_record else {}
+    return parse_report(resp, reuse, date_from, date_to, phases, agency, by, reused)
 
 
 def quality_backlog(index: RecordIndex, min_confidence: float, page: int = 1, size: int = 50) -> Backlog:

@@ -3,8 +3,10 @@ them off it are in archive/corrections.py).
 
 A record is listed when the manifest and the text disagreed on a field, when its scan was
 read with low OCR confidence, when a field was left empty or kept as read because the
-reading was in doubt (``pipeline.doubts``: the reason and the candidates), or when a key
-field could not be read at all — until someone reviews it. A correction changes the record
+reading was in doubt (``pipeline.doubts``: the reason and the candidates), when a key
+field could not be read at all, or when the place it names now lies in one of several
+communes (an old commune split by the 2025 reorganisation: ``current_commune_candidates``,
+archive/places.py; nothing is chosen for the clerk) — until someone reviews it. A correction changes the record
 (archive first, then the index) and keeps what was there before, and the text's own
 reading stays in ``pipeline.extracted``.
 """
@@ -38,10 +40,12 @@ def backlog_body(min_confidence: float, page: int, size: int) -> dict[str, Any]:
     return {
         "from": (page - 1) * size, "size": size, "track_total_hits": True,
         "_source": ["id", "doc_number", "result_type", "issuing_agency", "source_filename", "issued_date",
-                    "pipeline.disagree", "pipeline.ocr_confidence", "pipeline.doubts", "pipeline.pdfa_failed"],
+                    "pipeline.disagree", "pipeline.ocr_confidence", "pipeline.doubts", "pipeline.pdfa_failed",
+                    "current_units_note", "current_commune_candidates"],
         "query": {"bool": {
             "should": [{"exists": {"field": "pipeline.disagree"}}, {"exists": {"field": "pipeline.doubtful"}},
                        {"exists": {"field": "pipeline.pdfa_failed"}},
+                       {"exists": {"field": "current_commune_candidates"}},
                        {"range": {"pipeline.ocr_confidence": {"lt": min_confidence}}},
                        *({"bool": {"must_not": {"exists": {"field": f}}}} for f in KEY_FIELDS)],
             "minimum_should_match": 1,
@@ -64,6 +68,9 @@ def _reasons(src: dict[str, Any], min_confidence: float) -> list[str]:
         out.append(f"Cần xem lại {name}: {doubt.get('reason', '')}" + (f" (đọc được: {candidates})" if candidates else ""))
     if pipeline.get("pdfa_failed"):
         out.append("Chưa có bản PDF/A (chuyển đổi không thành công); bản gốc và nội dung vẫn được lưu")
+    if len(src.get("current_commune_candidates") or []) > 1:
+        out.append("Địa bàn nay thuộc một trong nhiều xã, phường (sắp xếp đơn vị hành chính 2025): "
+                   + (src.get("current_units_note") or ", ".join(src["current_commune_candidates"])))
     missing = [f for f in KEY_FIELDS if not src.get(f)]
     if missing:
         out.append("Thiếu: " + ", ".join(missing))

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from .analysis import fold, normalize
 from .errors import InvalidQuery
 from archive.identifiers import subject_ids_in
+from archive.places import filter_keys
 from archive.records import Status
 
 from .validity import SOURCE_FIELDS, status_clause, status_of_source
@@ -38,6 +39,20 @@ FACET_FIELDS: dict[str, str] = {
     "province": "province",
     "district": "district",
     "commune": "commune",
+    "current_province": "current_province",
+    "current_commune": "current_commune",
+}
+#: Place facets filter by name, printed or current alike (archive/places.py keys): a
+#: province filter 'Bắc Ninh' finds the results printed 'tỉnh Bắc Giang' too, as that place
+#: lies in Bắc Ninh now; a commune filter typed with its unit word ('xã Tân Mộc') matches
+#: that unit only, a bare name ('Tân Mộc') any unit of that name. The current_* filters
+#: match the current units only.
+PLACE_FILTERS: dict[str, tuple[str, ...]] = {
+    "province": ("province", "current_province"),
+    "district": ("district",),
+    "commune": ("commune", "current_commune"),
+    "current_province": ("current_province",),
+    "current_commune": ("current_commune",),
 }
 #: Facets computed otherwise than by a terms aggregation.
 SPECIAL_FACETS = ("status", "year")
@@ -103,7 +118,18 @@ def _filter_clause(name: str, values: list[str], today: dt.date) -> dict[str, An
                 raise InvalidQuery(f"Năm '{v[:20]}' không hợp lệ; dùng 4 chữ số, ví dụ 2021.")
             ranges.append({"range": {"issued_date": {"gte": f"{v}-01-01", "lte": f"{v}-12-31"}}})
         return {"bool": {"should": ranges, "minimum_should_match": 1}}
+    if name in PLACE_FILTERS:
+        return place_clause(name, values)
     return {"terms": {FACET_FIELDS[name]: [normalize(v) for v in values]}}
+
+
+def place_clause(name: str, values: list[str]) -> dict[str, Any]:
+    """A place filter: any of the values, by its keys at the levels the filter covers, or
+    as the exact indexed value (documents indexed before place_keys existed)."""
+    keys = list(dict.fromkeys(k for v in values for level in PLACE_FILTERS[name] for k in filter_keys(level, v)))
+    return {"bool": {"should": [{"terms": {"place_keys": keys}},
+                                {"terms": {FACET_FIELDS[name]: [normalize(v) for v in values]}}],
+                     "minimum_should_match": 1}}
 
 
 # -- the words of a query --------------------------------------------------------------
@@ -161,6 +187,14 @@ _EXACT, _FOLDED = "vi_syllable", "vi_syllable_folded"
 _IDENTIFIER_FIELDS = {"doc_number.norm": 30, "subject_id": 30, "dossier_code": 30}
 _VALUE_FIELDS = {"subject_name.keyword": 6, "procedure_name.norm": 2, "result_type.norm": 1.5,
                  "issuing_agency.norm": 1.5, "field.norm": 1}
+#: A run of the query that is the whole name of a place of the record, printed or current
+#: ('Bắc Ninh' for a result printed 'huyện Lục Ngạn, tỉnh Bắc Giang'): with diacritics as
+#: typed, and folded (archive/places.py, place_names). A query that is nothing but a place
+#: name asks for that place: it weighs more than its words in the text ('Ninh' of 'Ninh
+#: Kiều' must not outrank a result of Bắc Giang for 'Bắc Ninh'); within a longer query a
+#: place adds little, as the text names the place the way it was printed (docs/places.md).
+PLACE_BOOST, PLACE_FOLDED_BOOST = 1.5, 1.0
+PLACE_QUERY_BOOST, PLACE_QUERY_FOLDED_BOOST = 8.0, 5.0
 #: Text fields where the query counts as a phrase (two words or more).
 _PHRASE_FIELDS = {"subject_name": 6, "summary": 2, "procedure_name": 2}
 _DOC_NUMBER_SHAPE = re.compile(r"^\d{1,6}(/\d{4})?/[\w.\-/]+$")
@@ -270,6 +304,15 @@ def _words_query(q: str) -> dict[str, Any]:
     for name, boost in _VALUE_FIELDS.items():
         if long_runs:
             should.append({"terms": {name: long_runs, "boost": boost}})
+    if long_runs:
+        should.append({"terms": {"place_names.folded": long_runs, "boost": PLACE_FOLDED_BOOST}})
+        if exact:
+            should.append({"terms": {"place_names": [r.lower() for r in long_runs], "boost": PLACE_BOOST}})
+        if 2 <= len(seq) <= MAX_SPAN:  # the whole query a place name
+            whole = " ".join(seq)
+            should.append({"term": {"place_names.folded": {"value": whole, "boost": PLACE_QUERY_FOLDED_BOOST}}})
+            if exact:
+                should.append({"term": {"place_names": {"value": whole.lower(), "boost": PLACE_QUERY_BOOST}}})
     # Identifier-shaped words anywhere in the query ("… theo Thông tư 12/2021/TT-BLĐTBXH").
     idents = _distinct(ParsedQuery(words=q).identifiers, SPAN_WORDS)
     if idents:

@@ -26,6 +26,9 @@ FIELD_LABELS: dict[str, str] = {
     "province": "Tỉnh/thành phố",
     "district": "Quận/huyện",
     "commune": "Xã/phường",
+    "current_province": "Tỉnh/thành phố hiện nay",
+    "current_commune": "Xã/phường hiện nay",
+    "current_units": "Nay là",
     "source_filename": "Tệp gốc",
     "source_sha256": "SHA-256 bản gốc",
     "archival_sha256": "SHA-256 bản lưu trữ (PDF/A)",
@@ -38,7 +41,8 @@ RECORD_SECTIONS: list[tuple[str, list[str]]] = [
     ("Chủ thể", ["subject_name", "subject_id", "subject_type", "subject_address"]),
     ("Thủ tục", ["procedure_code", "procedure_name", "field", "dossier_code"]),
     ("Hiệu lực", ["valid_from", "valid_until", "valid_scope"]),
-    ("Địa bàn", ["province", "district", "commune"]),
+    # As printed, then where that place lies since 1 July 2025 (record_view.now_is).
+    ("Địa bàn", ["province", "district", "commune", "current_units"]),
     ("Lưu trữ", ["source_filename", "ingested_at", "source_sha256", "archival_sha256"]),
 ]
 
@@ -52,10 +56,20 @@ FACET_LABELS: dict[str, str] = {
     "province": "Tỉnh/thành phố",
     "district": "Quận/huyện",
     "commune": "Xã/phường",
+    "current_province": "Tỉnh/thành phố hiện nay",
+    "current_commune": "Xã/phường hiện nay",
 }
-#: Facets in the sidebar's order (most used first).
+#: Facets in the sidebar's order (most used first): the units as they are now (since
+#: 1 July 2025) before the units as printed.
 FACET_ORDER = ["status", "result_type", "issuing_agency", "year", "procedure", "field",
-               "province", "district", "commune"]
+               "current_province", "current_commune", "province", "district", "commune"]
+
+#: What report rows can be grouped by (search/reports.py GROUPS).
+REPORT_GROUP_LABELS: dict[str, str] = {
+    "agency": "Cơ quan ban hành",
+    "current_province": "Tỉnh/thành phố hiện nay",
+    "current_commune": "Xã/phường hiện nay",
+}
 
 STATUS_LABELS: dict[str, str] = {
     "valid": "Còn hiệu lực",

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from archive.places import province_title, unit_key
 from archive.records import STANDING_AFTER, EventAction, Record, Status, StatusEvent
 from search.reuse import vn_date
 
@@ -60,10 +61,39 @@ def _show(name: str, value: Any) -> str:
     return str(value)
 
 
+def now_is(record: Record) -> str:
+    """Where the printed place lies since 1 July 2025, in words, when that is not what is
+    printed: 'xã Nam Dương, tỉnh Bắc Ninh'; for an old commune split between several new
+    ones, all of them, and that a person has to decide; '' when nothing changed or nothing
+    is known."""
+    if not record.current_province:
+        return ""
+    province = province_title(record.current_province)
+    if record.current_commune_candidates:
+        return (f"một trong: {', '.join(record.current_commune_candidates)} ({province}) — đơn vị cũ được chia "
+                f"cho nhiều đơn vị mới, cần xác định theo địa chỉ cụ thể")
+    same_province = unit_key("province", record.province or "") == unit_key("province", record.current_province)
+    if record.current_commune is None:
+        if record.commune:  # not in the conversion table
+            return f"{province} (chưa xác định được xã, phường hiện nay)"
+        return "" if same_province else province
+    same_commune = not record.district and unit_key("commune", record.commune or "") == \
+        unit_key("commune", record.current_commune)
+    if same_province and same_commune:
+        return ""
+    return f"{record.current_commune}, {province}"
+
+
+def _value(record: Record, name: str) -> str:
+    if name == "current_units":
+        return now_is(record)
+    return _show(name, getattr(record, name))
+
+
 def sections(record: Record, hide: frozenset[str] = frozenset()) -> list[tuple[str, list[Row]]]:
     out = []
     for title, names in labels.RECORD_SECTIONS:
-        rows = [Row(n, labels.FIELD_LABELS[n], _show(n, getattr(record, n))) for n in names if n not in hide]
+        rows = [Row(n, labels.FIELD_LABELS[n], _value(record, n)) for n in names if n not in hide]
         rows = [r for r in rows if r.value]
         if rows:
             out.append((title, rows))

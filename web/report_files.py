@@ -12,13 +12,14 @@ from openpyxl.utils import get_column_letter
 from search.reports import ReportRow, SixMonthReport
 from search.reuse import vn_date
 
+from .labels import REPORT_GROUP_LABELS
 from .templating import make_templates
 
 TITLE = "BÁO CÁO KẾT QUẢ SỐ HÓA KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
 
 
 def headings(report: SixMonthReport) -> list[str]:
-    return (["STT", "Cơ quan ban hành", "Số hóa trong kỳ", "Tổng số đã số hóa"]
+    return (["STT", REPORT_GROUP_LABELS[report.by], "Số hóa trong kỳ", "Tổng số đã số hóa"]
             + [f"Theo giai đoạn: {p.label}" for p in report.phases]
             + ["Còn hiệu lực", "Tỷ lệ còn hiệu lực (%)", "Lượt tái sử dụng trong kỳ"])
 
@@ -32,7 +33,9 @@ def cells(row: ReportRow, report: SixMonthReport) -> list:
 
 def period_line(report: SixMonthReport) -> str:
     line = f"Kỳ báo cáo: từ ngày {vn_date(report.date_from)} đến ngày {vn_date(report.date_to)}"
-    return line + (f" — Cơ quan: {report.agency}" if report.agency else "")
+    line += f" — Cơ quan: {report.agency}" if report.agency else ""
+    return line + (f" — Theo {REPORT_GROUP_LABELS[report.by].lower()} (sau sắp xếp đơn vị hành chính 01/7/2025)"
+                   if report.by != "agency" else "")
 
 
 def to_xlsx(report: SixMonthReport) -> bytes:

@@ -178,7 +178,8 @@ def _address_head(address: str) -> str:
 
 
 def places(address: str) -> dict[str, str]:
-    """Province, district and commune named in an address ('…, xã X, huyện Y, tỉnh Z')."""
+    """Province, district and commune named in an address: '…, xã X, huyện Y, tỉnh Z' as printed
+    before 1 July 2025, or '…, xã X, tỉnh Z' after (no district level since)."""
     parts = [p.strip() for p in address.split(",")]
     found: dict[str, str] = {}
     for part in reversed(parts):
@@ -187,7 +188,7 @@ def places(address: str) -> dict[str, str]:
             found["province"] = part
         elif "province" in found and "district" not in found and re.match(r"^(huyện|quận|thị xã|thành phố)\s", low):
             found["district"] = part
-        elif "district" in found and "commune" not in found and re.match(r"^(xã|phường|thị trấn)\s", low):
+        elif "province" in found and "commune" not in found and re.match(r"^(xã|phường|thị trấn|đặc khu)\s", low):
             found["commune"] = part
             break
     return found

@@ -99,3 +99,54 @@ def test_queries_cover_every_type_and_point_at_real_files(corpus):
     assert all(q == fold(q) and q.isascii() for q in folded)
     qrels = (folder / "qrels.tsv").read_text().splitlines()
     assert len(qrels) == sum(len(q["relevant"]) for q in queries)
+
+
+# -- places of both periods (issue #18) --------------------------------------------------
+
+
+def test_results_name_the_units_of_their_day():
+    """Before 1 July 2025: province, district, commune; since: the new units, no district,
+    where the same people live now. Every kind, both periods, in one plan (no files)."""
+    from search.analysis import normalize
+    from tracuu.sample import gazetteer as gz
+    from tracuu.sample.corpus import _printed_layout, plan_corpus
+
+    specs = plan_corpus(Options(n=400, seed=5))
+    old_districts = {d for _, ds in gz.PLACES.values() for d in ds}
+    after = [s for s in specs if s.fields["issued_date"] >= gz.NEW_UNITS_FROM]
+    before = [s for s in specs if s.fields["issued_date"] < gz.NEW_UNITS_FROM]
+    assert len(after) >= 10 and len(before) >= 300
+    assert len({s.result.kind for s in after}) >= 6
+    for s in before:
+        assert s.fields["district"] in old_districts and s.fields["province"] in gz.PLACES
+    for s in after:
+        f = s.fields
+        assert f["district"] is None and f["province"] in gz.NEW_PROVINCES.values()
+        assert f["commune"] in gz.NEW_UNITS.values()
+        assert s.result.level in ("province", "commune")  # no district issues anything now
+        text = normalize("\n".join(_printed_layout(s).reading_order()))  # tone marks as fields have them
+        assert f["commune"] in text and not any(d in text for d in old_districts), s.file
+        assert "huyện" not in f["issuing_agency"] and "Kế hoạch và Đầu tư" not in f["issuing_agency"]
+
+
+def test_the_sample_places_agree_with_the_conversion_table():
+    """The new unit the sample's people live in is the table's (one of its candidates for a
+    split commune); a new unit maps to itself."""
+    import datetime as dt
+
+    from archive.places import current_units, display
+    from tracuu.sample import gazetteer as gz
+
+    after = gz.NEW_UNITS_FROM + dt.timedelta(days=60)
+    for place in gz.all_places():
+        units = current_units(place.province, place.district, place.commune, dt.date(2020, 1, 1))
+        new = place.on(after)
+        assert units.current_province == display("province", new.province)
+        if units.current_commune_candidates:
+            assert new.commune in units.current_commune_candidates
+        elif place.commune == "phường Lê Mao":  # merged in January 2025: not in the table
+            assert units.current_commune is None and units.current_units_note
+        else:
+            assert units.current_commune == new.commune, place
+        itself = current_units(new.province, None, new.commune, after)
+        assert (itself.current_province, itself.current_commune) == (units.current_province, new.commune)

@@ -1,7 +1,7 @@
 from search.index import load_template
 from archive.records import RECORD_FIELDS, StatusPeriod
 
-INDEX_ONLY = {"schema_version", "text_words"}
+INDEX_ONLY = {"schema_version", "text_words", "place_keys", "place_names"}
 
 
 def _properties():

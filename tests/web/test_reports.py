@@ -186,3 +186,43 @@ def test_a_correction_is_archived_reindexed_and_keeps_the_original(known):
     assert bagit.Bag(str(bag_path(settings.archive_dir, rid))).is_valid()  # fixity renewed
     assert rid not in [i.id for i in quality_backlog(index, 101.0, 1, 100).items]  # reviewed: off the list
     assert index.search({"query": {"match_phrase": {"signer": "Trần Văn Sửa"}}})["hits"]["total"]["value"] == 1
+
+
+def _now(t, by: str) -> str:
+    """The row of a result when the report is per current unit, from the truth alone."""
+    from archive.places import current_units
+    from search.reports import GROUPS
+
+    f = t["fields"]
+    units = current_units(f["province"], f.get("district"), f.get("commune"), _day(f["issued_date"]))
+    return getattr(units, by) or GROUPS[by][2]
+
+
+@pytest.mark.parametrize("by", ["current_province", "current_commune"])
+def test_the_reports_group_by_the_units_as_they_are_now(known, by):
+    settings, index, truth, reused = known
+    phases = parse_phases(settings.report_phases)
+    today = today_in_vietnam()
+    by_id = {record_id_for(t["sha256"]): t for t in truth}
+    totals = collections.Counter(_now(t, by) for t in truth)
+    reuses = collections.Counter(_now(by_id[rid], by) for rid in reused)
+
+    p = progress(index, phases, today, by=by)
+    assert p.by == by and {r.agency: r.total for r in p.agencies} == dict(totals)
+    report = six_month_report(index, today - dt.timedelta(days=30), today + dt.timedelta(days=30), phases, by=by)
+    assert {r.agency: r.digitized_total for r in report.rows} == dict(totals)
+    assert {r.agency: r.reused_in_period for r in report.rows if r.reused_in_period} == dict(reuses)
+    assert report.total.reused_in_period == len(reused)
+
+    with TestClient(create_app(settings)) as officer:
+        log_in(officer, settings)
+        html = officer.get("/reports", params={"by": by}).text
+        row = max((r for r in p.agencies if not r.agency.startswith("(")), key=lambda r: r.total)
+        assert f'href="/?{urlencode([(by, row.agency)])}"' in html  # the number links to its records
+        assert officer.get("/api/v1/search", params={by: row.agency}).json()["total"] == row.total
+        sheet = load_workbook(io.BytesIO(officer.get("/reports/six-monthly", params={
+            "by": by, "format": "xlsx", "from": (today - dt.timedelta(days=1)).isoformat(),
+            "to": today.isoformat()}).content)).active
+        heads = next(r for r in sheet.iter_rows(values_only=True) if r and r[0] == "STT")
+        assert heads[1] == {"current_province": "Tỉnh/thành phố hiện nay", "current_commune": "Xã/phường hiện nay"}[by]
+        assert officer.get("/reports", params={"by": "password"}).status_code == 422

@@ -101,21 +101,22 @@ def plan_corpus(opts: Options) -> list[DocSpec]:
             other = subject
             subject = _person(rng, subject.place, born_from=max(2000, issued.year - 15), born_to=issued.year)
         for _ in range(50):
-            ctx = Context(rng, subject.place, issued, rng.randint(1, 2999), subject, other,
+            ctx = Context(rng, subject.place.on(issued), issued, rng.randint(1, 2999), subject, other,
                           rng.choice(signers), f"0{rng.randint(100000000, 999999999)}")
             result = builder(ctx)
             if result.fields["doc_number"] not in used_numbers:
                 break
         used_numbers.add(result.fields["doc_number"])
-        p = subject.place
+        p = ctx.place  # as printed on the day of issue: since 1 July 2025 without a district
         fields = {
             **result.fields, "issued_date": issued, "valid_from": issued, "signer": ctx.signer,
             "province": p.province, "district": p.district,
             "commune": p.commune,
         }
         if issued.year >= 2019:
+            code = gz.province_code(subject.place.province)
             fields["dossier_code"] = (f"000.{rng.randint(0, 99):02d}.{rng.randint(10, 40)}."
-                                      f"H{int(gz.province_code(p.province)):02d}-{issued:%y%m%d}-{rng.randint(1, 9999):04d}")
+                                      f"H{int(code):02d}-{issued:%y%m%d}-{rng.randint(1, 9999):04d}")
         revoked = rng.random() < opts.revoked_share
         if revoked:
             fields["status"] = "revoked"

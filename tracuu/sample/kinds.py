@@ -1,6 +1,11 @@
 """The kinds of result the sample holds, each laid out as Decree 30/2020/NĐ-CP prescribes:
 agency block top-left with the number, national motto and place-date line top-right, title
 in capitals, body, signature block; and the record fields that the document states.
+
+A result issued since 1 July 2025 names the units of that day (no district): what a
+district issued before, the commune issues (Luật Tổ chức chính quyền địa phương 2025), and
+household businesses register with the commune's Phòng Kinh tế. Every kind draws the same
+random numbers in either period, so a seed gives the same results before that day.
 """
 
 from __future__ import annotations
@@ -40,10 +45,9 @@ class Person:
     def title(self) -> str:
         return "ông" if self.male else "bà"
 
-    @property
-    def address(self) -> str:
-        p = self.place
-        return f"{self.street}, {p.commune}, {p.district}, {p.province}"
+    def address_on(self, day: dt.date) -> str:
+        """The address as a result issued on ``day`` prints it (the units of that day)."""
+        return f"{self.street}, {self.place.on(day).tail}"
 
 
 @dataclass
@@ -107,14 +111,14 @@ def _subject_lines(c: Context, label: str = "Cấp cho") -> list[str]:
         f"{label}: {s.title.capitalize()} {s.name}",
         f"Sinh ngày: {s.born.strftime('%d/%m/%Y')}",
         f"{id_label}: {id_number}",
-        f"Nơi thường trú: {s.address}",
+        f"Nơi thường trú: {s.address_on(c.issued)}",
     ]
 
 
 def _citizen_fields(c: Context, person: Person | None = None) -> dict[str, Any]:
     s = person or c.subject
     return {"subject_name": s.name, "subject_id": s.id_on(c.issued)[1], "subject_type": "citizen",
-            "subject_address": s.address}
+            "subject_address": s.address_on(c.issued)}
 
 
 def construction_permit(c: Context) -> Result:
@@ -128,8 +132,8 @@ def construction_permit(c: Context) -> Result:
         sign = ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "(Đã ký)", c.signer]
         place_word = p.province_short
     else:
-        agency = _ubnd(p.district)
-        agency_name, suffix, level = f"Ủy ban nhân dân {p.district}", "UBND", "district"
+        agency = _ubnd(p.local_unit)
+        agency_name, suffix, level = f"Ủy ban nhân dân {p.local_unit}", "UBND", p.local_level
         work = f"Nhà ở riêng lẻ {c.rng.choice([2, 3, 4])} tầng"
         procedure = ("1.009994", "Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ")
         sign = _vice_or_chair(c.rng, "CHỦ TỊCH", c.signer, "ỦY BAN NHÂN DÂN")
@@ -141,12 +145,12 @@ def construction_permit(c: Context) -> Result:
         *_subject_lines(c),
         f"1. Được phép xây dựng công trình: {work}.",
         f"- Theo thiết kế do chủ đầu tư lập, diện tích xây dựng tầng 1: {area} m2.",
-        f"- Vị trí xây dựng: {lot}, {p.commune}, {p.district}, {p.province}.",
+        f"- Vị trí xây dựng: {lot}, {p.tail}.",
         "2. Chủ đầu tư phải thực hiện đúng nội dung giấy phép và quy định pháp luật về xây dựng.",
         "3. Giấy phép này có hiệu lực khởi công xây dựng trong thời hạn 12 tháng kể từ ngày cấp; "
         "quá thời hạn trên thì phải đề nghị gia hạn giấy phép xây dựng.",
     ]
-    summary = f"Cấp giấy phép xây dựng {work[0].lower() + work[1:]} tại {p.commune}, {p.district}"
+    summary = f"Cấp giấy phép xây dựng {work[0].lower() + work[1:]} tại {p.tail.rsplit(', ', 1)[0]}"
     return Result("construction_permit", level, {
         "result_type": "Giấy phép xây dựng", "doc_number": f"{c.number}/GPXD-{suffix}",
         "issuing_agency": agency_name, "procedure_code": procedure[0], "procedure_name": procedure[1],
@@ -164,19 +168,22 @@ def household_business(c: Context) -> Result:
     capital = c.rng.choice([50, 100, 150, 200, 300, 500])
     body = [
         f"Tên hộ kinh doanh: {c.rng.choice(['Cửa hàng', 'Hộ kinh doanh', 'Cơ sở'])} {c.rng.choice(COMPANY_WORDS)}",
-        f"Địa điểm kinh doanh: Số {c.rng.randint(1, 300)} đường {shop_street}, {p.commune}, {p.district}, {p.province}",
+        f"Địa điểm kinh doanh: Số {c.rng.randint(1, 300)} đường {shop_street}, {p.tail}",
         f"Ngành, nghề kinh doanh: {trade}",
         f"Vốn kinh doanh: {capital}.000.000 đồng",
         *_subject_lines(c, "Họ và tên chủ hộ kinh doanh"),
     ]
-    return Result("household_business", "district", {
+    # Since July 2025 the commune's economic office registers them (Nghị định 168/2025/NĐ-CP).
+    office = ("Tài chính - Kế hoạch" if p.district else
+              "Kinh tế, Hạ tầng và Đô thị" if p.commune.startswith("phường") else "Kinh tế")
+    return Result("household_business", p.local_level, {
         "result_type": "Giấy chứng nhận đăng ký hộ kinh doanh", "doc_number": f"{c.number}/GCN-HKD",
-        "issuing_agency": f"Phòng Tài chính - Kế hoạch {p.district}", "procedure_code": "2.000720",
+        "issuing_agency": f"Phòng {office} {p.local_unit}", "procedure_code": "2.000720",
         "procedure_name": "Đăng ký thành lập hộ kinh doanh",
         "field": "Thành lập và hoạt động của hộ kinh doanh",
         "summary": f"Đăng ký hộ kinh doanh ngành {trade} tại {p.commune}",
         **_citizen_fields(c),
-    }, Layout([f"ỦY BAN NHÂN DÂN {p.district.upper()}", "PHÒNG TÀI CHÍNH - KẾ HOẠCH"],
+    }, Layout([f"ỦY BAN NHÂN DÂN {p.local_unit.upper()}", f"PHÒNG {office.upper()}"],
               f"Số: {c.number}/GCN-HKD", date_words(p.city_word, c.issued),
               ["GIẤY CHỨNG NHẬN ĐĂNG KÝ HỘ KINH DOANH", "Đăng ký lần đầu"],
               body, ["TRƯỞNG PHÒNG", "(Đã ký)", c.signer]))
@@ -190,17 +197,19 @@ def enterprise_registration(c: Context) -> Result:
         f"Mã số doanh nghiệp: {c.org_code}",
         f"Đăng ký lần đầu: {spelled(c.issued)}",
         f"1. Tên công ty viết bằng tiếng Việt: {company}",
-        f"2. Địa chỉ trụ sở chính: Số {c.rng.randint(1, 200)} đường {c.rng.choice(STREETS)}, {p.commune}, {p.district}, {p.province}",
+        f"2. Địa chỉ trụ sở chính: Số {c.rng.randint(1, 200)} đường {c.rng.choice(STREETS)}, {p.tail}",
         f"3. Vốn điều lệ: {c.rng.choice([1, 2, 5, 10, 20])}.000.000.000 đồng",
         "4. Thông tin về chủ sở hữu và người đại diện theo pháp luật:",
         f"Họ và tên: {s.name}    Giới tính: {'Nam' if s.male else 'Nữ'}",
         f"Sinh ngày: {s.born.strftime('%d/%m/%Y')}    Dân tộc: Kinh    Quốc tịch: Việt Nam",
         f"{id_label}: {id_number}",
-        f"Địa chỉ thường trú: {s.address}",
+        f"Địa chỉ thường trú: {s.address_on(c.issued)}",
     ]
+    # The Sở Kế hoạch và Đầu tư became part of the Sở Tài chính in 2025.
+    department = "Kế hoạch và Đầu tư" if p.district else "Tài chính"
     return Result("enterprise_registration", "province", {
         "result_type": "Giấy chứng nhận đăng ký doanh nghiệp", "doc_number": f"{c.number}/GCN-ĐKDN",
-        "issuing_agency": f"Phòng Đăng ký kinh doanh - Sở Kế hoạch và Đầu tư {p.province}",
+        "issuing_agency": f"Phòng Đăng ký kinh doanh - Sở {department} {p.province}",
         "procedure_code": "2.001610",
         "procedure_name": "Đăng ký thành lập công ty trách nhiệm hữu hạn một thành viên",
         "field": "Thành lập và hoạt động của doanh nghiệp",
@@ -208,7 +217,7 @@ def enterprise_registration(c: Context) -> Result:
         "subject_id": c.org_code, "subject_type": "organization",
         "subject_address": body[3].split(": ", 1)[1],
         "summary": f"Đăng ký thành lập {company}",
-    }, Layout([f"SỞ KẾ HOẠCH VÀ ĐẦU TƯ {p.province.upper()}", "PHÒNG ĐĂNG KÝ KINH DOANH"],
+    }, Layout([f"SỞ {department.upper()} {p.province.upper()}", "PHÒNG ĐĂNG KÝ KINH DOANH"],
               f"Số: {c.number}/GCN-ĐKDN", date_words(p.province_short, c.issued),
               ["GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP", "CÔNG TY TRÁCH NHIỆM HỮU HẠN MỘT THÀNH VIÊN"],
               body, ["TRƯỞNG PHÒNG", "(Đã ký)", c.signer]))
@@ -220,10 +229,10 @@ def birth_extract(c: Context) -> Result:
         f"Họ, chữ đệm, tên: {child.name.upper()}",
         f"Ngày, tháng, năm sinh: {child.born.strftime('%d/%m/%Y')}",
         f"Giới tính: {'Nam' if child.male else 'Nữ'}    Dân tộc: Kinh    Quốc tịch: Việt Nam",
-        f"Nơi sinh: {p.commune}, {p.district}, {p.province}",
+        f"Nơi sinh: {p.tail}",
         f"Số định danh cá nhân: {child.cccd}",
         f"Họ, chữ đệm, tên người {'cha' if parent.male else 'mẹ'}: {parent.name.upper()}",
-        f"Nơi cư trú: {parent.address}",
+        f"Nơi cư trú: {parent.address_on(c.issued)}",
         f"Đã đăng ký khai sinh tại Ủy ban nhân dân {p.commune} ngày {child.born.strftime('%d/%m/%Y')}, "
         f"số {c.rng.randint(1, 200)}, quyển số {c.rng.randint(1, 5):02d}/{child.born.year}.",
     ]
@@ -232,7 +241,7 @@ def birth_extract(c: Context) -> Result:
         "issuing_agency": f"Ủy ban nhân dân {p.commune}", "procedure_code": "2.000635",
         "procedure_name": "Cấp bản sao trích lục hộ tịch", "field": "Hộ tịch",
         "subject_name": child.name, "subject_id": child.cccd, "subject_type": "citizen",
-        "subject_address": parent.address,
+        "subject_address": parent.address_on(c.issued),
         "summary": f"Bản sao trích lục khai sinh của {child.name}",
     }, Layout(_ubnd(p.commune), f"Số: {c.number}/TLKS-BS", date_words(p.city_word, c.issued),
               ["TRÍCH LỤC KHAI SINH", "(BẢN SAO)"], body,
@@ -247,9 +256,9 @@ def marriage_certificate(c: Context) -> Result:
         label, number = person.id_on(c.issued)
         body += [f"{role}: {person.name.upper()}",
                  f"Ngày, tháng, năm sinh: {person.born.strftime('%d/%m/%Y')}    Dân tộc: Kinh",
-                 f"Nơi cư trú: {person.address}",
+                 f"Nơi cư trú: {person.address_on(c.issued)}",
                  f"Giấy tờ tùy thân: {label} {number}"]
-    body += [f"Đăng ký kết hôn tại Ủy ban nhân dân {p.commune}, {p.district}, {p.province}",
+    body += [f"Đăng ký kết hôn tại Ủy ban nhân dân {p.tail}",
              f"Ngày đăng ký: {c.issued.strftime('%d/%m/%Y')}"]
     return Result("marriage_certificate", "commune", {
         "result_type": "Giấy chứng nhận kết hôn", "doc_number": f"{c.number}/GCNKH",
@@ -289,7 +298,7 @@ def food_safety(c: Context) -> Result:
     until = add_months(c.issued, 36)
     business = c.rng.choice(FOOD_BUSINESSES)
     number = f"{c.number}/{c.issued.year}/ATTP-CNĐK"
-    premises = f"Số {c.rng.randint(1, 300)} đường {c.rng.choice(STREETS)}, {p.commune}, {p.district}, {p.province}"
+    premises = f"Số {c.rng.randint(1, 300)} đường {c.rng.choice(STREETS)}, {p.tail}"
     body = [
         f"CHỨNG NHẬN: {business.capitalize()} {c.rng.choice(COMPANY_WORDS)}",
         f"Chủ cơ sở: {s.name}",
@@ -320,7 +329,7 @@ def practice_certificate(c: Context) -> Result:
         f"Họ và tên: {s.name}",
         f"Ngày, tháng, năm sinh: {s.born.strftime('%d/%m/%Y')}",
         f"{s.id_on(c.issued)[0]}: {s.id_on(c.issued)[1]}",
-        f"Địa chỉ thường trú: {s.address}",
+        f"Địa chỉ thường trú: {s.address_on(c.issued)}",
         f"Văn bằng chuyên môn: {c.rng.choice(['Bác sĩ đa khoa', 'Bác sĩ y học cổ truyền', 'Bác sĩ chuyên khoa cấp I'])}",
         f"Phạm vi hoạt động chuyên môn: {scope}",
     ]
@@ -341,21 +350,26 @@ def land_use_decision(c: Context) -> Result:
     area = c.rng.choice([100, 120, 150, 200, 250, 300])
     lot = f"thửa đất số {c.rng.randint(10, 999)}, tờ bản đồ số {c.rng.randint(1, 60)}"
     label, number = s.id_on(c.issued)
+    # Since July 2025 the commune decides, with its economic office in place of the district's
+    # office of natural resources and environment.
+    office = ("Tài nguyên và Môi trường" if p.district else
+              "Kinh tế, Hạ tầng và Đô thị" if p.commune.startswith("phường") else "Kinh tế")
+    council = "huyện" if p.district else p.commune.split()[0]
     body = [
-        f"ỦY BAN NHÂN DÂN {p.district.upper()}",
+        f"ỦY BAN NHÂN DÂN {p.local_unit.upper()}",
         "Căn cứ Luật Tổ chức chính quyền địa phương;",
         "Căn cứ Luật Đất đai và các văn bản hướng dẫn thi hành;",
         "Căn cứ Nghị định số 43/2014/NĐ-CP ngày 15/5/2014 của Chính phủ quy định chi tiết thi "
         "hành một số điều của Luật Đất đai;",
         "Căn cứ Thông tư số 30/2014/TT-BTNMT ngày 02/6/2014 của Bộ Tài nguyên và Môi trường quy "
         "định về hồ sơ giao đất, cho thuê đất, chuyển mục đích sử dụng đất, thu hồi đất;",
-        f"Căn cứ Quyết định phê duyệt kế hoạch sử dụng đất năm {c.issued.year} của {p.district};",
-        f"Xét đề nghị của {s.title} {s.name} và của Trưởng phòng Tài nguyên và Môi trường,",
+        f"Căn cứ Quyết định phê duyệt kế hoạch sử dụng đất năm {c.issued.year} của {p.local_unit};",
+        f"Xét đề nghị của {s.title} {s.name} và của Trưởng phòng {office},",
         "QUYẾT ĐỊNH:",
-        f"Điều 1. Cho phép {s.title} {s.name}, {label} {number}, thường trú tại {s.address}, "
+        f"Điều 1. Cho phép {s.title} {s.name}, {label} {number}, thường trú tại {s.address_on(c.issued)}, "
         f"được chuyển mục đích sử dụng {area} m2 đất trồng cây lâu năm sang đất ở tại nông thôn "
         f"thuộc {lot}, {p.commune}.",
-        f"- Vị trí khu đất: {lot}, {p.commune}, {p.district}, {p.province}.",
+        f"- Vị trí khu đất: {lot}, {p.tail}.",
         f"- Diện tích đất được chuyển mục đích sử dụng: {area} m2 (bằng chữ: {_area_words(area)} mét vuông).",
         "- Mục đích sử dụng đất trước khi chuyển: đất trồng cây lâu năm.",
         "- Mục đích sử dụng đất sau khi chuyển: đất ở tại nông thôn.",
@@ -364,20 +378,20 @@ def land_use_decision(c: Context) -> Result:
         "Điều 2. Người sử dụng đất có trách nhiệm nộp tiền sử dụng đất theo quy định; sử dụng "
         "đất đúng mục đích đã được chuyển; thực hiện đăng ký biến động đất đai tại Văn phòng đăng "
         "ký đất đai theo quy định của pháp luật.",
-        "Điều 3. Giao Phòng Tài nguyên và Môi trường chỉnh lý hồ sơ địa chính, cập nhật biến động "
+        f"Điều 3. Giao Phòng {office} chỉnh lý hồ sơ địa chính, cập nhật biến động "
         "đất đai theo quy định.",
         f"Điều 4. Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng Hội đồng nhân dân và "
-        f"Ủy ban nhân dân huyện, Trưởng phòng Tài nguyên và Môi trường, Chủ tịch Ủy ban nhân dân "
+        f"Ủy ban nhân dân {council}, Trưởng phòng {office}, Chủ tịch Ủy ban nhân dân "
         f"{p.commune} và {s.title} {s.name} chịu trách nhiệm thi hành Quyết định này.",
     ]
-    return Result("land_use_decision", "district", {
+    return Result("land_use_decision", p.local_level, {
         "result_type": "Quyết định về việc cho phép chuyển mục đích sử dụng đất",
         "doc_number": f"{c.number}/QĐ-UBND",
-        "issuing_agency": f"Ủy ban nhân dân {p.district}", "procedure_code": "1.003010",
+        "issuing_agency": f"Ủy ban nhân dân {p.local_unit}", "procedure_code": "1.003010",
         "procedure_name": "Chuyển mục đích sử dụng đất phải được phép của cơ quan nhà nước có thẩm quyền",
         "field": "Đất đai", **_citizen_fields(c),
         "summary": f"Cho phép chuyển mục đích sử dụng {area} m2 đất sang đất ở tại {p.commune}",
-    }, Layout(_ubnd(p.district), f"Số: {c.number}/QĐ-UBND", date_words(p.city_word, c.issued),
+    }, Layout(_ubnd(p.local_unit), f"Số: {c.number}/QĐ-UBND", date_words(p.city_word, c.issued),
               ["QUYẾT ĐỊNH", "Về việc cho phép chuyển mục đích sử dụng đất"], body,
               _vice_or_chair(c.rng, "CHỦ TỊCH", c.signer, "ỦY BAN NHÂN DÂN"),
               ["Nơi nhận:", "- Như Điều 4;", "- Lưu: VT, TNMT."]))

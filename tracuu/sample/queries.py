@@ -8,11 +8,13 @@ a topic narrowed by facet filters. Grade 2 = what the query is after; grade 1 = 
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import re
 from collections import defaultdict
 from typing import Any
 
+from archive.places import current_units
 from search.analysis import fold
 
 from .kinds import KIND_PHRASES
@@ -25,6 +27,20 @@ def _careless(doc_number: str, rng: random.Random) -> str:
     variant = rng.choice(["spaces-lower", "lower", "spaces"])
     spaced = re.sub(r"[/\-]+", " ", doc_number)
     return {"spaces-lower": spaced.lower(), "lower": doc_number.lower(), "spaces": spaced}[variant]
+
+
+def _local(t: dict[str, Any]) -> str:
+    return t["fields"].get("district") or t["fields"]["commune"]
+
+
+def _in_commune(t: dict[str, Any], commune: str) -> bool:
+    """Printed in that commune, or in one that lies in it now (a commune of the new units:
+    'xã Nam Dương' is also where 'xã Tân Mộc, huyện Lục Ngạn' is today)."""
+    if not commune.startswith(("xã ", "phường ", "đặc khu ")):
+        return False
+    f = t["fields"]
+    now = current_units(f["province"], f.get("district"), f.get("commune"), dt.date.fromisoformat(f["issued_date"]))
+    return f.get("commune") == commune or now.current_commune == commune
 
 
 def make_queries(truth: list[dict[str, Any]], rng: random.Random) -> list[dict[str, Any]]:
@@ -61,13 +77,16 @@ def make_queries(truth: list[dict[str, Any]], rng: random.Random) -> list[dict[s
     by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for t in truth:
         by_kind[t["kind"]].append(t)
-    topics = sorted({(t["kind"], t["fields"]["district"]) for t in truth})
+    # A kind and the place under the province it was issued in: the district, or (since
+    # 1 July 2025, when there are none) the commune.
+    topics = sorted({(t["kind"], _local(t)) for t in truth})
     for kind, district in rng.sample(topics, min(PER_TYPE, len(topics))):
-        place = district.split(" ", 1)[1] if district.split(" ", 1)[0] in ("huyện", "quận", "thị") else district
+        place = district.split(" ", 1)[1] if district.split(" ", 1)[0] in ("huyện", "quận", "thị", "xã",
+                                                                             "phường") else district
         place = place.removeprefix("phố ")
         q = f"{KIND_PHRASES[kind]} {place}"
         rel = {t["file"]: 1 for t in by_kind[kind]}
-        rel.update({t["file"]: 2 for t in by_kind[kind] if t["fields"]["district"] == district})
+        rel.update({t["file"]: 2 for t in by_kind[kind] if _local(t) == district or _in_commune(t, district)})
         add("topical", q, rel)
         add("topical_folded", fold(q), rel)
 

@@ -13,7 +13,7 @@ from search.index import find, lookup as lookup_records, record_reuse, similar
 from search.lookup import LookupResult
 from search.query import FACETS, MAX_PAGE, MAX_QUERY_CHARS, MAX_SIZE, Hit, SearchRequest, SearchResult, today_in_vietnam
 from archive.identifiers import SUBJECT_ID_AS_TYPED, canonical_subject_id
-from archive.records import Record, Status
+from archive.records import PublicRecord, Status
 from archive.reuse_journal import ReuseEvent, ReuseJournal
 from search.reuse import Reference
 
@@ -84,8 +84,15 @@ def search(
     """Words with or without diacritics, a name, a CCCD or a document number written any way.
     `"quoted words"` must appear as a phrase; `-word` or `-"a phrase"` excludes. Facet
     filters are repeatable parameters named after the facet: `result_type`, `issuing_agency`,
-    `procedure`, `field`, `province`, `district`, `commune`, `status` (valid,
-    not_yet_valid, expired, suspended, revoked, replaced) and `year` (e.g. `?status=valid&year=2021&district=huyện Lục Ngạn`)."""
+    `procedure`, `field`, `province`, `district`, `commune`, `current_province`,
+    `current_commune`, `status` (valid, not_yet_valid, expired, suspended, revoked, replaced)
+    and `year` (e.g. `?status=valid&year=2021&district=huyện Lục Ngạn`).
+
+    Places changed on 1 July 2025 (34 provinces, no districts): `province` and `commune`
+    match a place by its name as printed *or* as it is now, so `province=Bắc Ninh` finds the
+    results printed "tỉnh Bắc Giang" too; `current_province` and `current_commune` match the
+    current units only. A name with its unit word (`commune=xã Tân Mộc`) matches that unit; a
+    bare name (`commune=Tân Mộc`) any unit of that name."""
     req = SearchRequest(q=q, page=page, size=size, filters=_filters(request), sort=sort,
                         issued_from=issued_from, issued_to=issued_to)
     result = find(index, req)
@@ -95,12 +102,15 @@ def search(
     return _json(result)
 
 
-@router.get("/records/{record_id}", response_model=Record, summary="One record with all its fields (scope: read)",
-            responses=_with(404))
-def get_record(record_id: RecordId, request: Request, index: IndexDep, who: ReadAccess) -> Record:
+@router.get("/records/{record_id}", response_model=PublicRecord,
+            summary="One record with all its fields (scope: read)", responses=_with(404))
+def get_record(record_id: RecordId, request: Request, index: IndexDep, who: ReadAccess) -> PublicRecord:
+    """Every field, the places as printed (`province`, `district`, `commune`) and where
+    they lie now (`current_province`, `current_commune`; an old commune split between
+    several new ones has `current_commune_candidates` and a `current_units_note` instead)."""
     record = index.get(record_id)
     audit(request, who, "view", record_id=record.id, subject_id=record.subject_id)
-    return record
+    return _json(PublicRecord.of(record))
 
 
 @router.get(
@@ -146,17 +156,36 @@ def lookup(
     procedure_code: Annotated[str | None, Query(max_length=40, description="Mã TTHC", examples=["1.001234"])] = None,
     status: Annotated[Status | None, Query(description="Only results with this status; default valid")] = Status.valid,
     size: Annotated[int, Query(ge=1, le=MAX_SIZE)] = 20,
+    address: Annotated[str | None, Query(
+        max_length=300,
+        description="Only results at this place, written the old way (before 1 July 2025: commune, district, "
+                    "province) or the new way (commune, province): both find the same results. The province "
+                    "must be named (an address without one matches nothing; the answer's `address` tells how "
+                    "it was read); the commune narrows further; a street before them is ignored.",
+        openapi_examples={
+            "new": {"summary": "Today's units", "value": "xã Nam Dương, tỉnh Bắc Ninh"},
+            "old": {"summary": "As printed before July 2025", "value": "xã Tân Mộc, huyện Lục Ngạn, tỉnh Bắc Giang"},
+            "province": {"summary": "A province only", "value": "Bắc Ninh"},
+        })] = None,
 ) -> LookupResult:
     """For the one-stop system: before asking a citizen for a paper copy, ask whether the
     subject already holds a result of this procedure that is still valid today. Identifiers
     are compared exactly, in the one form they are stored in: spaces, dots and dashes
     between the digits are ignored (`001 085 012 345`, `001.085.012.345` and `001085012345`
-    are the same CCCD; `0101234567-001` and `0101234567001` the same branch code)."""
+    are the same CCCD; `0101234567-001` and `0101234567001` the same branch code).
+
+    `address` narrows to one place, in either form: a result printed "xã Tân Mộc, huyện Lục
+    Ngạn, tỉnh Bắc Giang" is found by that address and by "xã Nam Dương, tỉnh Bắc Ninh"
+    (where Tân Mộc lies since 1 July 2025), and the other way round. A result from an old
+    commune split between several new ones is found by each of them (its
+    `current_commune_candidates`): nothing is chosen for it."""
     sid = canonical_subject_id(subject_id)  # the form it is stored in, for the query and the audit log
-    result = lookup_records(index, sid, procedure_code, status, size)
-    audit(request, who, "lookup", subject_id=sid, query=procedure_code, count=result.total,
+    result = lookup_records(index, sid, procedure_code, status, size, address=address)
+    audit(request, who, "lookup", subject_id=sid, query=procedure_code, count=result.total, detail=address,
           hits=[r.id for r in result.records])
-    return result
+    # Without an address the answer is what it always was (no 'address' key).
+    return Response(result.model_dump_json(exclude={"address"} if result.address is None else None),
+                    media_type="application/json")
 
 
 class ReuseRequest(BaseModel):

@@ -4,18 +4,27 @@ receipt open a short session that lists, shows and downloads those records and n
 Proof of identity is one function (:func:`search.index.own_records`) and the session holds
 only record ids, so a login through the national identity provider can later replace the
 form without touching the record pages.
+
+An address narrows the list to the results at one place, given the way the citizen knows
+it: as printed before the 1 July 2025 reorganisation ('xã Tân Mộc, huyện Lục Ngạn, tỉnh Bắc
+Giang') or as it is now ('xã Nam Dương, tỉnh Bắc Ninh'); both find the same results. It is
+never part of the proof: the CCCD and the dossier code open the session, whatever address
+is typed.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from archive.identifiers import canonical_or_none, canonical_subject_id
+from archive.places import place_keys
 from search.errors import InvalidQuery, RecordNotFound
 from search.index import own_records
+from search.lookup import address_of
 from search.query import today_in_vietnam
 
 from .. import record_view, session
@@ -48,7 +57,8 @@ def _form_error(request: Request, templates, message: str, status: int) -> Respo
 @router.post("", response_class=HTMLResponse, dependencies=[CsrfDep])
 def sign_in(request: Request, index: IndexDep, settings: SettingsDep, templates: TemplatesDep,
             subject_id: Annotated[str, Form(max_length=100)] = "",
-            dossier_code: Annotated[str, Form(max_length=100)] = "") -> Response:
+            dossier_code: Annotated[str, Form(max_length=100)] = "",
+            address: Annotated[str, Form(max_length=300)] = "") -> Response:
     """Rate-limited per client and per CCCD before anything is looked up; every attempt is
     audited under the CCCD that was typed, in its one form (archive/identifiers.py): typed
     in groups ('001 085 012 345') it is the same CCCD, for the lookup, the limit and the log."""
@@ -70,7 +80,8 @@ def sign_in(request: Request, index: IndexDep, settings: SettingsDep, templates:
     handle = session.start_citizen(request, [r.id for r in records], settings.citizen_session_minutes)
     audit(request, attempt, "citizen_login", subject_id=typed, detail=f"session {handle}",
           hits=[r.id for r in records])
-    return RedirectResponse("/citizen/records", status_code=303)
+    where = "?" + urlencode({"address": address.strip()}) if address.strip() else ""
+    return RedirectResponse("/citizen/records" + where, status_code=303)
 
 
 def _citizen(request: Request) -> Principal:
@@ -89,13 +100,24 @@ def _allowed(request: Request, record_id: str | None = None) -> list[str] | None
 
 @router.get("/records", response_class=HTMLResponse)
 def own_list(request: Request, index: IndexDep, templates: TemplatesDep) -> Response:
+    """The session's records; ``?address=`` keeps those at that place, in either form."""
     ids = _allowed(request)
     if ids is None:
         return RedirectResponse("/citizen", status_code=303)
     today = today_in_vietnam()
     records = index.get_many(ids)
-    rows = [(r, record_view.validity(r, today)) for r in records]
-    return templates.TemplateResponse(request, "citizen_records.html", {"rows": rows})
+    typed = request.query_params.get("address", "").strip()[:300]
+    error = None
+    if typed:
+        try:
+            address = address_of(typed)
+            records = [r for r in records if address.matches(place_keys(r.places()))]
+        except InvalidQuery as e:
+            error = e.message
+    rows = [(r, record_view.validity(r, today), record_view.now_is(r)) for r in records]
+    return templates.TemplateResponse(request, "citizen_records.html", {
+        "rows": rows, "address": typed, "address_error": error, "total": len(ids)},
+        status_code=400 if error else 200)
 
 
 @router.get("/records/{record_id}", response_class=HTMLResponse)

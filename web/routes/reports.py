@@ -12,9 +12,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from search.index import agencies, progress, quality_backlog, reuse_stats, six_month_report
 from search.query import today_in_vietnam
-from search.reports import NO_AGENCY, Phase, parse_phases
+from search.reports import GROUPS, Phase, group_of, parse_phases
 
 from .. import report_files
+from ..labels import REPORT_GROUP_LABELS
 from ..auth import StaffDep, audit
 from ..deps import IndexDep, SettingsDep, TemplatesDep
 
@@ -34,18 +35,26 @@ def drill(**filters) -> str:
     return "/?" + urlencode(params)
 
 
-def phase_link(agency: str | None, phase: Phase) -> str:
-    return drill(issuing_agency=agency, issued_from=phase.start, issued_to=phase.end)
+def phase_link(agency: str | None, phase: Phase, by: str = "agency") -> str:
+    """The records of a row (an agency, or a current unit) issued in a phase."""
+    return drill(**{group_of(by)[1]: agency}, issued_from=phase.start, issued_to=phase.end)
+
+
+ReportGroup = Annotated[str, Query(pattern="^(" + "|".join(GROUPS) + ")$",
+                                   description="Rows per issuing agency, or per current province or commune")]
 
 
 @router.get("", response_class=HTMLResponse)
 def progress_page(request: Request, index: IndexDep, settings: SettingsDep, templates: TemplatesDep,
-                  who: StaffDep) -> Response:
+                  who: StaffDep, by: ReportGroup = "agency") -> Response:
     phases = parse_phases(settings.report_phases)
-    report = progress(index, phases)
-    audit(request, who, "report", detail="progress")
+    report = progress(index, phases, by=by)
+    audit(request, who, "report", detail="progress" + (f" by {by}" if by != "agency" else ""))
+    _, param, missing = group_of(by)
     return templates.TemplateResponse(request, "reports_progress.html", {
-        "report": report, "phase_link": phase_link, "drill": drill, "no_agency": NO_AGENCY})
+        "report": report, "phase_link": lambda value, phase: phase_link(value, phase, by), "drill": drill,
+        "no_agency": missing, "group_param": param, "group_label": REPORT_GROUP_LABELS[by],
+        "groups": REPORT_GROUP_LABELS, "by": by})
 
 
 def _period(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date, dt.date]:
@@ -68,10 +77,12 @@ def six_monthly(request: Request, index: IndexDep, settings: SettingsDep, templa
                 date_from: Annotated[dt.date | None, Query(alias="from")] = None,
                 date_to: Annotated[dt.date | None, Query(alias="to")] = None,
                 agency: Annotated[str | None, Query(max_length=300)] = None,
-                output: Annotated[str, Query(alias="format", pattern="^(page|xlsx|print)$")] = "page") -> Response:
+                output: Annotated[str, Query(alias="format", pattern="^(page|xlsx|print)$")] = "page",
+                by: ReportGroup = "agency") -> Response:
     start, end = _period(date_from, date_to)
-    report = six_month_report(index, start, end, parse_phases(settings.report_phases), agency or None)
-    audit(request, who, "report", detail=f"six-monthly {start}..{end} {output}", query=agency)
+    report = six_month_report(index, start, end, parse_phases(settings.report_phases), agency or None, by)
+    audit(request, who, "report", detail=f"six-monthly {start}..{end} {output}" + (f" by {by}" if by != "agency" else ""),
+          query=agency)
     name = f"bao-cao-so-hoa-{start}-{end}"
     if output == "xlsx":
         return Response(report_files.to_xlsx(report),
@@ -80,12 +91,13 @@ def six_monthly(request: Request, index: IndexDep, settings: SettingsDep, templa
     if output == "print":  # standalone page with its own inline style, nothing else
         return HTMLResponse(report_files.to_html(report), headers={
             "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"})
-    base = {"from": start.isoformat(), "to": end.isoformat(), **({"agency": agency} if agency else {})}
+    base = {"from": start.isoformat(), "to": end.isoformat(), **({"agency": agency} if agency else {}),
+            **({"by": by} if by != "agency" else {})}
     return templates.TemplateResponse(request, "reports_six_monthly.html", {
         "report": report, "headings": report_files.headings(report), "cells": report_files.cells,
         "xlsx_url": "/reports/six-monthly?" + urlencode({**base, "format": "xlsx"}),
         "print_url": "/reports/six-monthly?" + urlencode({**base, "format": "print"}),
-        "agencies": agencies(index),
+        "agencies": agencies(index), "groups": REPORT_GROUP_LABELS, "by": by,
     })
 
 
