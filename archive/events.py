@@ -108,6 +108,14 @@ def apply_event(index: RecordSink, archive_dir: Path, record_id: str, change: St
         record = read_record(archive_dir, record_id)
         if record is None:
             raise RecordNotFound(record_id)
+        last = record.status_events[-1] if record.status_events else None
+        if last is not None and (last.action, last.effective_date, last.decision_number) == (
+                change.action, change.effective_date, _text(change.decision_number)):
+            # The same decision again: a retry after the index write failed, or a double
+            # click. It is recorded once; the index is written (again).
+            index.put(record)
+            pending.clear(archive_dir, [record_id])
+            return record
         other = change.replaced_by if change.action == EventAction.replace else None
         replacement = read_record(archive_dir, other) if other and other != record_id else None
         updated = applied(record, change, by, now or dt.datetime.now(dt.timezone.utc), replacement)

@@ -222,9 +222,11 @@ class Record(BaseModel):
 def timeline(events: Sequence[StatusEvent]) -> tuple[Status | None, dt.date | None, str | None, list[StatusPeriod]]:
     """What the events make of a record: its final standing, since when, its replacement
     and the periods of each standing. Events apply in order of effective date (a later
-    record of the same day wins); the first event's ``status_before`` is where it started."""
+    record of the same day wins). Where it started is the ``status_before`` of the first event
+    *recorded* — not of the earliest effective one: a validity correction may be back-dated
+    before a revocation, and its ``status_before`` is the revocation's result."""
     ordered = sorted(events, key=lambda e: e.effective_date)  # stable: same day keeps recorded order
-    standing = _standing(ordered[0].status_before) if ordered else None
+    standing = _standing(events[0].status_before) if events else None
     start: dt.date | None = None
     since: dt.date | None = None
     replaced_by: str | None = None

@@ -207,39 +207,6 @@ def _swap(index: RecordIndex, target: str, old: list[str]) -> bool:
     return True
 
 
-@dataclass
-class CatchUp:
-    indexed: list[str] = field(default_factory=list)
-    dropped: list[str] = field(default_factory=list)  # marked, but the bag never landed
-
-
-def catch_up(settings: Settings, index: RecordIndex, ingest_idle: bool = False) -> CatchUp:
-    """Index the records a killed or cut-off writer archived but did not index
-    (archive/pending.py) — seconds, where a full reindex takes minutes. Each under its bag
-    lock, so a writer still at work is waited for, not overtaken. A marker whose bag never
-    landed (an ingest killed before its rename) is dropped only by an ingest (which runs
-    alone): another may be about to rename that bag into place."""
-    archive_dir = settings.archive_dir
-    done = CatchUp()
-    marked = pending.pending(archive_dir)
-    if not marked:
-        return done
-    for rid in marked:
-        with bag_lock(archive_dir, rid):
-            record = read_record(archive_dir, rid)
-            if record is None:
-                if ingest_idle:
-                    pending.clear(archive_dir, [rid])
-                    done.dropped.append(rid)
-                continue
-            index.put(record)
-            pending.clear(archive_dir, [rid])
-            done.indexed.append(rid)
-    if done.indexed:
-        log.info("caught up %d records archived but not indexed", len(done.indexed))
-    return done
-
-
 def _drop_orphans(index: RecordIndex) -> None:
     """Delete the physical indices a killed reindex left behind (never behind the alias; no
     other reindex runs, as this one holds the lease)."""

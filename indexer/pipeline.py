@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from archive import bags, leases, pending
+from archive.recovery import catch_up
 from archive.layout import bag_path, read_record, record_file
 from archive.records import Record, record_id_for
 from search.analysis import normalize, segment
@@ -49,7 +50,6 @@ from .errors import ConversionFailed, ConverterMissing, FileTooLarge, NoTextFoun
 from .extract import TikaClient
 from .formats import SUPPORTED_SUFFIXES, Format, check_image_size, needs_pdfa, sniff
 from .legacy import fix_legacy
-from .maintenance import catch_up
 from .manifest import MANIFEST_NAMES, read_manifest
 from .ocr import ocr_file
 from .pdf import has_text, page_texts
@@ -204,7 +204,7 @@ class Ingestor:
                     tempfile.TemporaryDirectory(prefix="tracuu-ingest-") as tmp, OcrPool(self.settings) as pool:
                 self.index.ensure()
                 bags.clean_staging(self.archive_dir)  # what a killed run left half-built
-                catch_up(self.settings, self.index, ingest_idle=True)  # what a killed writer left unindexed
+                catch_up(self.archive_dir, self.index, ingest_idle=True)  # what a killed writer left unindexed
                 # Files are prepared a few at a time so that scans are OCR'd side by side on
                 # all cores, then finished and reported in the order they were given.
                 for chunk in _chunks(files, 2 * pool.workers):

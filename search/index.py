@@ -253,9 +253,9 @@ class RecordIndex:
     def rebuild_reuse(self, journal: ReuseJournal) -> int:
         """The reuse index made again from the journal (the record of truth): after a lost
         index, or events journaled while OpenSearch was down. Returns the events indexed."""
+        events = journal.read()  # first: a journal that cannot be read leaves the counts as they are
         self._call(self.client.indices.delete, index=self.reuse_index, ignore_unavailable=True)
         self.ensure_reuse_index()
-        events = journal.read()
         if events:
             actions = ({"_index": self.reuse_index, "_id": e.key, "_source": e.model_dump(mode="json")} for e in events)
             self._call(helpers.bulk, self.client, actions, refresh=True)

@@ -212,12 +212,13 @@ def test_a_correction_is_archived_and_indexed_in_the_form_lookups_ask_for(fresh_
     ("Mã số chi nhánh: 0101234567 - 001", "Mã số chi nhánh: 010******* - *01"),
     ("số001085012345", "số001*******45"),
     ("001085012345 2021", "001*******45 2021"),
+    ("CMND số 271.234.567 cấp ngày", "CMND số 271.***.*67 cấp ngày"),  # read as money and shown
 ])
 def test_an_identifier_is_masked_however_it_is_written(text, masked):
     assert mask_identifiers(text) == masked
 
 
-@pytest.mark.parametrize("text", ["lệ phí 1.000.000.000 đồng", "số 45/2020/NĐ-CP ngày 01.02.2021",
+@pytest.mark.parametrize("text", ["lệ phí 1.000.000.000 đồng", "vốn 500.000.000 VNĐ", "số 45/2020/NĐ-CP ngày 01.02.2021",
                                   "mã hồ sơ 000.00.12.H06-210408-0012", "12345678901234567"])
 def test_amounts_dates_document_numbers_and_long_runs_are_not_masked(text):
     assert mask_identifiers(text) == text

@@ -126,6 +126,20 @@ def test_a_validity_correction_keeps_the_dates_before_and_after():
     assert cleared.valid_until is None and cleared.valid_from == ISSUED  # a date left out is unchanged
 
 
+def test_a_back_dated_validity_correction_does_not_rewrite_the_standing_before_it():
+    """Written by hand, not derived: revoked from 1 June 2024, then a validity correction
+    effective 1 January 2024 made the record 'revoked' from its first day; and a manifest
+    revocation restored on 1 May vanished before a validity correction dated 1 March."""
+    r = applied(_record("Chín"), _change("revoke", dt.date(2024, 6, 1)), "a", NOW)
+    r = applied(r, _change("validity", dt.date(2024, 1, 1), valid_until=dt.date(2030, 12, 31)), "b", NOW)
+    assert [r.status_on(d) for d in (dt.date(2024, 3, 1), dt.date(2024, 6, 1))] == [Status.valid, Status.revoked]
+
+    legacy = applied(_record("Mười", status="revoked"), _change("restore", dt.date(2024, 5, 1)), "a", NOW)
+    legacy = applied(legacy, _change("validity", dt.date(2024, 3, 1), valid_until=dt.date(2030, 12, 31)), "b", NOW)
+    assert [legacy.status_on(d) for d in (dt.date(2024, 1, 1), dt.date(2024, 5, 1))] == [Status.revoked,
+                                                                                          Status.valid]
+
+
 def test_a_manifest_revocation_without_events_stays_revoked_and_can_be_restored():
     legacy = _record("Bay", status="revoked")
     assert legacy.status_on(ISSUED) == legacy.status_on(TODAY) == Status.revoked

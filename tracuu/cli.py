@@ -190,7 +190,8 @@ def reindex(
     is caught up; then the alias (TRACUU_INDEX) is swapped to it in one atomic step and the
     old index is deleted. If anything fails before the swap, the old index stays in service.
     With --pending, only the records the archive holds in a newer state than the index."""
-    from indexer.maintenance import catch_up, count_bags
+    from archive.recovery import catch_up
+    from indexer.maintenance import count_bags
     from indexer.maintenance import reindex as run_reindex
     from search.index import RecordIndex
 
@@ -198,7 +199,7 @@ def reindex(
     settings = get_settings()
     index = RecordIndex.from_settings(settings)
     if pending:
-        done = catch_up(settings, index)
+        done = catch_up(settings.archive_dir, index)
         console.print(f"Đã lập chỉ mục {len(done.indexed)} bản ghi còn chờ; bỏ {len(done.dropped)} dấu chờ "
                       "của túi chưa từng được lưu.")
         return

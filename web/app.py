@@ -4,6 +4,7 @@ their own settings."""
 
 from __future__ import annotations
 
+import logging
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -13,8 +14,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
+from archive.recovery import catch_up
 from search.analysis import segment
 from search.config import Settings, get_settings
+from search.errors import SearchUnavailable
 from search.index import RecordIndex
 
 from . import problems, session
@@ -25,6 +28,8 @@ from .hardening import Hardening
 from .ratelimit import Limiter
 from .routes import account, admin, api, citizen, corrections, health, pages, reports, status
 from .templating import STATIC_DIR, make_templates
+
+log = logging.getLogger(__name__)
 
 DESCRIPTION = """Tìm kiếm và khai thác kết quả giải quyết thủ tục hành chính đã số hóa.
 
@@ -39,6 +44,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.index = RecordIndex.from_settings(settings)
+        # What a server or writer killed between its archive and index writes left behind.
+        try:
+            await run_in_threadpool(catch_up, settings.archive_dir, app.state.index)
+        except SearchUnavailable:
+            log.warning("OpenSearch unavailable at start-up; pending records are indexed by the next ingest")
         # pyvi loads its model on first use (~1 s): at start-up, not in the first clerk's search.
         await run_in_threadpool(segment, "khởi động")
         try:

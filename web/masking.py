@@ -30,10 +30,15 @@ def _mask_run(m: re.Match) -> str:
     return m[0] if len(m[0]) > 13 else mask_digits(m[0])
 
 
+#: What makes '271.234.567' an amount rather than a CMND printed with dots: the currency after it.
+_CURRENCY = re.compile(rf"(?:{_TAG})*\s*(?:đồng|vnđ|vnd|đ)(?!\w)", re.IGNORECASE)
+
+
 def _mask_groups(m: re.Match) -> str:
     written = m[0]
     plain = re.sub(_TAG, "", written)
-    if 9 <= sum(c.isdigit() for c in plain) <= 13 and not _MONEY.fullmatch(plain):
+    money = _MONEY.fullmatch(plain) and _CURRENCY.match(m.string, m.end())
+    if 9 <= sum(c.isdigit() for c in plain) <= 13 and not money:
         return mask_digits(written)
     return written  # not one identifier; its long runs are masked on their own below
 

@@ -198,7 +198,7 @@ class _IndexDown:
 
 def test_a_correction_cut_off_before_the_index_is_caught_up(fresh_settings, fresh_index, tmp_path):
     from archive import pending
-    from indexer.maintenance import catch_up
+    from archive.recovery import catch_up
     from search.errors import SearchUnavailable
 
     folder = _folder(tmp_path / "in", ["a.txt"])
@@ -210,7 +210,7 @@ def test_a_correction_cut_off_before_the_index_is_caught_up(fresh_settings, fres
     assert fresh_index.get(rid).signer != "Giàng A Chứ"  # the index is behind the archive …
     assert pending.pending(fresh_settings.archive_dir) == [rid]  # … and it is known
 
-    assert catch_up(fresh_settings, fresh_index).indexed == [rid]
+    assert catch_up(fresh_settings.archive_dir, fresh_index).indexed == [rid]
     assert fresh_index.get(rid).signer == "Giàng A Chứ"
     assert pending.pending(fresh_settings.archive_dir) == []
 
@@ -279,3 +279,23 @@ def test_a_swap_that_timed_out_after_it_was_applied_keeps_the_new_index(fresh_se
     assert fresh_index.physical_indices() == [report.new_index]
     fresh_index.refresh()
     assert all(fresh_index.exists(_rid(folder / n)) for n in ("a.txt", "b.txt"))
+
+
+def test_a_status_decision_retried_after_the_index_failed_is_recorded_once_and_indexed(fresh_settings, fresh_index,
+                                                                                         tmp_path):
+    """The first call archived the revocation and failed on the index (503); the officer's
+    retry was refused as 'already revoked' and the index never learned of it."""
+    import datetime as dt
+
+    from archive.events import StatusChange, apply_event
+    from search.errors import SearchUnavailable
+
+    folder = _folder(tmp_path / "in", ["a.txt"])
+    Ingestor(fresh_settings, fresh_index).ingest_dir(folder)
+    rid = _rid(folder / "a.txt")
+    change = StatusChange(action="revoke", effective_date=dt.date.today(), reason="Vi phạm", decision_number="7/QĐ-UBND")
+    with pytest.raises(SearchUnavailable):
+        apply_event(_IndexDown(), fresh_settings.archive_dir, rid, change, "cb01")
+    again = apply_event(fresh_index, fresh_settings.archive_dir, rid, change, "cb01")
+    assert len(again.status_events) == 1
+    assert fresh_index.get(rid).status == "revoked"
