@@ -81,8 +81,11 @@ def make_pool(folder: Path, n: int, seed: int) -> list[dict[str, str]]:
 
 def feed(pool: Path, corpus: Path, rows: list[dict[str, str]], given: list[str], k: int,
          rng: random.Random) -> None:
-    """Give ``k`` more files, and change one cell of a row already given (a new version)."""
-    fresh = [r for r in rows if r["file"] not in given][:k]
+    """Give ``k`` more files, one of them a scan when any is left (so that an ingest runs
+    long enough to be hit), and change one cell of a row already given (a new version)."""
+    left = [r for r in rows if r["file"] not in given]
+    scans = [r for r in left if Path(r["file"]).suffix.lower() in (".png", ".jpg", ".tif", ".tiff")]
+    fresh = (scans[:1] + [r for r in left if r not in scans[:1]])[:k]
     for r in fresh:
         shutil.copy2(pool / r["file"], corpus / r["file"])
         given.append(r["file"])
@@ -180,39 +183,54 @@ def _service(name: str, up: bool) -> None:
         services.stop(settings, say=lambda *_: None, only=[name])
 
 
+def _lasted(proc: subprocess.Popen, started: float) -> float | None:
+    """How long the process ran, if it ended on its own before the fault."""
+    return time.monotonic() - started if proc.poll() is not None else None
+
+
 def one_run(kind: str, moment: float, ctx: dict[str, Any]) -> dict[str, Any]:
+    """Inject the fault; ``hit`` says whether it struck while the work was still running
+    (a kill of a finished process, or an outage after the ingest ended, tests nothing)."""
     env, log, corpus = ctx["env"], ctx["log"], ctx["corpus"]
     op, fault = kind.split(":")
-    killed = False
+    hit, lasted = False, None
     if op == "ingest":
-        feed(ctx["pool"], corpus, ctx["rows"], ctx["given"], 2, ctx["rng"])
+        feed(ctx["pool"], corpus, ctx["rows"], ctx["given"], 3, ctx["rng"])
+        began = time.monotonic()
         proc = _start([TRACUU, "ingest", str(corpus)], env, log)
         time.sleep(moment)
+        lasted = _lasted(proc, began)
         if fault == "kill":
-            killed = _kill(proc)
+            hit = _kill(proc)
         else:
             service = fault.split("-")[0]
             _service(service, up=False)
             try:
-                proc.wait(timeout=180)
+                code = proc.wait(timeout=300)
             except subprocess.TimeoutExpired:
-                killed = _kill(proc)
+                code = -1
+                _kill(proc)
+            hit = lasted is None and code != 0  # it ran into the outage and stopped on it
             _service(service, up=True)
         _run([TRACUU, "ingest", str(corpus)], env, log)  # the rerun a clerk would make
     elif op == "reindex":
+        began = time.monotonic()
         proc = _start([TRACUU, "reindex"], env, log)
         time.sleep(moment)
-        killed = _kill(proc)
+        lasted = _lasted(proc, began)
+        hit = _kill(proc)
         _run([TRACUU, "reindex"], env, log)
     else:
         proc = _start([sys.executable, __file__, "--writer", op, "--work", str(ctx["work"]),
                        "--writer-seed", str(ctx["rng"].randrange(10**6))], env, log)
         time.sleep(moment)
-        killed = _kill(proc)
+        hit = _kill(proc)
         # What the web server does when it starts again: index what the killed writer
         # archived but did not index.
         _run([TRACUU, "reindex", "--pending"], env, log)
-    return {"killed_while_running": killed}
+    if lasted is not None:  # it ended before the fault: aim the next one at a shorter span
+        ctx["window"][kind] = max(1.0, 0.8 * lasted)
+    return {"hit": hit}
 
 
 # -- checks -----------------------------------------------------------------------------
@@ -292,7 +310,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=36, help="faults to inject (default 36)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--only", choices=sorted(FAULTS), action="append", help="only these faults (repeatable)")
-    ap.add_argument("--pool", type=int, default=60, help="sample documents to feed in (default 60)")
+    ap.add_argument("--pool", type=int, default=80, help="sample documents to feed in (default 80)")
     ap.add_argument("--work", type=Path, help="working folder (default: a new temporary one)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "chaos.jsonl")
     ap.add_argument("--writer", choices=["corrections", "status"], help=argparse.SUPPRESS)
@@ -327,13 +345,14 @@ def main() -> int:
 
     kinds = args.only or list(FAULTS)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    matrix: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    matrix: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    ctx["window"] = dict(FAULTS)
     failures = 0
     with args.out.open("a", encoding="utf-8") as out:
         for i in range(args.runs):
             kind = kinds[i % len(kinds)]
             third = (i // len(kinds)) % 3
-            window = FAULTS[kind]
+            window = ctx["window"][kind]
             moment = window * (third + rng.random()) / 3
             started = time.monotonic()
             outcome = one_run(kind, moment, ctx)
@@ -345,17 +364,22 @@ def main() -> int:
             out.flush()
             cell = matrix[(kind, MOMENTS[third])]
             cell[0] += 1
-            cell[1] += bool(problems)
+            cell[1] += bool(outcome["hit"])
+            cell[2] += bool(problems)
             failures += bool(problems)
-            print(f"[{i + 1}/{args.runs}] {kind} at {moment:.1f}s ({MOMENTS[third]}): "
+            print(f"[{i + 1}/{args.runs}] {kind} at {moment:.1f}s ({MOMENTS[third]}, "
+                  f"{'hit the work' if outcome['hit'] else 'after the work ended'}): "
                   f"{'ok' if not problems else 'FAILED: ' + '; '.join(problems[:3])}", flush=True)
 
     print("\n| fault | " + " | ".join(MOMENTS) + " |\n|---|" + "---|" * len(MOMENTS))
     for kind in kinds:
-        cells = [f"{matrix[(kind, m)][0]} runs, {matrix[(kind, m)][1]} failed" for m in MOMENTS]
+        cells = [f"{matrix[(kind, m)][0]} runs ({matrix[(kind, m)][1]} while it worked), "
+                 f"{matrix[(kind, m)][2]} failed" for m in MOMENTS]
         print(f"| {kind} | " + " | ".join(cells) + " |")
     archived = sum(1 for _ in iter_bags(settings.archive_dir))
-    print(f"\n{args.runs} runs, {failures} with a problem; {archived} records archived; work in {work}")
+    hits = sum(cell[1] for cell in matrix.values())
+    print(f"\n{args.runs} runs ({hits} struck while the work ran), {failures} with a problem; "
+          f"{archived} records archived; work in {work}")
     RecordIndex.from_settings(settings).drop()
     return 1 if failures else 0
 
