@@ -372,10 +372,15 @@ def test_the_record_page_form_for_an_officer_given_the_right(settings, world, sy
         page = client.get(r.headers["location"]).text
         assert "Tạm đình chỉ" in page and "77/QĐ-SXD" in page and "Thanh tra công trình" in page
         assert "Đã ghi quyết định" in page
+        # The same decision sent twice (a double click, a retry) is recorded once …
+        again = client.post(f"/records/{record.id}/status", data={**form, "csrf_token": token}, follow_redirects=False)
+        assert again.status_code == 303
+        assert len(read_record(settings.archive_dir, record.id).status_events) == 1
+        # … another suspension of a suspended result is refused, saying why.
         refused = client.post(f"/records/{record.id}/status",
-                              data={**form, "action": "suspend", "csrf_token": token})
+                              data={**form, "decision_number": "78/QĐ-SXD", "csrf_token": token})
         assert refused.status_code == 400 and "chỉ tạm đình chỉ được kết quả đang còn hiệu lực" in refused.text
-        assert 'value="77/QĐ-SXD"' in refused.text  # what the clerk typed is kept
+        assert 'value="78/QĐ-SXD"' in refused.text  # what the clerk typed is kept
         no_reason = client.post(f"/records/{record.id}/status", data={**form, "reason": "", "csrf_token": token})
         assert no_reason.status_code == 400 and "Cần ghi lý do" in no_reason.text
         bad_date = client.post(f"/records/{record.id}/status",
