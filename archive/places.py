@@ -26,6 +26,7 @@ import csv
 import datetime as dt
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -293,6 +294,39 @@ def _old_units(t: Table, okey: str, district: str | None, commune: str | None, p
                                   f"ghi rõ quận/huyện; nay thuộc một trong: {', '.join(candidates)}. Cần xác định "
                                   f"theo địa chỉ cụ thể.")
     return out
+
+
+def _letters(name: str) -> str:
+    """A bare name without its marks ('Hoằng Quỳ', 'Hoằng Quy' -> 'hoang quy')."""
+    text = unicodedata.normalize("NFD", key(name)).replace("đ", "d")
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def listed_spellings(province: str, district: str | None, commune: str) -> list[str] | None:
+    """Whether the national list has the commune as spelled: [] if it does; the listed names
+    of that district (or, with no district, of that new province) with the same letters but
+    other marks if it does not ('xã Hoằng Quỳ' for a reading 'xã Hoằng Quy'); None when the
+    province or district is not in the list, so nothing can be said. A name with no listed
+    look-alike is not called wrong: the list lacks the units abolished early in 2025."""
+    t = table()
+    okey = key(split_unit("province", province)[1])
+    if district and okey in t.old_province:
+        dids = _find(t.districts.get(okey, {}), "district", district)
+        if not dids:
+            return None
+        if any(_find(t.district_communes.get(did, {}), "commune", commune) for did in dids):
+            return []
+        listed = {o.name for did in dids for olds in t.district_communes.get(did, {}).values() for o in olds}
+    elif not district and okey in t.new_province:
+        if _find(t.new_communes.get(okey, {}), "commune", commune):
+            return []
+        listed = {n for names in t.new_communes.get(okey, {}).values() for n in names}
+    else:
+        return None
+    word, bare = split_unit("commune", commune)
+    letters = _letters(bare)
+    return sorted(n for n in listed if _letters(split_unit("commune", n)[1]) == letters
+                  and (word is None or split_unit("commune", n)[0] == word))
 
 
 def _new_units(t: Table, pkey: str, commune: str | None) -> CurrentUnits | None:
