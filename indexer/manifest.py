@@ -148,6 +148,13 @@ def _cell(value: Any) -> str | dt.date:
     return str(value).strip() if value is not None else ""
 
 
+def parse_values(row: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """One manifest row given as a mapping of field to text (the push API's ``metadata``):
+    the values as a folder's manifest.csv would give them, and the cells left out.
+    Raises ValueError with the reason when a value is wrong."""
+    return _parse_row({k: _cell(v) for k, v in row.items()})
+
+
 def _parse_row(row: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """The row's values, and what was left out of it (identifier cells that cannot be used)."""
     values: dict[str, Any] = {}

@@ -13,9 +13,15 @@ the batch goes on, and the given folder is never modified. A service that is dow
 the file's fault: the run stops with a clear error, and what was archived is indexed when
 the run is repeated.
 
-One ingest runs at a time (a second is refused at once, naming the first: both would OCR
-the same files), and each batch is written to the index under the shared index lease, so
+One folder ingest runs at a time (a second is refused at once, naming the first: both would
+OCR the same files), and each batch is written to the index under the shared index lease, so
 a reindex running meanwhile catches it up before it swaps (archive/leases.py).
+
+``ingest_one`` is the same pipeline for one file, as a queue worker runs it
+(indexer/queue.py): no run-wide lease, since workers on many hosts take different files at
+once. What keeps them apart is per file: a bag is built aside and renamed into place whole
+(the same bytes have the same record id, so a second writer's bag is dropped), the index
+write holds the bag's lock, and the queue gives one job per SHA-256 at a time.
 """
 
 from __future__ import annotations
@@ -111,6 +117,17 @@ class Pending:
     layer: list[str] = field(default_factory=list)  # text layer per page, for PDFs
     ocr: Future | None = None
     workdir: Path | None = None  # where derivatives (the PDF/A) are made
+
+
+@dataclass
+class OneResult:
+    """What ``ingest_one`` did with its file: done | updated | duplicate | failed."""
+
+    status: str
+    record_id: str | None
+    pages: int = 0
+    reason: str = ""
+    error: str = ""
 
 
 @dataclass
@@ -245,6 +262,26 @@ class Ingestor:
             report.finished_at = _now().isoformat()
             self._write_report(report)
         return report
+
+    def ingest_one(self, path: Path, rel: str, given: dict[str, Any], pool: OcrPool) -> OneResult:
+        """Ingest one file (a queue job). A bad file is kept aside and reported in the result;
+        a service that is down raises (the job is retried later)."""
+        sha = _sha256(path)
+        report = IngestReport(folder=rel, started_at=_now().isoformat())
+        with tempfile.TemporaryDirectory(prefix="tracuu-job-") as tmp:
+            try:
+                item = self._prepare(path, rel, given, Path(tmp), set(), pool)
+                record, pages = self._finish(item)
+            except IngestError as e:
+                self._keep_aside(path, rel, e)
+                return OneResult("failed", None, pages=0, reason=e.reason, error=e.message)
+        if record is None:
+            return OneResult("duplicate", record_id_for(sha))
+        self._updated = {rel} if isinstance(item, Update) else set()
+        self._flush([Queued.of(rel, record)], report)
+        if report.failed:  # the index refused the document: archived and pending, retried later
+            raise SearchUnavailable(report.failed[0].message)
+        return OneResult("updated" if report.updated else "done", record.id, pages=pages)
 
     def _prepare(self, path: Path, rel: str, given: dict[str, Any], tmp: Path, seen: set[str],
                  pool: OcrPool) -> Pending | Update | Record | None:

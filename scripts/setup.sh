@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what Tra cứu needs on a Debian machine, and nothing that is already there:
-# Debian packages (OCR, LibreOffice, fonts, Java, Maven), a venv with the project (editable, dev extras),
+# Debian packages (OCR, LibreOffice, fonts, Java, Maven, PostgreSQL), a venv with the project (editable, dev extras),
 # and the OpenSearch and Tika artifacts from Maven Central. Safe to re-run; fast when done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +15,7 @@ APT_PACKAGES=(
   "libreoffice-writer-nogui|libreoffice-writer"
   fonts-dejavu-core fonts-crosextra-carlito  # Vietnamese glyphs; Carlito has Calibri's metrics
   openjdk-17-jre-headless maven     # OpenSearch and Tika run on Java 17, fetched with Maven
+  postgresql-15                     # the ingest job queue (tracuu services runs its own server)
   chromium                          # the real browser the web tests drive (playwright)
 )
 

@@ -58,6 +58,14 @@ class Settings(BaseSettings):
     opensearch_heap: str = "2g"
     tika_heap: str = "1g"
     cache_dir: Path = Path.home() / ".cache" / "tracuu"
+    # The ingest job queue (indexer/queue.py). Empty: the local PostgreSQL that
+    # `tracuu services start` runs (data under TRACUU_DATA_DIR/services/postgres).
+    database_url: SecretStr | None = Field(
+        None, description="PostgreSQL of the ingest queue (postgresql://user:password@host:port/db); "
+        "when unset, the local server of `tracuu services`.")
+    postgres_port: int = Field(55432, ge=1, le=65535, description="Port of the local PostgreSQL.")
+    job_stalled_seconds: float = Field(30.0, ge=5, description="A worker silent this long is dead; "
+                                       "its job is given to another.")
 
     # Web front end.
     secret_key: SecretStr | None = Field(
@@ -98,6 +106,15 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")) or len(value) < 10:
             raise ValueError(f"địa chỉ '{value[:80]}' không phải URL http(s) (not an http(s) URL)")
         return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not value.get_secret_value().startswith(("postgresql://", "postgres://")):
+            raise ValueError("không phải URL postgresql://user:password@host:port/db (not a PostgreSQL URL)")
+        return value
 
     @field_validator("public_url")
     @classmethod
@@ -153,6 +170,24 @@ class Settings(BaseSettings):
     @property
     def services_dir(self) -> Path:
         return self.data_dir / "services"
+
+    @property
+    def spool_dir(self) -> Path:
+        """Files pushed through the API, named by their SHA-256, until a worker has them."""
+        return self.data_dir / "spool"
+
+    def database_dsn(self) -> str:
+        """TRACUU_DATABASE_URL, or the local server's (its password is made at its first start)."""
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        pw_file = self.services_dir / "postgres" / "password"
+        try:
+            password = pw_file.read_text().strip()
+        except OSError:
+            raise SettingsError("TRACUU_DATABASE_URL: chưa đặt, và PostgreSQL cục bộ chưa chạy lần nào "
+                                "(unset, and the local PostgreSQL was never started): "
+                                "tracuu services start") from None
+        return f"postgresql://tracuu:{password}@127.0.0.1:{self.postgres_port}/tracuu"
 
     @property
     def failed_dir(self) -> Path:

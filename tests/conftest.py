@@ -65,6 +65,7 @@ def settings(running_services, tmp_path_factory) -> Settings:
         data_dir=tmp_path_factory.mktemp("data"),
         opensearch_url=running_services.opensearch_url,
         tika_url=running_services.tika_url,
+        database_url=running_services.database_dsn(),
     )
 
 
@@ -119,6 +120,7 @@ def ingested_corpus(running_services, sample_corpus, tmp_path_factory):
     settings = Settings(
         index=f"test-corpus-{uuid.uuid4().hex[:8]}", data_dir=tmp_path_factory.mktemp("corpus-data"),
         opensearch_url=running_services.opensearch_url, tika_url=running_services.tika_url,
+        database_url=running_services.database_dsn(),
     )
     index = RecordIndex.from_settings(settings)
     folder, truth = sample_corpus

@@ -2,12 +2,12 @@ import pytest
 
 from tracuu import services
 
-pytestmark = [pytest.mark.opensearch, pytest.mark.tika]
+pytestmark = [pytest.mark.opensearch, pytest.mark.tika, pytest.mark.postgres]
 
 
-def test_status_reports_both_services_up(running_services):
+def test_status_reports_the_services_up(running_services):
     assert {(name, up) for name, _, up, _ in services.status(running_services)} == {
-        ("opensearch", True), ("tika", True)}
+        ("opensearch", True), ("tika", True), ("postgres", True)}
 
 
 def test_start_when_running_says_so_and_starts_nothing(running_services):
@@ -20,3 +20,30 @@ def test_opensearch_has_the_analysis_module_for_folding(running_services, record
     tokens = record_index.client.indices.analyze(
         body={"tokenizer": "standard", "filter": ["lowercase", "asciifolding"], "text": "Đường Lục Ngạn"})
     assert [t["token"] for t in tokens["tokens"]] == ["duong", "luc", "ngan"]
+
+
+def test_local_postgres_stops_and_starts_again_with_its_data(tmp_path):
+    """A server of its own (own data dir and port), so the shared one is left alone."""
+    import psycopg
+
+    from indexer import queue
+    from search.config import Settings
+
+    own = Settings(data_dir=tmp_path / "data", postgres_port=55499)
+    home = own.services_dir / "postgres"
+    from tracuu import postgres
+
+    try:
+        postgres.start(home, own.postgres_port)
+        queue.migrate(own)
+        queue.migrate(own)  # twice: nothing to do the second time
+        with psycopg.connect(own.database_dsn(), autocommit=True) as c:
+            c.execute("INSERT INTO ingest_jobs (job_id, sha256) VALUES (1, 'x')")
+        assert postgres.stop(home)
+        assert not postgres.status(home, own.postgres_port)["ready"]
+        postgres.start(home, own.postgres_port)
+        with psycopg.connect(own.database_dsn()) as c:
+            assert c.execute("SELECT sha256 FROM ingest_jobs").fetchall() == [("x",)]
+            assert c.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
+    finally:
+        postgres.stop(home)

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from search.config import Settings, get_settings
-from search.errors import TracuuError
+from search.errors import SettingsError, TracuuError
 
 app = typer.Typer(
     help="Tra cứu — tìm kiếm và khai thác kết quả giải quyết thủ tục hành chính đã số hóa.\n\n"
@@ -23,7 +23,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="markdown",  # docstrings are wrapped prose, not pre-formatted lines
 )
-services_app = typer.Typer(help="Local OpenSearch and Tika servers for development, CI and the demo.",
+services_app = typer.Typer(help="Local OpenSearch, Tika and PostgreSQL servers for development, CI and the demo.",
                            no_args_is_help=True)
 app.add_typer(services_app, name="services")
 user_app = typer.Typer(help="Officer and admin accounts of the web front end.", no_args_is_help=True)
@@ -69,7 +69,8 @@ def _setup_logging() -> None:
 @services_app.command("start")
 @_errors_to_exit
 def services_start() -> None:
-    """Fetch (first time, through Maven), start and wait for OpenSearch and Tika."""
+    """Fetch (first time, through Maven), start and wait for OpenSearch and Tika; start the
+    local PostgreSQL (unless TRACUU_DATABASE_URL names another) and apply its migrations."""
     from . import services
 
     services.start(get_settings(), say=console.print)
@@ -87,7 +88,7 @@ def services_stop() -> None:
 @services_app.command("status")
 @_errors_to_exit
 def services_status() -> None:
-    """Say whether OpenSearch and Tika answer, and whether tracuu started them."""
+    """Say whether OpenSearch, Tika and PostgreSQL answer, and whether tracuu started them."""
     from . import services
 
     all_up = True
@@ -113,17 +114,82 @@ def services_fetch() -> None:
 @_errors_to_exit
 def ingest(
     folder: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="Folder of results, with an optional manifest.csv")],
+    queue: Annotated[bool, typer.Option("--queue", help="Queue one job per file for `tracuu worker`s "
+                                        "(the folder must be visible to them) and follow the jobs")] = False,
 ) -> None:
     """Ingest every supported file under FOLDER: OCR scans, extract born-digital text,
     read metadata (manifest.csv wins over extraction), archive and index.
 
     Files that fail are reported with their reason and a copy is kept under
     TRACUU_DATA_DIR/failed; the rest of the batch goes on. A JSON report is written
-    under TRACUU_DATA_DIR/reports. Exit code 0 when every file was ingested or already
-    present, 1 when some failed."""
+    under TRACUU_DATA_DIR/reports (not with --queue). Exit code 0 when every file was
+    ingested or already present, 1 when some failed.
+
+    With --queue the files are read by the running `tracuu worker`s (on this host or
+    others) instead of this process; the bar follows their jobs (docs/ingest-service.md)."""
     _setup_logging()
+    if queue:
+        raise typer.Exit(1 if run_queued_ingest(get_settings(), folder) else 0)
     report = run_ingest(get_settings(), folder)
     raise typer.Exit(1 if report.failed else 0)
+
+
+def run_queued_ingest(settings: Settings, folder: Path) -> int:
+    """Queue a job per file, follow them with the bar; returns the number that failed."""
+    import datetime as dt
+    import enum
+    import time
+
+    import psycopg
+
+    from indexer import queue as jobs
+    from indexer.manifest import read_manifest
+    from indexer.pipeline import discover
+
+    def text(value) -> str:
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return str(value.value if isinstance(value, enum.Enum) else value)
+
+    root = folder.resolve()
+    files = discover(root)
+    manifest = read_manifest(root)
+    jobs.migrate(settings)
+    client = jobs.client_app(settings)
+    ids: dict[int, str] = {}
+    with client.open():
+        for path in files:
+            rel = path.relative_to(root).as_posix()
+            given = {k: text(v) for k, v in manifest.values_for(rel).items()}
+            ids[jobs.enqueue(client, settings, path, jobs.sha256_of(path), rel, given)] = rel
+    with psycopg.connect(settings.database_dsn(), autocommit=True) as c:
+        alive = c.execute("SELECT count(*) FROM procrastinate_workers").fetchone()[0]
+    if not alive:
+        console.print("[yellow]Chưa có worker nào chạy (no worker running): start `tracuu worker`; "
+                      "the jobs wait in the queue.[/yellow]")
+    counts = {"done": 0, "duplicate": 0, "failed": 0}
+    failed: list[tuple[str, str]] = []
+    left = dict(ids)
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console) as bar:
+        task = bar.add_task("Đang nạp (hàng đợi)", total=len(ids))
+        while left:
+            for job_id, rel in list(left.items()):
+                st = jobs.job_status(settings, job_id)
+                if st and st["status"] in counts:
+                    counts[st["status"]] += 1
+                    if st["status"] == "failed":
+                        failed.append((rel, st["error"] or ""))
+                    del left[job_id]
+                    bar.advance(task)
+            if left:
+                time.sleep(1)
+    console.print(f"Đã nạp {counts['done']}, trùng {counts['duplicate']}, lỗi {counts['failed']}.")
+    for rel, error in failed:
+        console.print(f"  [red]✗[/red] {rel}: {error}", highlight=False)
+    for row, reason in manifest.errors:
+        console.print(f"  [yellow]manifest dòng {row}[/yellow]: {reason}", highlight=False)
+    return counts["failed"]
 
 
 def run_ingest(settings: Settings, folder: Path):
@@ -155,6 +221,27 @@ def run_ingest(settings: Settings, folder: Path):
     for e in report.manifest_errors:
         console.print(f"  [yellow]manifest dòng {e['row']}[/yellow]: {e['reason']}", highlight=False)
     return report
+
+
+@app.command()
+@_errors_to_exit
+def worker(
+    name: Annotated[str, typer.Option(help="This worker's name in the queue (default: host and pid)")] = "",
+) -> None:
+    """Run an ingest worker: take jobs from the queue (PostgreSQL, TRACUU_DATABASE_URL) one
+    at a time — files pushed through POST /api/v1/ingest — OCR, archive and index each.
+
+    Run any number, on any host that sees TRACUU_DATA_DIR (the archive) and the database.
+    A worker that dies stops its heartbeat; after TRACUU_JOB_STALLED_SECONDS another
+    worker gives its job back to the queue. Ctrl-C or SIGTERM: the running job finishes
+    first. See docs/ingest-service.md."""
+    import os
+    import socket
+
+    from indexer import queue
+
+    _setup_logging()
+    queue.run_worker(get_settings(), name or f"{socket.gethostname()}-{os.getpid()}", say=console.print)
 
 
 @app.command()
@@ -340,9 +427,23 @@ def serve(
     from web.app import create_app
 
     _setup_logging()
+    settings = get_settings()
+    _migrate_or_warn(settings)
     # access_log=False: uvicorn's line carries the query string (names, CCCD numbers);
     # web/access_log.py logs each request without it.
-    uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="info", access_log=False)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+
+
+def _migrate_or_warn(settings: Settings) -> None:
+    """Bring the queue's database up to date; search and the pages work without it, so a
+    database that cannot be reached is a warning (POST /api/v1/ingest then answers 503)."""
+    from indexer import queue
+
+    try:
+        queue.migrate(settings)
+    except (queue.QueueUnavailable, SettingsError) as e:
+        console.print(f"[yellow]API nhập sẽ trả 503 (the push API will answer 503)[/yellow]: {e.message}",
+                      highlight=False)
 
 
 @app.command()

@@ -10,6 +10,11 @@ OpenSearch refuses to run as root. Under root we start it in a user namespace
 those of the invoking user — unlike ``runuser``, which would need every parent folder of the
 data dir (a CI clone in a private temp dir, say) to be open to another account.
 
+PostgreSQL (the ingest job queue, docs/ingest-service.md) is Debian's ``postgresql-15``,
+run by tracuu/postgres.py with its data under ``TRACUU_DATA_DIR/services/postgres``; with
+``TRACUU_DATABASE_URL`` set, an external server is used and nothing is started for it. After
+it is up, the database's migrations are applied (indexer/queue.py).
+
 The OpenSearch integ-test distribution ships without the ``analysis-common`` module (no
 asciifolding, synonyms or pattern filters); we add that module, also from Maven Central.
 """
@@ -212,9 +217,33 @@ def _tika_command(settings: Settings, svc: Service) -> tuple[list[str], dict[str
 _COMMANDS = {"opensearch": _opensearch_command, "tika": _tika_command}
 
 
+def _postgres_home(settings: Settings) -> Path:
+    return settings.services_dir.resolve() / "postgres"
+
+
+def _start_postgres(settings: Settings, say) -> bool:
+    """Start the local PostgreSQL unless TRACUU_DATABASE_URL names another; migrate. True if started here."""
+    from indexer import queue
+    from tracuu import postgres
+
+    started = False
+    if settings.database_url is None:
+        home = _postgres_home(settings)
+        was = postgres.status(home, settings.postgres_port)["pid"]
+        try:
+            pid = postgres.start(home, settings.postgres_port)
+        except OSError as e:
+            raise ServiceError(f"postgres: could not start: {e}") from e
+        started = was is None
+        say(f"postgres: {'started (pid %d), log %s' % (pid, home / 'postgres.log') if started else 'already running'}")
+        say(f"postgres: ready at 127.0.0.1:{settings.postgres_port}")
+    queue.migrate(settings)
+    return started
+
+
 def start(settings: Settings, say=print) -> list[str]:
     """Start what is not running; return the names of the services this call started."""
-    started = []
+    started = ["postgres"] if _start_postgres(settings, say) else []
     launched: list[tuple[Service, subprocess.Popen]] = []
     for svc in services(settings):
         if svc.healthy():
@@ -257,6 +286,11 @@ def _wait_ready(svc: Service, proc: subprocess.Popen | None) -> None:
 
 
 def stop(settings: Settings, say=print, only: list[str] | None = None) -> None:
+    if settings.database_url is None and (only is None or "postgres" in only):
+        from tracuu import postgres
+
+        stopped = postgres.stop(_postgres_home(settings))
+        say("postgres: stopped" if stopped else "postgres: not running under tracuu (nothing to stop)")
     for svc in services(settings):
         if only is not None and svc.name not in only:
             continue
@@ -299,4 +333,22 @@ def _reap(pid: int) -> None:
 
 def status(settings: Settings) -> list[tuple[str, str, bool, int | None]]:
     """(name, url, healthy, our pid) for each service."""
-    return [(s.name, s.url, s.healthy(), s.our_pid()) for s in services(settings)]
+    rows = [(s.name, s.url, s.healthy(), s.our_pid()) for s in services(settings)]
+    if settings.database_url is None:
+        from tracuu import postgres
+
+        st = postgres.status(_postgres_home(settings), settings.postgres_port)
+        rows.append(("postgres", f"127.0.0.1:{settings.postgres_port}", st["ready"], st["pid"]))
+    else:
+        rows.append(("postgres", "TRACUU_DATABASE_URL", _reachable(settings), None))
+    return rows
+
+
+def _reachable(settings: Settings) -> bool:
+    import psycopg
+
+    try:
+        with psycopg.connect(settings.database_dsn(), connect_timeout=3):
+            return True
+    except psycopg.Error:
+        return False

@@ -26,7 +26,7 @@ from .accounts import AccountStore
 from .audit import AuditLog
 from .hardening import Hardening
 from .ratelimit import Limiter
-from .routes import account, admin, api, citizen, corrections, health, pages, reports, status
+from .routes import account, admin, api, citizen, corrections, health, ingest, pages, reports, status
 from .templating import STATIC_DIR, make_templates
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             app.state.index.client.close()
             app.state.audit.close()
+            ingest.close_queue(app)
 
     # docs_url=None: FastAPI's /docs loads Swagger UI from a CDN; ours serves a copy (below).
     app = FastAPI(title="Tra cứu API", description=DESCRIPTION, version="1.0", lifespan=lifespan,
@@ -72,7 +73,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        session_cookie=session.COOKIE, max_age=settings.officer_session_hours * 3600,
                        same_site="lax", https_only=settings.public_url.startswith("https://"))
     app.add_middleware(AccessLog)
-    app.add_middleware(Hardening, max_bytes=settings.max_request_bytes)
+    # A pushed file may be as large as a file in a folder (+ the multipart envelope).
+    app.add_middleware(Hardening, max_bytes=settings.max_request_bytes,
+                       uploads={ingest.PUSH_PATH: settings.max_file_bytes + 1024 * 1024})
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     problems.install(app)
 
@@ -92,4 +95,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reports.router)
     app.include_router(corrections.router)
     app.include_router(status.router)
+    app.include_router(ingest.router)
     return app
