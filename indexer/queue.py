@@ -320,3 +320,45 @@ def job_status(settings: Settings, job_id: int) -> dict[str, Any] | None:
     if status == "failed" and not error:
         error = "lỗi khi nhập; xem nhật ký của worker (failed; see the worker's log)"
     return {"status": status, "record_id": record_id, "error": error if status == "failed" else None}
+
+
+def recent_jobs(settings: Settings, limit: int = 50) -> list[dict[str, Any]]:
+    """The latest ingest jobs, newest first, as ``job_status`` says them, with the name the
+    job was given (a SHA-256 for files pushed or uploaded) and its attempts."""
+    with psycopg.connect(settings.database_dsn(), autocommit=True) as c:
+        rows = c.execute(
+            "SELECT j.id, j.status, j.args->>'rel', j.attempts, i.record_id, i.duplicate, i.error "
+            "FROM procrastinate_jobs j LEFT JOIN ingest_jobs i ON i.job_id = j.id "
+            "WHERE j.task_name='ingest_file' ORDER BY j.id DESC LIMIT %s", (limit,)).fetchall()
+    jobs = []
+    for job_id, state, rel, attempts, record_id, duplicate, error in rows:
+        status = _STATUS[state]
+        if status == "done" and duplicate:
+            status = "duplicate"
+        if status == "failed" and not error:
+            error = "lỗi khi nhập; xem nhật ký của worker (failed; see the worker's log)"
+        jobs.append({"job_id": job_id, "status": status, "name": rel or "", "attempts": attempts,
+                     "record_id": record_id, "error": error if status == "failed" else None})
+    return jobs
+
+
+def retry_failed(client: App, settings: Settings, job_id: int) -> bool:
+    """Queue a failed ingest job again (procrastinate's ``retry_job_by_id``); False when the
+    job is not failed. A pushed or uploaded file left the spool when its job failed: it is
+    put back from ``failed/``, where the job kept it."""
+    import datetime as dt
+    import shutil
+
+    with psycopg.connect(settings.database_dsn(), autocommit=True) as c:
+        row = c.execute("SELECT status, args->>'path', args->>'rel' FROM procrastinate_jobs "
+                        "WHERE id=%s AND task_name='ingest_file'", (job_id,)).fetchone()
+    if row is None or row[0] != "failed":
+        return False
+    _, path, rel = row
+    file, kept = Path(path), settings.failed_dir / (rel or "")
+    if not file.exists() and rel and kept.is_file() and file.parent.resolve() == settings.spool_dir.resolve():
+        tmp = file.with_name(f".retry-{job_id}-{file.name}")
+        shutil.copyfile(kept, tmp)
+        os.replace(tmp, file)
+    client.job_manager.retry_job_by_id(job_id, retry_at=dt.datetime.now(dt.timezone.utc))
+    return True

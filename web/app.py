@@ -26,7 +26,7 @@ from .accounts import AccountStore
 from .audit import AuditLog
 from .hardening import Hardening
 from .ratelimit import Limiter
-from .routes import account, admin, api, citizen, corrections, health, ingest, pages, reports, status
+from .routes import account, admin, api, citizen, corrections, health, ingest, ingest_page, pages, reports, status
 from .templating import STATIC_DIR, make_templates
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(AccessLog)
     # A pushed file may be as large as a file in a folder (+ the multipart envelope).
     app.add_middleware(Hardening, max_bytes=settings.max_request_bytes,
-                       uploads={ingest.PUSH_PATH: settings.max_file_bytes + 1024 * 1024})
+                       uploads={ingest.PUSH_PATH: settings.max_file_bytes + 1024 * 1024,
+                                ingest_page.PAGE_PATH: ingest_page.MAX_FILES * settings.max_file_bytes + 1024 * 1024})
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     problems.install(app)
 
@@ -96,4 +97,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(corrections.router)
     app.include_router(status.router)
     app.include_router(ingest.router)
+    app.include_router(ingest_page.router)
     return app
