@@ -59,7 +59,7 @@ from search.config import Settings
 from search.errors import BackupError
 
 from . import leases
-from .bags import bag_lock, fsync_dir
+from .bags import alive, bag_lock, fsync_dir
 from .layout import iter_bags
 
 #: The folders and files of the data dir that a backup holds, in the order they are copied
@@ -634,7 +634,7 @@ def _clean_leftovers(data_dir: Path) -> None:
     (it had swapped nothing)."""
     for mark in data_dir.glob(".restore-*.staged"):
         pid = mark.name.split("-", 1)[1].split(".")[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not alive(int(pid)):
             _finish_swap(data_dir, int(pid))
     places = [data_dir, *(data_dir / p for p in PARTS)]
     for place in places:
@@ -642,20 +642,8 @@ def _clean_leftovers(data_dir: Path) -> None:
             continue
         for entry in place.glob(".restore-*"):
             pid = entry.name.rsplit("-", 1)[-1]
-            if pid.isdigit() and not _alive(int(pid)):
+            if pid.isdigit() and not alive(int(pid)):
                 shutil.rmtree(entry, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 # -- files -------------------------------------------------------------------------------

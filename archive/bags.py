@@ -169,7 +169,7 @@ def clean_staging(archive_dir: Path) -> list[str]:
     for build in staging.iterdir():
         parts = build.name.split("-")
         pid = int(parts[2]) if len(parts) > 3 and parts[2].isdigit() else None
-        if pid is None or not _alive(pid):
+        if pid is None or not alive(pid):
             shutil.rmtree(build, ignore_errors=True)
             removed.append(build.name)
     return removed
@@ -196,7 +196,9 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (this one always does): leftovers of a dead
+    writer may be cleaned, a live one's never."""
     if pid == os.getpid():
         return True
     try:
