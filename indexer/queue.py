@@ -142,6 +142,25 @@ def ingest_file(context: JobContext, path: str, sha256: str, rel: str, metadata:
         duplicate = _made_by_another_job(settings, job_id, sha256)
     _record(settings, job_id, sha256, result.record_id, duplicate, None)
     _unspool(settings, file)
+    forget_failure(settings, rel, sha256)
+
+
+def forget_failure(settings: Settings, rel: str, sha256: str) -> bool:
+    """A file kept in ``failed/`` by an earlier attempt and now archived (a retry that
+    worked) leaves ``failed/``: every file is in the archive or in failed/, never both. Only
+    the same bytes are removed."""
+    kept = settings.failed_dir / rel
+    if not rel or not kept.is_file():
+        return False
+    h = hashlib.sha256()
+    with kept.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    if h.hexdigest() != sha256:
+        return False
+    kept.unlink()
+    kept.with_name(kept.name + ".reason.txt").unlink(missing_ok=True)
+    return True
 
 
 def _made_by_another_job(settings: Settings, job_id: int, sha256: str) -> bool:

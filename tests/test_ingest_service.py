@@ -290,3 +290,24 @@ def test_postgres_restarted_under_a_batch_the_batch_completes(fresh_settings, fr
         assert "again in" in w.log("w1") + w.log("w2")  # the supervisor restarted a worker
     finally:
         postgres.stop(home)
+
+
+def test_a_retry_that_worked_takes_the_file_out_of_failed(tmp_path):
+    """An archived file must not also sit in failed/ with a reason that no longer holds."""
+    import hashlib as _h
+
+    from indexer.queue import forget_failure
+    from search.config import Settings
+
+    settings = Settings(data_dir=tmp_path / "data")
+    kept = settings.failed_dir / "a.pdf"
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(b"%PDF-1.4 the same bytes")
+    kept.with_name("a.pdf.reason.txt").write_text("service_failed: Tika down\n", encoding="utf-8")
+    other = settings.failed_dir / "b.pdf"
+    other.write_bytes(b"other bytes")
+
+    assert not forget_failure(settings, "b.pdf", _h.sha256(b"%PDF-1.4 the same bytes").hexdigest())
+    assert other.exists()
+    assert forget_failure(settings, "a.pdf", _h.sha256(b"%PDF-1.4 the same bytes").hexdigest())
+    assert not kept.exists() and not kept.with_name("a.pdf.reason.txt").exists()
