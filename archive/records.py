@@ -22,7 +22,9 @@ the API shows it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from enum import StrEnum
 from typing import Any
 
@@ -298,6 +300,15 @@ MANIFEST_FIELDS: frozenset[str] = frozenset(RECORD_FIELDS) - {
     "pipeline", "signature", "status_since", "replaced_by", "status_events", "status_periods",
     *CURRENT_UNIT_FIELDS,
 }
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read in 1 MiB pieces: what a record is known by."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def record_id_for(source_sha256: str) -> str:

@@ -45,7 +45,7 @@ from typing import Any
 from archive import bags, leases, pending
 from archive.recovery import catch_up
 from archive.layout import bag_path, read_record, record_file
-from archive.records import Record, record_id_for
+from archive.records import Record, file_sha256, record_id_for
 from search.analysis import normalize, segment
 from search.config import Settings
 from search.errors import IngestError, SearchUnavailable
@@ -266,7 +266,7 @@ class Ingestor:
     def ingest_one(self, path: Path, rel: str, given: dict[str, Any], pool: OcrPool) -> OneResult:
         """Ingest one file (a queue job). A bad file is kept aside and reported in the result;
         a service that is down raises (the job is retried later)."""
-        sha = _sha256(path)
+        sha = file_sha256(path)
         report = IngestReport(folder=rel, started_at=_now().isoformat())
         with tempfile.TemporaryDirectory(prefix="tracuu-job-") as tmp:
             try:
@@ -294,7 +294,7 @@ class Ingestor:
                 f"Tệp '{rel}' lớn {size // 2**20} MiB, vượt giới hạn "
                 f"{self.settings.max_file_bytes // 2**20} MiB; hãy tách tệp."
             )
-        sha = _sha256(path)
+        sha = file_sha256(path)
         record_id = record_id_for(sha)
         if record_id in seen:
             return None
@@ -340,7 +340,7 @@ class Ingestor:
             text=text,
             source_sha256=item.sha,
             source_filename=item.path.name,
-            archival_sha256=_sha256(read.archival) if read.archival else None,
+            archival_sha256=file_sha256(read.archival) if read.archival else None,
             ingested_at=_now(),
             signature=read_signature(item.path) if item.fmt.kind == "pdf" else None,
             pipeline={
@@ -465,14 +465,6 @@ class Ingestor:
             tmp.unlink()
             return dest
         raise OSError(f"không đặt được tên cho báo cáo nhập trong {folder}")
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _now() -> dt.datetime:

@@ -18,7 +18,6 @@ for the same bytes instead.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import os
 import signal
@@ -30,6 +29,7 @@ import psycopg
 from procrastinate import App, JobContext, PsycopgConnector, RetryStrategy
 from procrastinate import exceptions as pexc
 
+from archive.records import file_sha256
 from search.config import Settings
 from search.errors import SearchUnavailable, TracuuError
 
@@ -150,13 +150,7 @@ def forget_failure(settings: Settings, rel: str, sha256: str) -> bool:
     worked) leaves ``failed/``: every file is in the archive or in failed/, never both. Only
     the same bytes are removed."""
     kept = settings.failed_dir / rel
-    if not rel or not kept.is_file():
-        return False
-    h = hashlib.sha256()
-    with kept.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    if h.hexdigest() != sha256:
+    if not rel or not kept.is_file() or file_sha256(kept) != sha256:
         return False
     kept.unlink()
     kept.with_name(kept.name + ".reason.txt").unlink(missing_ok=True)
@@ -295,14 +289,6 @@ def run_worker(settings: Settings, name: str, say=print) -> None:
 
 
 # -- deferring and looking up ----------------------------------------------------------
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def enqueue(client: App, settings: Settings, path: Path, sha256: str, rel: str,

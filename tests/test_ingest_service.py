@@ -19,6 +19,7 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
+from archive.records import file_sha256
 from helpers import api_key
 
 pytestmark = [pytest.mark.postgres, pytest.mark.opensearch, pytest.mark.tika, pytest.mark.ocr]
@@ -135,7 +136,7 @@ def test_a_worker_killed_in_the_middle_of_an_ocr_job_leaves_it_to_the_other(queu
     workers.start("w2")
     client = queue.client_app(queue_settings)
     with client.open():
-        job_id = queue.enqueue(client, queue_settings, path, queue.sha256_of(path), "0001.pdf", {})
+        job_id = queue.enqueue(client, queue_settings, path, file_sha256(path), "0001.pdf", {})
     _wait_status(queue_settings, job_id, {"running"}, timeout=120)
     deadline = time.monotonic() + 60
     holder = None
@@ -275,7 +276,7 @@ def test_postgres_restarted_under_a_batch_the_batch_completes(fresh_settings, fr
             w.start("w2")
             client = queue.client_app(settings)
             with client.open():
-                ids = [queue.enqueue(client, settings, p, queue.sha256_of(p), p.name, {})
+                ids = [queue.enqueue(client, settings, p, file_sha256(p), p.name, {})
                        for p in sorted((tmp_path / "in").glob("0*.*"))]
             _wait_status(settings, ids[0], {"running", "done"}, timeout=120)
             assert postgres.stop(home)
