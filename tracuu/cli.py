@@ -3,18 +3,18 @@ one-line messages and exit codes."""
 
 from __future__ import annotations
 
-import functools
 import logging
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from search.config import Settings, get_settings
 from search.errors import SettingsError, TracuuError
+
+from .terminal import console, errors_to_exit
 
 app = typer.Typer(
     help="Tra cứu — tìm kiếm và khai thác kết quả giải quyết thủ tục hành chính đã số hóa.\n\n"
@@ -36,19 +36,6 @@ from .status_cli import status_app  # noqa: E402 - after the app it joins
 
 app.add_typer(status_app, name="status")
 
-console = Console(stderr=True)
-
-
-def _errors_to_exit(fn):
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except TracuuError as e:
-            console.print(f"[red]Lỗi:[/red] {e.message}", highlight=False)
-            raise typer.Exit(e.exit_code) from None
-
-    return wrapper
 
 
 def _bar() -> Progress:
@@ -67,7 +54,7 @@ def _setup_logging() -> None:
 
 
 @services_app.command("start")
-@_errors_to_exit
+@errors_to_exit
 def services_start() -> None:
     """Fetch (first time, through Maven), start and wait for OpenSearch and Tika; start the
     local PostgreSQL (unless TRACUU_DATABASE_URL names another) and apply its migrations."""
@@ -77,7 +64,7 @@ def services_start() -> None:
 
 
 @services_app.command("stop")
-@_errors_to_exit
+@errors_to_exit
 def services_stop() -> None:
     """Stop the servers that 'tracuu services start' started (never others)."""
     from . import services
@@ -86,7 +73,7 @@ def services_stop() -> None:
 
 
 @services_app.command("status")
-@_errors_to_exit
+@errors_to_exit
 def services_status() -> None:
     """Say whether OpenSearch, Tika and PostgreSQL answer, and whether tracuu started them."""
     from . import services
@@ -101,7 +88,7 @@ def services_status() -> None:
 
 
 @services_app.command("fetch")
-@_errors_to_exit
+@errors_to_exit
 def services_fetch() -> None:
     """Download OpenSearch and Tika into the Maven cache and unpack them; start nothing."""
     from . import services
@@ -111,7 +98,7 @@ def services_fetch() -> None:
 
 
 @app.command()
-@_errors_to_exit
+@errors_to_exit
 def ingest(
     folder: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="Folder of results, with an optional manifest.csv")],
     queue: Annotated[bool, typer.Option("--queue", help="Queue one job per file for `tracuu worker`s "
@@ -142,6 +129,7 @@ def run_queued_ingest(settings: Settings, folder: Path) -> int:
 
     import psycopg
 
+    from archive.records import file_sha256
     from indexer import queue as jobs
     from indexer.manifest import read_manifest
     from indexer.pipeline import discover
@@ -161,7 +149,7 @@ def run_queued_ingest(settings: Settings, folder: Path) -> int:
         for path in files:
             rel = path.relative_to(root).as_posix()
             given = {k: text(v) for k, v in manifest.values_for(rel).items()}
-            ids[jobs.enqueue(client, settings, path, jobs.sha256_of(path), rel, given)] = rel
+            ids[jobs.enqueue(client, settings, path, file_sha256(path), rel, given)] = rel
     with psycopg.connect(settings.database_dsn(), autocommit=True) as c:
         alive = c.execute("SELECT count(*) FROM procrastinate_workers").fetchone()[0]
     if not alive:
@@ -224,7 +212,7 @@ def run_ingest(settings: Settings, folder: Path):
 
 
 @app.command()
-@_errors_to_exit
+@errors_to_exit
 def worker(
     name: Annotated[str, typer.Option(help="This worker's name in the queue (default: host and pid)")] = "",
 ) -> None:
@@ -245,7 +233,7 @@ def worker(
 
 
 @app.command()
-@_errors_to_exit
+@errors_to_exit
 def verify() -> None:
     """Check the fixity of every archival package (BagIt, SHA-256) under TRACUU_DATA_DIR.
 
@@ -265,7 +253,7 @@ def verify() -> None:
 
 
 @app.command()
-@_errors_to_exit
+@errors_to_exit
 def reindex(
     pending: Annotated[bool, typer.Option("--pending", help="Only index what a killed or cut-off writer archived "
                                           "but did not index (seconds, not a rebuild)")] = False,
@@ -300,7 +288,7 @@ def reindex(
 
 
 @app.command()
-@_errors_to_exit
+@errors_to_exit
 def backup(
     dest: Annotated[Path, typer.Argument(file_okay=False, help="A new or empty folder outside TRACUU_DATA_DIR, "
                                          "best on another disk")],
@@ -336,7 +324,7 @@ def backup(
 
 
 @app.command()
-@_errors_to_exit
+@errors_to_exit
 def restore(
     src: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="A folder written by 'tracuu backup'")],
     force: Annotated[bool, typer.Option("--force", help="Replace what TRACUU_DATA_DIR holds (it is deleted)")] = False,
@@ -383,7 +371,7 @@ def restore(
 
 
 @app.command()
-@_errors_to_exit
+@errors_to_exit
 def sample(
     folder: Annotated[Path, typer.Argument(file_okay=False, help="Folder to write into (created)")],
     n: Annotated[int, typer.Option("--n", min=1, help="How many results")] = 200,
@@ -416,7 +404,7 @@ def sample(
 
 
 @app.command()
-@_errors_to_exit
+@errors_to_exit
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
@@ -447,7 +435,7 @@ def _migrate_or_warn(settings: Settings) -> None:
 
 
 @app.command()
-@_errors_to_exit
+@errors_to_exit
 def demo(
     port: Annotated[int, typer.Option(help="Port for the web front end")] = 8000,
     n: Annotated[int, typer.Option("--n", help="How many sample results to generate")] = 40,
@@ -489,7 +477,7 @@ def _password(stdin: bool) -> str:
 
 
 @user_app.command("add")
-@_errors_to_exit
+@errors_to_exit
 def user_add(
     login: Annotated[str, typer.Argument(help="Login name: lower-case letters, digits, . _ -")],
     role: Annotated[str, typer.Option(help="officer or admin")] = "officer",
@@ -502,7 +490,7 @@ def user_add(
 
 
 @user_app.command("password")
-@_errors_to_exit
+@errors_to_exit
 def user_password(
     login: str,
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin")] = False,
@@ -513,7 +501,7 @@ def user_password(
 
 
 @user_app.command("disable")
-@_errors_to_exit
+@errors_to_exit
 def user_disable(login: str, enable: Annotated[bool, typer.Option(help="Enable again instead")] = False) -> None:
     """Disable an account (its open sessions end at their next request), or enable it."""
     _accounts().set_disabled(login, not enable)
@@ -521,7 +509,7 @@ def user_disable(login: str, enable: Annotated[bool, typer.Option(help="Enable a
 
 
 @user_app.command("list")
-@_errors_to_exit
+@errors_to_exit
 def user_list() -> None:
     """Accounts, roles and whether they are disabled."""
     for u in _accounts().users():
@@ -529,7 +517,7 @@ def user_list() -> None:
 
 
 @apikey_app.command("create")
-@_errors_to_exit
+@errors_to_exit
 def apikey_create(
     name: Annotated[str, typer.Argument(help="Which system uses the key, e.g. 'Một cửa tỉnh'")],
     scope: Annotated[list[str], typer.Option("--scope", help="search, read, lookup, reuse, manage or ingest; repeat for more")],
@@ -542,7 +530,7 @@ def apikey_create(
 
 
 @apikey_app.command("list")
-@_errors_to_exit
+@errors_to_exit
 def apikey_list() -> None:
     """Keys with their scopes, creation, last use and revocation times (never the key)."""
     for k in _accounts().keys():
@@ -551,7 +539,7 @@ def apikey_list() -> None:
 
 
 @apikey_app.command("revoke")
-@_errors_to_exit
+@errors_to_exit
 def apikey_revoke(key_id: str) -> None:
     """Revoke a key: every call with it is refused from now on."""
     _accounts().revoke_key(key_id)
@@ -559,7 +547,7 @@ def apikey_revoke(key_id: str) -> None:
 
 
 @app.command("audit")
-@_errors_to_exit
+@errors_to_exit
 def audit_log(
     since: Annotated[str | None, typer.Option(help="From this date or time (ISO, e.g. 2026-11-01)")] = None,
     subject: Annotated[str | None, typer.Option(help="A CCCD / enterprise code: who looked at this subject's records")] = None,
@@ -608,7 +596,7 @@ def audit_log(
 
 
 @app.command()
-@_errors_to_exit
+@errors_to_exit
 def report(
     date_from: Annotated[str, typer.Option("--from", help="First day of the period, e.g. 2026-01-01")],
     date_to: Annotated[str, typer.Option("--to", help="Last day of the period, e.g. 2026-06-30")],

@@ -10,7 +10,6 @@ tracuu/cli.py with ``app.add_typer(status_app, name="status")``.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import getpass
 import json
 import re
@@ -18,10 +17,11 @@ from typing import Annotated
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 
 from search.config import get_settings
 from search.errors import InvalidQuery, RecordNotFound, TracuuError
+
+from .terminal import console, errors_to_exit
 
 status_app = typer.Typer(
     help="Status over time: revoke (thu hồi), suspend (tạm đình chỉ), replace (thay thế), restore "
@@ -29,7 +29,6 @@ status_app = typer.Typer(
     "the deciding document's number and a reason; show a result's history of them.",
     no_args_is_help=True,
 )
-console = Console(stderr=True)
 
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 #: Written for a validity date to clear it (no start, no end).
@@ -44,16 +43,6 @@ Actor = Annotated[str | None, typer.Option(
     "--actor", help="Who records it, for the history and the audit log; default cli:<operating-system user>")]
 
 
-def _errors_to_exit(fn):
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except TracuuError as e:
-            console.print(f"[red]Lỗi:[/red] {e.message}", highlight=False, soft_wrap=True)
-            raise typer.Exit(e.exit_code) from None
-
-    return wrapper
 
 
 def _day(raw: str, name: str) -> dt.date:
@@ -111,7 +100,7 @@ def _record_change(record_id: str, actor: str | None, **asked) -> None:
 
 
 @status_app.command("revoke")
-@_errors_to_exit
+@errors_to_exit
 def revoke(record_id: RecordArg, decision: Decision, reason: Reason, effective: Effective = None,
            actor: Actor = None) -> None:
     """Revoke a result (thu hồi): from the effective day it is no longer valid, for search,
@@ -120,7 +109,7 @@ def revoke(record_id: RecordArg, decision: Decision, reason: Reason, effective: 
 
 
 @status_app.command("suspend")
-@_errors_to_exit
+@errors_to_exit
 def suspend(record_id: RecordArg, decision: Decision, reason: Reason, effective: Effective = None,
             actor: Actor = None) -> None:
     """Suspend a result (tạm đình chỉ) until it is restored. Allowed for a result in force."""
@@ -128,7 +117,7 @@ def suspend(record_id: RecordArg, decision: Decision, reason: Reason, effective:
 
 
 @status_app.command("replace")
-@_errors_to_exit
+@errors_to_exit
 def replace(record_id: RecordArg,
             replacement: Annotated[str, typer.Argument(help="Id of the record that replaces it (must be archived)")],
             decision: Decision, reason: Reason, effective: Effective = None, actor: Actor = None) -> None:
@@ -139,7 +128,7 @@ def replace(record_id: RecordArg,
 
 
 @status_app.command("restore")
-@_errors_to_exit
+@errors_to_exit
 def restore(record_id: RecordArg, decision: Decision, reason: Reason, effective: Effective = None,
             actor: Actor = None) -> None:
     """Restore a revoked, suspended or replaced result (khôi phục hiệu lực); its dates decide
@@ -148,7 +137,7 @@ def restore(record_id: RecordArg, decision: Decision, reason: Reason, effective:
 
 
 @status_app.command("validity")
-@_errors_to_exit
+@errors_to_exit
 def validity(
     record_id: RecordArg, decision: Decision, reason: Reason,
     valid_from: Annotated[str | None, typer.Option(
@@ -166,7 +155,7 @@ def validity(
 
 
 @status_app.command("history")
-@_errors_to_exit
+@errors_to_exit
 def history(record_id: RecordArg,
             as_json: Annotated[bool, typer.Option("--json", help="One JSON object: status today and every event")] = False
             ) -> None:
@@ -206,7 +195,7 @@ def history(record_id: RecordArg,
 
 
 @status_app.command("allow")
-@_errors_to_exit
+@errors_to_exit
 def allow(login: Annotated[str, typer.Argument(help="Officer login")],
           revoke_right: Annotated[bool, typer.Option("--revoke", help="Take the right back instead")] = False) -> None:
     """Give an officer account the right to record status decisions (scope 'manage') on the
