@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
 
 from fastapi.testclient import TestClient
 
@@ -50,3 +55,28 @@ def log_in(client: TestClient, settings: Settings, login: str = "canbo", role: s
                     follow_redirects=False)
     assert r.status_code == 303, r.text
     return client
+
+
+@contextlib.contextmanager
+def served(settings: Settings) -> Iterator[str]:
+    """The app on ``settings``, served over real HTTP by uvicorn in a thread: its base URL."""
+    import uvicorn
+
+    from web.app import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test web server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)

@@ -3,39 +3,17 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 
 import pytest
-import uvicorn
 
-from helpers import OFFICER_PASSWORD, ensure_account
-from web.app import create_app
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from helpers import OFFICER_PASSWORD, ensure_account, served
 
 
 @pytest.fixture(scope="session")
 def live_server(ingested_corpus):
     """The app on the ingested sample corpus, served over real HTTP: its base URL."""
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(ingested_corpus[0]), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test web server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with served(ingested_corpus[0]) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

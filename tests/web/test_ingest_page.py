@@ -6,15 +6,12 @@ it; and the page in the real Chromium. Each test has a database of its own
 from __future__ import annotations
 
 import re
-import socket
-import threading
 import time
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
-from helpers import OFFICER_PASSWORD, api_key, csrf_of, ensure_account, log_in
+from helpers import OFFICER_PASSWORD, api_key, csrf_of, ensure_account, log_in, served
 import test_ingest_service as service
 from test_ingest_service import _wait_status
 
@@ -146,23 +143,8 @@ def test_ingest_page_upload_with_manifest_list_and_retry(queue_settings, workers
 @pytest.fixture
 def ingest_server(queue_settings):
     """The app on this test's database and data dir, over real HTTP: its base URL."""
-    from web.app import create_app
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(queue_settings), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test web server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with served(queue_settings) as url:
+        yield url
 
 
 def test_ingest_page_in_the_browser(chromium, ingest_server, queue_settings, workers, fresh_index, tmp_path):
