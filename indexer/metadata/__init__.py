@@ -28,7 +28,7 @@ from .header import (
 from .shapes import LOCALITY
 from .signer import signer_name
 from .subject import places, registration_code, subject_fields
-from .title import document_title, letter_summary, normative
+from .title import KINDS as _KINDS, document_title, letter_summary, normative, printed_again
 from .validity import valid_until
 
 __all__ = ["Reading", "extract", "places", "read"]
@@ -71,7 +71,12 @@ def read(text: str, ocr: bool = False, unsure: frozenset[str] | None = None) -> 
     header, body = lines[: header_end + 1], lines[header_end + 1:]
 
     if number := doc_number(header, lines):
-        found["doc_number"] = number
+        if ocr and _DIGIT_OR_LETTER.search(number):
+            # Decree 30's number is digits and its symbol letters, a legislature's digits after
+            # them ('QH15'): an I, l or O against a digit is OCR's 1 or 0 ('UBTVQHI5', '5/I61').
+            reading.doubt("doc_number", "Số, ký hiệu đọc bằng OCR lẫn chữ I/O với chữ số", number)
+        else:
+            found["doc_number"] = number
     if d := issued_date(header, lines):
         found["issued_date"] = d
     if agency := issuing_agency(header) or issuing_agency(authentication_block(lines)):
@@ -85,7 +90,7 @@ def read(text: str, ocr: bool = False, unsure: frozenset[str] | None = None) -> 
         else:
             found["issuing_agency"] = agency
     title, candidate = document_title(raw, _raw_index(raw, lines, header_end) if header_end >= 0 else -1,
-                                      has_number="doc_number" in found, consolidated=consolidated(lines))
+                                      has_number=number is not None, consolidated=consolidated(lines))
     if not title and header_end >= 0 and (about := letter_summary(lines[: header_end + 6])):
         # Decree 30, Annex I: a letter has no kind line; its summary 'V/v …' is free text in
         # ordinary type, with no closed list of words to check OCR against (the kinds of
@@ -95,18 +100,29 @@ def read(text: str, ocr: bool = False, unsure: frozenset[str] | None = None) -> 
                           "Công văn " + about)
         else:
             title = "Công văn " + about
+    kind = title  # what the page is, for the rules below, even where the title is not stored
+    if title and ocr and title.lower() not in _KINDS and (again := printed_again(title, text)) is not True and (
+            again is False or unsure is None or _unsure_in(title, unsure)):
+        # The same holds for the summary under a kind ('NGHỊ ĐỊNH' / 'Quy định chi tiết …'),
+        # in bold, which OCR reads worst ('chỉ tiết', 'sửa đối', a third of the titles of real
+        # gazette pages drawn at 200 dpi): from a scan it is stored where the text prints it
+        # again the same (the preamble's '… ban hành Nghị định quy định chi tiết …'), or where
+        # it is printed once and tesseract was sure of every word; else it is a candidate.
+        reading.doubt("result_type", "Trích yếu đọc bằng OCR: có chữ OCR không chắc, hoặc văn bản nhắc lại "
+                      "khác dấu; cần đối chiếu với bản quét", title)
+        title = None
     if title:
         found["result_type"] = title
     elif candidate:
         reading.doubt("result_type", "Dòng tiêu đề không phải tên loại văn bản", candidate)
-    if not normative(found.get("result_type")):
+    if not normative(kind):
         found.update(subject_fields(body))
-    if "doc_number" not in found and (code := registration_code(found.get("result_type"), body)):
+    if number is None and (code := registration_code(kind, body)):
         found["doc_number"] = code
     if until := valid_until("\n".join(body), found.get("issued_date")):
         found["valid_until"] = until
     # A joint text is signed by each of its issuers (its consolidation by one ministry).
-    joint = re.match(r"(?:Thông tư|Nghị quyết) liên tịch\b", found.get("result_type") or "") \
+    joint = re.match(r"(?:Thông tư|Nghị quyết) liên tịch\b", kind or "") \
         and authentication_line(lines) is None
     if not joint and (signer := signer_name(body)):
         if ocr and not names.is_surname(signer.split()[0]):
@@ -123,11 +139,19 @@ def read(text: str, ocr: bool = False, unsure: frozenset[str] | None = None) -> 
     return reading
 
 
+#: A letter OCR reads for a digit, against a digit: 'I5' or 'l6' for '15' or '16', 'O' for '0'.
+_DIGIT_OR_LETTER = re.compile(r"[IlO]\d|\d[IlO]")
 #: Lines that are not the document's: the gazette's running head and page numbers, and the
 #: e-signature stamp the gazette's portal puts on every page ('Người ký: CỔNG THÔNG TIN …').
 _NOISE = re.compile(
     r"^(?:CÔNG BÁO\s*/.*|\d{1,4}|Người ký\s*:.*|Email\s*:.*@.*|Cơ quan\s*:\s*[A-ZĐÀ-Ỹ ]+|"
     r"Thời gian ký\s*:.*|Ký bởi\s*:.*|VĂN BẢN PHÁP LUẬT KHÁC|VĂN BẢN (?:HỢP NHẤT\s*[-–].*|QUY PHẠM PHÁP LUẬT)|[-–—_.…]{3,}|\[.{0,8}\])$")
+
+
+def _unsure_in(value: str, unsure: frozenset[str]) -> bool:
+    """Whether a word of ``value`` is one OCR read with low confidence."""
+    low = {w.strip(".,;:()").lower() for w in unsure}
+    return any(w.lower() in low for w in re.findall(r"[^\W_]+", value))
 
 
 def _raw_index(raw: list[str], lines: list[str], i: int) -> int:

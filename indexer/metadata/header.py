@@ -66,8 +66,8 @@ def doc_number(header: list[str], lines: list[str]) -> str | None:
     m = m or DOC_NUMBER.search("\n".join(header))
     if not m:
         m = next((m for ln in lines if (m := _NUMBER_LINE.match(ln))), None)
-    if not m:
-        return None
+    if not m or re.match(r"[-–_]", m.string[m.end(1):]):
+        return None  # none, or a number cut where it wraps ('…/TTLT-VKSNDTC-'): not the whole number
     number = re.sub(r"\s*([/\-–])\s*", lambda g: "-" if g.group(1) == "–" else g.group(1), m.group(1))
     return _MISSING_SLASH.sub("/", number.strip(" ."), count=1)
 
@@ -78,8 +78,13 @@ def issued_date(header: list[str], lines: list[str]) -> dt.date | None:
     law was passed. Never the first date the body happens to quote."""
     head = "\n".join(header)
     if (k := authentication_line(lines)) is not None:  # a consolidated text: dated where authenticated
-        if d := _line_date(lines[max(0, k - 4): k + 5]):
+        block = lines[max(0, k - 4): k + 5]
+        if d := _line_date(block):
             return d
+        if _unread_date_line(lines[k + 1: k + 5]):
+            return None  # its date is there, misread ('ngày l6'): not the reprinted header's
+    if not dates(PLACE_DATE, head) and _unread_date_line(header):
+        return None  # the header's date line is there, its numbers misread ('ngày 3l'): no other date is it
     unquoted = next((m for ln in header if (m := _unquoted_date(ln))), None)
     for found in (dates(PLACE_DATE, head), date_of(unquoted) if unquoted else None, _line_date(lines),
                   dates(_PASSED, "\n".join(lines))):
@@ -89,8 +94,23 @@ def issued_date(header: list[str], lines: list[str]) -> dt.date | None:
 
 
 def _line_date(lines: list[str]) -> dt.date | None:
-    """The first place-and-date standing at the start of one of ``lines``."""
-    return next((d for ln in lines if (m := _PLACE_DATE_LINE.match(ln)) and (d := date_of(m))), None)
+    """The first place-and-date standing at the start of one of ``lines``, or after the number
+    there ('Số: 462/VBHN-BLĐTBXH Hà Nội, ngày …': OCR reads the number's column and the date's
+    across, as one line)."""
+    return next((d for ln in lines if (m := _PLACE_DATE_LINE.match(_NUMBER_FIRST.sub("", ln)))
+                 and (d := date_of(m))), None)
+
+
+#: A number at the start of a line, and the space after it.
+_NUMBER_FIRST = re.compile(r"^\s*[Ss][ốỐ]\s*:\s*" + NUMBER_SHAPE + r"\s+(?=\S)")
+#: Decree 30's place-and-date line by its words alone ('Hà Nội, ngày 3l tháng 3 năm 2025'):
+#: there, whatever OCR made of its numbers.
+_DATE_LINE_WORDS = re.compile(r"[^\W\d_][\w)]*\s*,\s*ng[aàáảãạ]y\s*\S{1,3}\s*th[aàáảãạ]ng\b", re.I)
+
+
+def _unread_date_line(lines: list[str]) -> bool:
+    """Whether ``lines`` hold a place-and-date line whose date could not be read."""
+    return any(_DATE_LINE_WORDS.search(ln) and not dates(PLACE_DATE, ln) for ln in lines)
 
 
 def _unquoted_date(line: str) -> re.Match[str] | None:
@@ -99,7 +119,9 @@ def _unquoted_date(line: str) -> re.Match[str] | None:
     05/2015/TT-BYT ngày 17 tháng 3 năm 2015', 'có hiệu lực kể từ ngày …')."""
     m = DATE_WORDS.search(line)
     before = re.sub(r"[-–,.]", " ", line[: m.start()]).split() if m else []
-    return m if m and len(before) <= 8 and all(w[:1].isupper() for w in before) else None
+    # Decree 30's date has its place before it: a line that starts with the date is a quoted
+    # one wrapped ('… số 70/2015/NĐ-CP' / 'ngày 01 tháng 9 năm 2015 của Chính phủ …').
+    return m if m and 1 <= len(before) <= 8 and all(w[:1].isupper() for w in before) else None
 
 
 def issuing_agency(header: list[str]) -> str | None:
@@ -179,7 +201,14 @@ def consolidated(lines: list[str]) -> bool:
 
 
 def authentication_line(lines: list[str]) -> int | None:
-    return next((i for i, ln in enumerate(lines) if fold(ln).upper().strip() == "XAC THUC VAN BAN HOP NHAT"), None)
+    """The line 'XÁC THỰC VĂN BẢN HỢP NHẤT' (by its letters: OCR misreads the bold marks),
+    with the agency's column before it where OCR read the two columns across."""
+    return next((i for i, ln in enumerate(lines) if fold(ln).upper().strip() == "XAC THUC VAN BAN HOP NHAT"
+                 or _AUTHENTICATION.search(fold(ln).strip())), None)
+
+
+#: The same, in capitals after the agency's capitals: not a sentence that ends with the words.
+_AUTHENTICATION = re.compile(r"^[A-Z][A-Z -]*[A-Z]\s+(?:-\s+)?XAC THUC VAN BAN HOP NHAT$")
 
 
 def authentication_block(lines: list[str]) -> list[str]:
@@ -188,7 +217,8 @@ def authentication_block(lines: list[str]) -> list[str]:
     k = authentication_line(lines)
     if k is None:
         return []
-    near = lines[max(0, k - 3): k] + lines[k + 1: k + 3]
+    merged = lines[k][: len(lines[k].rstrip()) - len("XÁC THỰC VĂN BẢN HỢP NHẤT")].strip()  # the agency's column
+    near = lines[max(0, k - 3): k] + [merged] * bool(merged) + lines[k + 1: k + 3]
     return [ln for ln in near if ln.isupper() and not DOC_NUMBER.search(ln) and not is_role(ln)]
 
 

@@ -18,9 +18,11 @@ _UP = "A-ZĐÀ-ỸĂÂÊÔƠƯ"
 #: ('Số: BXG-00000281').
 #: A symbol starts with a capital; the abbreviations Decree 30 gives have lower-case letters
 #: too ('QĐ-TTg', 'SGDĐT-CTrTT', 'Ctr-UBND'), and some are typed with '_' for '-'. Party
-#: documents number 'N-TB/TU'.
+#: documents number 'N-TB/TU'. A part after a dash ends as a symbol does, not as the first
+#: letter of a word ('Hà' of the date beside a wrapped 'Số: 01/2022/TTLT-VKSNDTC-' that OCR
+#: read across the columns).
 _SYMBOL = r"[A-ZĐ][A-Za-zĐđ0-9.]*"
-NUMBER_SHAPE = (rf"(\d{{1,6}}(?:\s*/\s*\d{{4}})?\s*/?\s*{_SYMBOL}(?:\s*[-–_]\s*{_SYMBOL})*"
+NUMBER_SHAPE = (rf"(\d{{1,6}}(?:\s*/\s*\d{{4}})?\s*/?\s*{_SYMBOL}(?:\s*[-–_]\s*{_SYMBOL}(?![^\W\d_]))*"
                 rf"|\d{{1,6}}-{_SYMBOL}/{_SYMBOL}"
                 r"|[A-ZĐ]{2,6}\s*[-–]\s*\d{3,}(?:/[A-ZĐ0-9.\-]+)?)")
 DOC_NUMBER = re.compile(r"(?:\bS[ỐốỔổOo6]\s*[:.;]?|\bsố\s*:)\s*" + NUMBER_SHAPE)

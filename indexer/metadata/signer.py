@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from .. import names
-from .shapes import DOC_NUMBER, PLACE_DATE, is_role, person_name
+from .shapes import DOC_NUMBER, PLACE_DATE, capitals, is_role, person_name
 
 #: Where the main document ends and what is attached begins (Decree 30: the body closes with
 #: './.'; annexes and forms follow the signature).
@@ -28,7 +28,11 @@ def _signature_roles(body: list[str]) -> list[int]:
     if closing is not None and (after := [i for i in roles if i > closing]):
         block = [after[0]]
         for i in after[1:]:
-            if i - block[-1] > 3:  # 'XÁC THỰC …', number, date, then 'KT. BỘ TRƯỞNG'
+            # 'XÁC THỰC …', number, date, then 'KT. BỘ TRƯỞNG'; where OCR read the agency's
+            # column across ('… THƯƠNG BINH XÁC THỰC …' / 'VÀ XÃ HỘI'), its rest comes between.
+            between = body[block[-1] + 1: i]
+            if i - block[-1] > 3 and not (len(between) <= 4 and all(
+                    capitals(ln) or DOC_NUMBER.search(ln) or PLACE_DATE.search(ln) for ln in between)):
                 break
             block.append(i)
         return block

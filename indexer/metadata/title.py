@@ -40,6 +40,8 @@ _GENRES = [
     "GIẤY XÁC NHẬN", "GIẤY ĐĂNG KÝ", "GIẤY KHAI SINH", "GIẤY CHỨNG TỬ", "CHỨNG CHỈ", "CHỨNG NHẬN",
     "TRÍCH LỤC", "BẢN SAO", "VĂN BẰNG", "BẰNG", "THẺ", "SỔ",
 ]
+#: The kinds alone ('giấy khai sinh'), a closed list OCR is checked against.
+KINDS = frozenset(g.lower() for g in _GENRES)
 _GENRE_KEYS = sorted(((fold(g), g) for g in _GENRES), key=lambda kv: len(kv[0]), reverse=True)
 #: What follows a title and is not part of it: the preamble, the address, the first article,
 #: a labelled line.
@@ -54,8 +56,8 @@ _CONSOLIDATED = re.compile(r"^(?:Luật|Bộ\s+luật|Pháp\s+lệnh|Nghị\s+đ
 def _genre(line: str) -> tuple[str, bool] | None:
     """The kind a title line starts with, and whether the line is that kind alone
     ('QUYẾT ĐỊNH', whose summary follows on the next lines). A footnote mark glued to the
-    last word ('THÔNG TƯ1') is not part of it."""
-    folded = re.sub(r"(?<=[^\W\d_])\d{1,2}$", "", fold(line).upper().strip(" .:"))
+    last word ('THÔNG TƯ1') is not part of it, nor a dash OCR made of a speck ('NGHỊ QUYẾT -')."""
+    folded = re.sub(r"(?<=[^\W\d_])\d{1,2}$", "", fold(line).upper().strip(" .:-–"))
     folded = re.sub(r"\s+", " ", folded)
     for key, genre in _GENRE_KEYS:
         if folded == key:
@@ -98,7 +100,7 @@ def document_title(raw: list[str], header_end_line: int, has_number: bool = True
         genre, alone = found
         words = [genre]
         if not alone:
-            words = [re.sub(r"(?<=[^\W\d_])\d{1,2}$", "", line.strip(" .:"))]
+            words = [re.sub(r"(?<=[^\W\d_])\d{1,2}$", "", line.strip(" .:-–"))]
         else:
             words += _summary([ln for ln in raw[i + 1: i + 40] if ln.strip()][:12], consolidated)
         title = " ".join(words)
@@ -136,3 +138,16 @@ def _sentence_case(title: str, genre_len: int) -> str:
         if first[:1].isupper() and first[1:2].islower():
             rest = " " + first[0].lower() + first[1:]
     return head[:1] + head[1:].lower() + rest
+
+
+def printed_again(title: str, text: str) -> bool | None:
+    """Whether ``text`` prints ``title`` a second time (the preamble's '… ban hành <title>')
+    with the same letters and marks, case aside: True; None where it prints it once; False
+    where a spelling differs only by marks ('sửa đối' / 'sửa đổi'): one of them is OCR's."""
+    want = [w.lower() for w in re.findall(r"[^\W_]+", title)]
+    words = [w.lower() for w in re.findall(r"[^\W_]+", text)]
+    key, folded, n = [fold(w) for w in want], [fold(w) for w in words], len(want)
+    seen = [words[i: i + n] for i in range(len(words) - n + 1) if folded[i: i + n] == key]
+    if any(s != want for s in seen):
+        return False
+    return True if len(seen) >= 2 else None

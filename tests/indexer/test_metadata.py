@@ -301,3 +301,83 @@ def test_the_agencys_place_in_bold_capitals_takes_the_date_lines_spelling_of_the
     text = ("UBND THÀNH PHỐ ĐÀ NÀNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ GIÁO DỤC VÀ ĐÀO TẠO Độc lập - Tự do - "
             "Hạnh phúc\nSố: 19/SGDĐT Đà Nẵng, ngày 26 tháng 7 năm 2020\nKính gửi: các trường")
     assert extract(text, ocr=True)["issuing_agency"] == "Sở Giáo dục và Đào tạo thành phố Đà Nẵng"
+
+
+# Shapes from real gazette pages drawn at 200 dpi and OCR'd (scripts/eval_realdocs_scans.py).
+GOV = "CHÍNH PHỦ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+
+
+def test_a_date_starting_a_line_is_quoted_and_a_misread_date_line_gives_no_date():
+    """Decree 30's date has its place before it; a quoted date wrapped to the start of a
+    line under the title is not the header's, and where the header's date line is there with
+    its numbers misread ('3l'), no other date stands in for it."""
+    title = ("NGHỊ ĐỊNH\nSửa đổi, bổ sung một số điều của Nghị định số 70/2015/NĐ-CP\n"
+             "ngày 01 tháng 9 năm 2015 của Chính phủ quy định chi tiết\n"
+             "Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;\n")
+    misread = extract(GOV + "Số: 74/2025/NĐ-CP Hà Nội, ngày 3l tháng 3 năm 2025\n" + title, ocr=True)
+    assert "issued_date" not in misread
+    read_well = extract(GOV + "Số: 74/2025/NĐ-CP Hà Nội, ngày 31 tháng 3 năm 2025\n" + title)
+    assert read_well["issued_date"] == dt.date(2025, 3, 31)
+    assert read_well["result_type"].startswith("Nghị định sửa đổi, bổ sung một số điều của Nghị định số 70/2015/NĐ-CP "
+                                               "ngày 01 tháng 9 năm 2015")
+
+
+def test_an_authentication_block_read_across_its_columns_dates_the_consolidated_text():
+    reprinted = ("BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI\nSố: 32/2016/TT-BLĐTBXH\n" + GOV.split("\n", 1)[1]
+                 + "THÔNG TƯ\nHướng dẫn quản lý lao động\nCăn cứ Bộ luật Lao động;\n"
+                 + "".join(f"Điều {i}. Quy định thứ {i}.\n" for i in range(1, 25))
+                 + "Thông tư này có hiệu lực thi hành kể từ ngày 10 tháng 12 năm 2016./.\n")
+    block = ("BỘ LAO ĐỘNG - THƯƠNG BINH XÁC THỰC VĂN BẢN HỢP NHÁT\nVÀ XÃ HỘI\n"
+             "Số: 462/VBHN-BLĐTBXH Hà Nội, ngày {day} tháng 02 năm 2025\nKT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\n\nLê Văn Thanh")
+    got = extract(reprinted + block.format(day="10"), ocr=True, unsure=frozenset())
+    assert (got["issued_date"], got["doc_number"], got["issuing_agency"], got["signer"]) == (
+        dt.date(2025, 2, 10), "462/VBHN-BLĐTBXH", "Bộ Lao động - Thương binh và Xã hội", "Lê Văn Thanh")
+    misread = extract(reprinted + block.format(day="l6"), ocr=True, unsure=frozenset())
+    assert "issued_date" not in misread  # not the date of the text it consolidates
+    sentence = extract(reprinted + "Vụ Pháp chế chịu trách nhiệm xác thực văn bản hợp nhất\n", ocr=True)
+    assert sentence.get("doc_number") != "462/VBHN-BLĐTBXH" and "issued_date" not in sentence
+
+
+def test_a_number_with_a_letter_for_a_digit_or_cut_where_it_wraps_is_not_stored():
+    header = "ỦY BAN THƯỜNG VỤ QUỐC HỘI\n" + GOV + "Số: 78/2025/UBTVQHI5 Hà Nội, ngày 17 tháng 5 năm 2025\nNGHỊ QUYẾT"
+    scanned = read(header, ocr=True, unsure=frozenset())
+    assert "doc_number" not in scanned.values and scanned.doubts["doc_number"]["candidates"] == ["78/2025/UBTVQHI5"]
+    assert extract(header)["doc_number"] == "78/2025/UBTVQHI5"  # typed text says what it says
+    wrapped = extract("VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO -\nBỘ CÔNG AN\n" + GOV
+                      + "Số: 01/2022/TTLT-VKSNDTC- Hà Nội, ngày 18 tháng 02 năm 2022\nTANDTC-BCA-BQP-BLĐTBXH\n"
+                      "THÔNG TƯ LIÊN TỊCH", ocr=True)
+    assert "doc_number" not in wrapped and wrapped["issued_date"] == dt.date(2022, 2, 18)
+
+
+def test_a_titles_summary_read_by_ocr_is_stored_only_where_nothing_puts_it_in_doubt():
+    """The summary under a kind is free text in bold, which OCR reads worst: from a scan it is
+    stored where the preamble prints it again the same, or where it is printed once and read
+    with full confidence; a repeat that differs by marks, or an unsure word, makes it a
+    candidate. A kind alone ('GIẤY KHAI SINH') is checked against the closed list."""
+    head = "BỘ TÀI CHÍNH\nSố: 12/2025/TT-BTC\n" + GOV.split("\n", 1)[1] + "Hà Nội, ngày 3 tháng 3 năm 2025\n"
+    text = head + "THÔNG TƯ\nQuy định chỉ tiết hoạt động đầu tư\nCăn cứ Luật Ngân sách nhà nước;\n{preamble}"
+    confirmed = text.format(preamble="Bộ trưởng ban hành Thông tư quy định chỉ tiết hoạt động đầu tư.\n")
+    assert read(confirmed, ocr=True, unsure=frozenset({"chỉ"})).values["result_type"] == (
+        "Thông tư quy định chỉ tiết hoạt động đầu tư")
+    differs = read(text.format(preamble="Bộ trưởng ban hành Thông tư quy định chi tiết hoạt động đầu tư.\n"),
+                   ocr=True, unsure=frozenset())
+    assert "result_type" not in differs.values
+    assert differs.doubts["result_type"]["candidates"] == ["Thông tư quy định chỉ tiết hoạt động đầu tư"]
+    once = text.format(preamble="Điều 1. Phạm vi\n")
+    assert "result_type" not in read(once, ocr=True, unsure=frozenset({"chỉ"})).values
+    assert read(once, ocr=True, unsure=frozenset()).values["result_type"] == "Thông tư quy định chỉ tiết hoạt động đầu tư"
+    assert extract(once)["result_type"] == "Thông tư quy định chỉ tiết hoạt động đầu tư"  # typed: as printed
+    kind_alone = head.replace("BỘ TÀI CHÍNH", "ỦY BAN NHÂN DÂN\nXÃ UY NỖ") + "GIẤY KHAI SINH\nHọ, chữ đệm, tên: LÊ AN"
+    assert read(kind_alone, ocr=True, unsure=frozenset({"KHAI"})).values["result_type"] == "Giấy khai sinh"
+    dash = read(head + "NGHỊ QUYẾT -\nVề mức chi tổ chức\nCăn cứ Luật;\n", ocr=True, unsure=frozenset())
+    assert dash.values["result_type"] == "Nghị quyết về mức chi tổ chức"
+
+
+def test_the_signer_of_a_consolidated_text_past_its_authentication_block_read_across():
+    text = ("BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI\nSố: 27/2018/TT-BLĐTBXH\n" + HEADER + "THÔNG TƯ\nQuy định thử\n"
+            + "".join(f"Điều {i}. Quy định thứ {i}.\n" for i in range(1, 25))
+            + "Đề nghị phản ánh về Bộ để được hướng dẫn./.\n"
+            "BỘ LAO ĐỘNG - THƯƠNG BINH XÁC THỰC VĂN BẢN HỢP NHẤT\nVÀ XÃ HỘI\n\nSố: 959/VBHN-BLĐTBXH\n"
+            "Hà Nội, ngày 30 tháng 3 năm 2022\nKT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\n\nLê Tấn Dũng")
+    got = read(text, ocr=True, unsure=frozenset())
+    assert got.values["signer"] == "Lê Tấn Dũng" and "signer" not in got.doubts
