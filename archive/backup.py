@@ -4,25 +4,27 @@ What is kept, from under TRACUU_DATA_DIR, and how each part is read while the se
 runs and writes (in this order — see *Order* below):
 
     keys/              the audit key and any other key, copied as they are
-    secret_key         the key that signs session cookies
-    accounts.sqlite3   SQLite's online backup API: one consistent snapshot, never a file
-                       copy taken in the middle of a write
-    audit/             audit.jsonl up to its last complete line, measured under the file lock
-                       its writers take, *after* keys/audit.head was read — the head names a
-                       line already written, so the copy holds it and verifies; rotated
-                       logs as they are
-    events/            each journal (reuse.jsonl) the same way: append-only, measured
-                       under its writers' lock, cut after the last complete line
+    secret_key         the key older versions signed session cookies with (sessions are
+                       rows of the database now; kept while a data dir still has it)
+    database.json      accounts, API keys and reuse events, read from the database in one
+                       snapshot (database/snapshot.py); sessions, rate-limit counts and
+                       queued jobs are not kept
+    audit/             the audit log's rows (database/audit.py) written as audit.jsonl, in
+                       the file format of older versions, *after* keys/audit.head was read —
+                       the head names a row already written, so the copy holds it and
+                       verifies; other files of the folder as they are
+    events/            files of older versions left there, as they are (reuse events are
+                       rows of the database now, in database.json)
     archive/           every bag, each copied under its ``bag_lock`` (the lock corrections
                        and status events take), so a rewrite cannot tear the copy; each copy
                        is checked against the bag's own manifests as it is read
     reports/, failed/  ingest reports and the files kept aside, as they are
 
 Not kept: the OpenSearch index and the reuse counts (derived: ``tracuu reindex`` makes them
-again from the archive and the journal), ``services/`` (the local servers of development),
+again from the archive and the reuse events), ``services/`` (the local servers of development),
 ``sample/``, and the archive's ``.staging`` and ``.locks``.
 
-Order: the keys, accounts, audit log and journals are copied before the archive. Bags are
+Order: the keys, the database's rows and the audit log are copied before the archive. Bags are
 never removed, so every record an audit line or a reuse event names is in the archive when
 its bags are listed, later; a bag archived during the backup may or may not be in it.
 
@@ -33,6 +35,9 @@ over bag-info.txt. It is built in ``DEST/.partial`` and its files are moved up a
 crash is never restored. Keys and the other secrets are 0600 in it, and its ``data`` folder
 0700 — the backup holds every personal datum of the service and its keys: whoever can read
 it can read the records and forge the audit chain.
+
+A backup of an older version holds ``accounts.sqlite3`` instead of ``database.json``, and
+its audit log and reuse journal as files; restore imports each into the database.
 
 Restore checks every file of the backup against its manifest *before* it changes anything
 (the first bad file is named), refuses a data dir that already holds data unless forced,
@@ -48,13 +53,14 @@ import fcntl
 import hashlib
 import os
 import shutil
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import bagit
 
+from database import snapshot
+from database.upgrade import import_accounts_file
 from search.config import Settings
 from search.errors import BackupError
 
@@ -64,15 +70,20 @@ from .layout import iter_bags
 
 #: The folders and files of the data dir that a backup holds, in the order they are copied
 #: (the archive after the logs that name its records).
-PARTS = ("keys", "secret_key", "accounts.sqlite3", "audit", "events", "archive", "reports", "failed")
+PARTS = ("keys", "secret_key", "database.json", "audit", "events", "archive", "reports", "failed")
 #: Not backed up, and never touched by a restore: derived or local-only.
 NOT_KEPT = ("services", "sample")
 #: Parts that hold secrets or personal data outside the archive: 0600 in the backup.
-PRIVATE = ("keys", "secret_key", "accounts.sqlite3", "audit", "events")
+PRIVATE = ("keys", "secret_key", "database.json", "accounts.sqlite3", "audit", "events")
+#: The database's part: a document in the backup, rows in the database (not a file of the data dir).
+DATABASE = "database.json"
+#: Where accounts were before the database; restored from an older backup by importing it.
 ACCOUNTS = "accounts.sqlite3"
-#: Files SQLite keeps beside the database; a stale one next to a restored database would be
-#: replayed into it.
-SQLITE_SIDECARS = ("-journal", "-wal", "-shm")
+RESTORABLE = (*PARTS, ACCOUNTS)
+#: Parts that are one file, staged together in ``.restore-<pid>`` of the data dir.
+FILE_PARTS = (DATABASE, ACCOUNTS, "secret_key")
+#: The audit log's rows, as a file of lines in the backup.
+AUDIT_DIR, AUDIT_FILE = "audit", "audit.jsonl"
 PARTIAL = ".partial"
 FORMAT_TAG = "Tracuu-Backup-Format"
 FORMAT = "1"
@@ -113,6 +124,9 @@ def count_items(settings: Settings) -> int:
     for part in PARTS:
         path = data_dir / part
         if part == "archive":
+            continue
+        if part == DATABASE:
+            n += 1
             continue
         n += 1 if path.is_file() else sum(1 for _ in _plain_files(path))
     return n
@@ -169,10 +183,9 @@ def backup(settings: Settings, dest: Path, on_item: OnItem | None = None) -> Bac
 def _backup_part(settings: Settings, part: str, out: _BagWriter, say: OnItem) -> None:
     data_dir = settings.data_dir
     src = data_dir / part
-    if part == ACCOUNTS:
-        if src.is_file():
-            out.add_sqlite(src)
-            say("backup", part)
+    if part == DATABASE:
+        out.add_bytes(DATABASE, snapshot.dump(settings.database_dsn()))
+        say("backup", part)
     elif part == "audit":
         _backup_audit(settings, out, say)
     elif part == "archive":
@@ -200,8 +213,6 @@ def _notes(settings: Settings, dest: Path) -> list[str]:
                      "(the configured audit key is not in the backup: keep it apart).")
     elif not (settings.keys_dir / "audit.key").is_file() and (settings.audit_dir / "audit.jsonl").exists():
         notes.append("Không thấy keys/audit.key bên cạnh nhật ký kiểm toán (no audit key file found).")
-    if settings.secret_key is not None:
-        notes.append("TRACUU_SECRET_KEY không nằm trong bản sao lưu (the session key is not in the backup).")
     if _same_disk(dest, settings.data_dir):
         notes.append("Bản sao lưu nằm trên cùng ổ đĩa với dữ liệu: hỏng ổ là mất cả hai; hãy chép nó sang nơi "
                      "khác (the backup is on the data's own disk).")
@@ -255,19 +266,23 @@ def _plain_files(folder: Path, skip: set[str] = frozenset()) -> Iterator[Path]:
 
 
 def _backup_audit(settings: Settings, out: _BagWriter, say: OnItem) -> None:
-    """The head first, then the log measured under its writers' lock: the head names a line
-    written before it was, so the copy of the log holds that line and ``verify`` passes."""
+    """The head first, then the log's rows as the lines of ``audit/audit.jsonl`` (the file
+    format of older versions, verifiable as such): the head names a row written before it
+    was read, so the copy holds that row and ``verify`` passes. Files left in the audit
+    folder (an old log imported, logs rotated before the database) are copied as they are."""
+    from database.audit import AuditLog
+
     data_dir = settings.data_dir
     head = settings.keys_dir / "audit.head"
     if head.is_file():
         out.add_bytes(head.relative_to(data_dir).as_posix(), head.read_bytes())
         say("backup", "keys/audit.head")
-    for path in _plain_files(settings.audit_dir):
+    log = AuditLog.of(settings)
+    out.add_lines(f"{AUDIT_DIR}/{AUDIT_FILE}", (line.encode() + b"\n" for line in log.lines()))
+    say("backup", f"{AUDIT_DIR}/{AUDIT_FILE}")
+    for path in _plain_files(settings.audit_dir, skip={AUDIT_FILE}):
         rel = path.relative_to(data_dir).as_posix()
-        if path.name == "audit.jsonl":
-            out.add_journal(rel, path)
-        else:
-            out.add(rel, path)  # a rotated log: no longer written
+        out.add(rel, path)
         say("backup", rel)
 
 
@@ -368,6 +383,18 @@ class _BagWriter:
             f.write(content)
         return self._record(rel, hashlib.sha256(content).hexdigest(), len(content))
 
+    def add_lines(self, rel: str, lines: Iterator[bytes]) -> str:
+        """A file written from lines as they come (the audit log's rows), hashed as written."""
+        target, mode = self._target(rel)
+        digest, size = hashlib.sha256(), 0
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        with os.fdopen(fd, "wb", buffering=CHUNK) as f:
+            for line in lines:
+                f.write(line)
+                digest.update(line)
+                size += len(line)
+        return self._record(rel, digest.hexdigest(), size)
+
     def add_journal(self, rel: str, src: Path) -> str:
         """An append-only file of lines: its length measured under the lock its writers
         take (no line half-written then), cut after the last complete line (a line torn by
@@ -382,28 +409,6 @@ class _BagWriter:
                 fcntl.flock(f, fcntl.LOCK_UN)
             digest, size = _copy(f, target, mode, limit=_complete_lines(f.fileno(), size))
         return self._record(rel, digest, size)
-
-    def add_sqlite(self, src: Path) -> str:
-        """A consistent snapshot through SQLite's online backup API, checked before kept."""
-        target, mode = self._target(ACCOUNTS)
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-        os.close(fd)
-        source = sqlite3.connect(src, timeout=30)
-        copy = sqlite3.connect(target)
-        try:
-            source.backup(copy)
-            if copy.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                raise BackupError(f"Cơ sở dữ liệu tài khoản '{src.name}' bị hỏng; chưa sao lưu được "
-                                  "(the accounts database fails its integrity check).")
-        except sqlite3.Error as e:
-            raise BackupError(f"Không đọc được cơ sở dữ liệu tài khoản '{src.name}': {e} "
-                              "(the accounts database could not be read).") from e
-        finally:
-            copy.close()
-            source.close()
-        with open(target, "rb") as f:
-            digest, size = _hash(f)
-        return self._record(ACCOUNTS, digest, size)
 
     def close(self) -> None:
         self._manifest.close()
@@ -450,7 +455,7 @@ def check(src: Path, on_item: OnItem | None = None) -> bagit.Bag:
                           "(a file not listed in the manifest); không khôi phục gì cả.")
     for rel in sorted(bag.entries):
         part = PurePosixPath(rel).parts[1] if rel.startswith("data/") else None
-        if part is not None and part not in PARTS:
+        if part is not None and part not in RESTORABLE:
             raise BackupError(f"Bản sao lưu chứa '{rel}', không phải phần nào của thư mục dữ liệu "
                               "(the backup holds something restore does not know).")
         expected = bag.entries[rel].get("sha256")
@@ -503,7 +508,7 @@ def _restore(settings: Settings, src: Path, on_item: OnItem | None, force: bool)
     if src.resolve().is_relative_to(data_dir.resolve()):
         raise BackupError(f"Bản sao lưu '{src}' nằm trong thư mục dữ liệu '{data_dir}'; hãy chép nó ra ngoài "
                           "trước (the backup is inside the data dir).")
-    present = holds_data(data_dir)
+    present = holds_data(data_dir) + ([DATABASE] if snapshot.holds_rows(settings.database_dsn()) else [])
     if present and not force:
         raise BackupError(f"Thư mục dữ liệu '{data_dir}' đã có dữ liệu ({', '.join(present)}); khôi phục sẽ thay "
                           "thế chúng. Hãy sao lưu chúng trước nếu cần, rồi chạy lại với --force "
@@ -515,10 +520,9 @@ def _restore(settings: Settings, src: Path, on_item: OnItem | None, force: bool)
     fresh = [p for p in (data_dir, *(data_dir / part for part in PARTS)) if not p.exists()]
     data_dir.mkdir(parents=True, exist_ok=True)
     pid = os.getpid()
-    _clean_leftovers(data_dir)
+    _clean_leftovers(settings)
     files_stage = data_dir / f".restore-{pid}"
-    stages = {part: (data_dir / part / f".restore-{pid}") if part not in (ACCOUNTS, "secret_key")
-              else files_stage / part for part in PARTS}
+    stages = {part: _stage_of(data_dir, part, pid) for part in RESTORABLE}
     try:
         for rel in entries:
             inner = PurePosixPath(rel).relative_to("data")
@@ -536,7 +540,7 @@ def _restore(settings: Settings, src: Path, on_item: OnItem | None, force: bool)
         for part in PARTS:  # what the backup has none of is emptied by the swap
             if part in parts:
                 continue
-            if part in (ACCOUNTS, "secret_key"):
+            if part in FILE_PARTS:
                 files_stage.mkdir(exist_ok=True)
                 (files_stage / f"{part}.absent").touch()
             elif (data_dir / part).is_dir():
@@ -559,7 +563,7 @@ def _restore(settings: Settings, src: Path, on_item: OnItem | None, force: bool)
                               "liệu cũ còn nguyên — hãy xem chỗ trống và quyền ghi rồi chạy lại "
                               "(restore failed before anything was replaced).") from e
         raise
-    _finish_swap(data_dir, pid)
+    _finish_swap(settings, pid)
     if "audit" in parts and not (src / "data" / "keys" / "audit.key").exists():
         report.notes.append("Bản sao lưu không có keys/audit.key: nhật ký kiểm toán được ký bằng TRACUU_AUDIT_KEY; "
                             "hãy đặt đúng khóa đó (the audit log was keyed by TRACUU_AUDIT_KEY: set the same key).")
@@ -575,35 +579,49 @@ def _staged(data_dir: Path, pid: int) -> Path:
 
 
 def _stage_of(data_dir: Path, part: str, pid: int) -> Path:
-    if part in (ACCOUNTS, "secret_key"):
+    if part in FILE_PARTS:
         return data_dir / f".restore-{pid}" / part
     return data_dir / part / f".restore-{pid}"
 
 
-def _finish_swap(data_dir: Path, pid: int) -> None:
+def _finish_swap(settings: Settings, pid: int) -> None:
     """Swap every built part in; safe to repeat, so a restore killed half-way through its
     swaps is finished by the next one rather than undone (its old entries may be moved
     aside already, its new ones half in place: only going forward ends whole)."""
-    for part in PARTS:
-        _swap_in(data_dir, part, _stage_of(data_dir, part, pid), pid)
+    data_dir = settings.data_dir
+    for part in RESTORABLE:  # the database before an old backup's accounts file is imported into it
+        _swap_in(settings, part, _stage_of(data_dir, part, pid), pid)
     shutil.rmtree(data_dir / f".restore-{pid}", ignore_errors=True)
     fsync_dir(data_dir)
     _staged(data_dir, pid).unlink(missing_ok=True)
     fsync_dir(data_dir)
 
 
-def _swap_in(data_dir: Path, part: str, stage: Path, pid: int) -> None:
-    """Put one built part in place. A file part is renamed over the old one (SQLite's side
-    files go with the old database). A folder part keeps its folder — it may be a mount
+def _swap_in(settings: Settings, part: str, stage: Path, pid: int) -> None:
+    """Put one built part in place. The database's rows are replaced in one transaction (and
+    an old backup's accounts file imported after them). A file part is renamed over the old
+    one. A folder part keeps its folder — it may be a mount
     point or a link to another disk — and has its entries swapped: the old ones moved into
     ``.restore-old-<pid>`` inside it (then marked ``.moved``), the new ones up from the
-    stage, the old then removed. Each step can be repeated after a kill."""
+    stage, the old then removed. The audit folder's log then replaces the rows of the
+    database's log (and is renamed ``.imported``). Each step can be repeated after a kill."""
+    data_dir, dsn = settings.data_dir, settings.database_dsn()
     place = data_dir / part
-    if part in (ACCOUNTS, "secret_key"):
+    if part in (DATABASE, ACCOUNTS):
+        absent = stage.with_name(f"{part}.absent")  # the backup has none: the rows go
+        if part == DATABASE and (stage.is_file() or absent.exists()):
+            snapshot.load(dsn, stage.read_bytes() if stage.is_file() else b"{}")
+            for old in data_dir.glob(f"{ACCOUNTS}*"):  # an older install's accounts would be imported again
+                if old.is_file() and not old.name.endswith(".imported"):
+                    old.unlink()
+        elif part == ACCOUNTS and stage.is_file():
+            import_accounts_file(dsn, stage)
+        stage.unlink(missing_ok=True)
+        absent.unlink(missing_ok=True)
+        return
+    if part == "secret_key":
         absent = stage.with_name(f"{part}.absent")  # the backup has none: the old one goes
         if stage.is_file() or absent.exists():
-            for side in SQLITE_SIDECARS if part == ACCOUNTS else ():
-                Path(f"{place}{side}").unlink(missing_ok=True)
             if stage.is_file():
                 os.replace(stage, place)
             else:
@@ -626,16 +644,48 @@ def _swap_in(data_dir: Path, part: str, stage: Path, pid: int) -> None:
         stage.rmdir()
     fsync_dir(place)
     shutil.rmtree(old, ignore_errors=True)
+    if part == AUDIT_DIR:
+        _audit_into_database(settings)
+    elif part == "events":
+        _reuse_into_database(settings)
 
 
-def _clean_leftovers(data_dir: Path) -> None:
+def _reuse_into_database(settings: Settings) -> None:
+    """An older backup's reuse journal: its events into the database (emptied just before by
+    the database part, which such a backup has none of), then the file removed."""
+    from database.reuse_events import ReuseEvents
+
+    journal = settings.events_dir / "reuse.jsonl"
+    if journal.is_file():
+        with open(journal, "rb") as f:
+            ReuseEvents.of(settings).import_lines(f)
+        journal.unlink()
+        fsync_dir(settings.events_dir)
+
+
+def _audit_into_database(settings: Settings) -> None:
+    """The restored log file becomes the database's log (all its rows replaced, in one
+    transaction), then is removed (the backup keeps it): repeated after a kill, it is
+    imported again, whole."""
+    from database.audit import AuditLog
+
+    restored = settings.audit_dir / AUDIT_FILE
+    if restored.is_file():
+        with open(restored, "rb") as f:
+            AuditLog.of(settings).replace_with(f)
+        restored.unlink()
+        fsync_dir(settings.audit_dir)
+
+
+def _clean_leftovers(settings: Settings) -> None:
     """Deal with what a restore that no longer runs left behind: if it had every part
     built (its ``.staged`` mark), finish its swaps; otherwise drop its half-built stages
     (it had swapped nothing)."""
+    data_dir = settings.data_dir
     for mark in data_dir.glob(".restore-*.staged"):
         pid = mark.name.split("-", 1)[1].split(".")[0]
         if pid.isdigit() and not alive(int(pid)):
-            _finish_swap(data_dir, int(pid))
+            _finish_swap(settings, int(pid))
     places = [data_dir, *(data_dir / p for p in PARTS)]
     for place in places:
         if not place.is_dir():

@@ -162,7 +162,7 @@ def canonical_dossier_code(raw: str | None) -> str:
 
 
 def clean_dossier_code(raw: str | None) -> str:
-    """The code of the *new* dossier a result is reused in (archive/reuse_journal.py):
+    """The code of the *new* dossier a result is reused in (archive/reuse.py):
     :func:`canonical_dossier_code`, its message saying which code is meant."""
     try:
         return canonical_dossier_code(raw)

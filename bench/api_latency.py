@@ -30,7 +30,7 @@ import httpx
 
 from search.config import Settings
 from search.query import SearchRequest, build_body
-from web.accounts import AccountStore
+from database.accounts import AccountStore
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -78,7 +78,7 @@ def main() -> None:
 
     settings = Settings(index=args.index)
     mix = load_mix(args.dir)
-    key = AccountStore.in_data_dir(Path(args.data_dir)).create_key("bench api_latency", ["search"])[1]
+    key = AccountStore.of(settings).create_key("bench api_latency", ["search"])[1]
     app = start_app(args.index, args.port, args.data_dir)
     rounds = []
     try:

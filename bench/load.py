@@ -37,7 +37,7 @@ import httpx  # noqa: E402
 from search.analysis import fold  # noqa: E402
 from search.config import Settings  # noqa: E402
 from search.query import SearchRequest, build_body  # noqa: E402
-from web.accounts import AccountStore  # noqa: E402
+from database.accounts import AccountStore  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 TOPICS = ["giấy phép xây dựng nhà ở", "đăng ký hộ kinh doanh", "an toàn thực phẩm", "chứng chỉ hành nghề",
@@ -139,10 +139,11 @@ def main() -> None:
     settings = Settings(index=args.index)
     probes = [json.loads(x) for x in (args.probes or Path(f"/tmp/{args.index}-probes.jsonl")).read_text().splitlines()]
     work = Path(tempfile.mkdtemp(prefix="tracuu-load-"))
-    key = AccountStore.in_data_dir(work).create_key("bench load", ["search"])[1]
+    key = AccountStore.of(settings).create_key("bench load", ["search"])[1]
     app_lua, raw_lua = write_scripts(query_mix(probes, args.queries), args.index, key, work)
 
-    env = {**os.environ, "TRACUU_INDEX": args.index, "TRACUU_DATA_DIR": str(work)}
+    env = {**os.environ, "TRACUU_INDEX": args.index, "TRACUU_DATA_DIR": str(work),
+           "TRACUU_DATABASE_URL": settings.database_dsn()}
     app = subprocess.Popen([str(VENV_BIN / "tracuu"), "serve", "--port", str(args.port)], env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     app_url, raw_url = f"http://127.0.0.1:{args.port}", settings.opensearch_url

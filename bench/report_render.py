@@ -12,6 +12,7 @@ each (a report is rarely asked for twice in a row).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -31,7 +32,7 @@ from search.config import Settings  # noqa: E402
 from search.index import RecordIndex, six_month_report  # noqa: E402
 from search.reports import parse_phases  # noqa: E402
 from web import report_files  # noqa: E402
-from web.accounts import AccountStore  # noqa: E402
+from database.accounts import AccountError, AccountStore  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -86,8 +87,10 @@ def main() -> None:
     html_s, _ = timed(lambda: report_files.to_html(report), args.repeat)
 
     work = Path(tempfile.mkdtemp(prefix="tracuu-report-"))
-    AccountStore.in_data_dir(work).add_user("bench", "officer", "mat-khau-bench-123")
-    env = {**os.environ, "TRACUU_INDEX": args.index, "TRACUU_DATA_DIR": str(work)}
+    dsn = Settings().database_dsn()
+    with contextlib.suppress(AccountError):  # made by an earlier run
+        AccountStore(dsn).add_user("bench", "officer", "mat-khau-bench-123")
+    env = {**os.environ, "TRACUU_INDEX": args.index, "TRACUU_DATA_DIR": str(work), "TRACUU_DATABASE_URL": dsn}
     app = subprocess.Popen([str(VENV_BIN / "tracuu"), "serve", "--port", str(args.port)], env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

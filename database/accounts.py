@@ -1,5 +1,6 @@
-"""Officer and admin accounts, and API keys for other systems, in one small SQLite file
-under ``TRACUU_DATA_DIR`` (stdlib sqlite3: safe for several processes, no server to run).
+"""Officer and admin accounts, and API keys for other systems, in the Tra cứu database
+(PostgreSQL), so every web process and every host knows the same accounts, failed-login
+counts and revocations.
 
 Passwords are hashed with Argon2id (argon2-cffi, memory-hard). API keys are random 256-bit
 secrets, so a plain SHA-256 of the secret is enough to store them (a memory-hard hash would
@@ -10,6 +11,10 @@ Rights beyond an officer's everyday work are given to an officer by name (``set_
 today one, ``manage`` — recording status decisions (revoke, suspend, replace, restore,
 correct validity; docs/status-events.md). Admins hold every such right; a system holds it
 by an API key with that scope.
+
+A password change, a disabled account and a taken-back right end or narrow the account's
+sessions at once: the sessions are rows of the same database (database/sessions.py), deleted
+in the same transaction as the change.
 """
 
 from __future__ import annotations
@@ -19,17 +24,18 @@ import hashlib
 import hmac
 import re
 import secrets
-import sqlite3
-import threading
-from contextlib import closing
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
+from typing import Any
 
+import psycopg
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from search.config import Settings
 from search.errors import TracuuError
+
+from .connection import transaction
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
@@ -104,47 +110,20 @@ def _sha256(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS users (
-    login TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL,
-    failures INTEGER NOT NULL DEFAULT 0, locked_until TEXT, disabled INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL, rights TEXT NOT NULL DEFAULT '');
-CREATE TABLE IF NOT EXISTS api_keys (
-    key_id TEXT PRIMARY KEY, name TEXT NOT NULL, scopes TEXT NOT NULL, secret_hash TEXT NOT NULL,
-    created_at TEXT NOT NULL, revoked_at TEXT, last_used_at TEXT);
-"""
-
-
 #: A key's last-used time is written at most this often: one write per API call would be
 #: a disk commit on every search (measured: 1 ms of a 10 ms search).
 LAST_USED_EVERY = dt.timedelta(minutes=1)
 
+_USER_COLUMNS = "login, role, disabled, rights"
+
 
 class AccountStore:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        with closing(self._connect()) as db, db:
-            db.executescript(_SCHEMA)
-            _add_rights_column(db)
+    def __init__(self, dsn: str) -> None:
+        self.dsn = dsn
 
     @classmethod
-    def in_data_dir(cls, data_dir: Path) -> AccountStore:
-        return cls(data_dir / "accounts.sqlite3")
-
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=10)
-        db.row_factory = sqlite3.Row
-        return db
-
-    def _reader(self) -> sqlite3.Connection:
-        """A connection kept per thread for the checks made on every request (opening one
-        costs more than the query)."""
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = self._local.db = self._connect()
-        return db
+    def of(cls, settings: Settings) -> AccountStore:
+        return cls(settings.database_dsn())
 
     # -- users ------------------------------------------------------------------------
 
@@ -154,34 +133,38 @@ class AccountStore:
             raise AccountError("Tên đăng nhập chỉ gồm chữ thường không dấu, số và . _ - (2–64 ký tự).")
         check_password(password)
         try:
-            with closing(self._connect()) as db, db:
-                db.execute("INSERT INTO users (login, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
-                           (login, Role(role).value, _hasher.hash(password), _now().isoformat()))
-        except sqlite3.IntegrityError as e:
+            with transaction(self.dsn) as db:
+                db.execute("INSERT INTO users (login, role, password_hash) VALUES (%s, %s, %s)",
+                           (login, Role(role).value, _hasher.hash(password)))
+        except psycopg.errors.UniqueViolation as e:
             raise AccountError(f"Tài khoản '{login}' đã có.") from e
         return User(login, Role(role))
 
     def set_password(self, login: str, password: str) -> None:
+        """A new password; every session of the account ends (a stolen one with it)."""
         check_password(password)
-        with closing(self._connect()) as db, db:
-            n = db.execute("UPDATE users SET password_hash = ?, failures = 0, locked_until = NULL WHERE login = ?",
+        with transaction(self.dsn) as db:
+            n = db.execute("UPDATE users SET password_hash = %s, failures = 0, locked_until = NULL WHERE login = %s",
                            (_hasher.hash(password), login)).rowcount
+            db.execute("DELETE FROM sessions WHERE login = %s", (login,))
         if not n:
             raise AccountError(f"Không có tài khoản '{login}'.")
 
     def set_disabled(self, login: str, disabled: bool) -> None:
-        with closing(self._connect()) as db, db:
-            if not db.execute("UPDATE users SET disabled = ? WHERE login = ?", (int(disabled), login)).rowcount:
+        with transaction(self.dsn) as db:
+            if not db.execute("UPDATE users SET disabled = %s WHERE login = %s", (disabled, login)).rowcount:
                 raise AccountError(f"Không có tài khoản '{login}'.")
+            if disabled:
+                db.execute("DELETE FROM sessions WHERE login = %s", (login,))
 
     def users(self) -> list[User]:
-        with closing(self._connect()) as db:
-            rows = db.execute("SELECT login, role, disabled, rights FROM users ORDER BY login").fetchall()
+        with transaction(self.dsn) as db:
+            rows = db.execute(f"SELECT {_USER_COLUMNS} FROM users ORDER BY login").fetchall()
         return [_user(r) for r in rows]
 
     def get_user(self, login: str) -> User | None:
-        r = self._reader().execute("SELECT login, role, disabled, rights FROM users WHERE login = ?",
-                                   (login,)).fetchone()
+        with transaction(self.dsn) as db:
+            r = db.execute(f"SELECT {_USER_COLUMNS} FROM users WHERE login = %s", (login,)).fetchone()
         return _user(r) if r else None
 
     def set_right(self, login: str, right: Scope | str, held: bool = True) -> User:
@@ -191,36 +174,36 @@ class AccountStore:
         if scope not in GRANTABLE:
             raise AccountError(f"Quyền không hợp lệ; chọn trong: {', '.join(sorted(GRANTABLE))}.")
         login = (login or "").strip().lower()
-        with closing(self._connect()) as db, db:
-            row = db.execute("SELECT rights FROM users WHERE login = ?", (login,)).fetchone()
-            if row is None:
-                raise AccountError(f"Không có tài khoản '{login}'.")
-            rights = set(row["rights"].split())
-            rights = rights | {scope.value} if held else rights - {scope.value}
-            db.execute("UPDATE users SET rights = ? WHERE login = ?", (" ".join(sorted(rights)), login))
-            row = db.execute("SELECT login, role, disabled, rights FROM users WHERE login = ?", (login,)).fetchone()
+        change = ("array(SELECT DISTINCT r FROM unnest(rights || ARRAY[%s::text]) AS r ORDER BY 1)" if held else
+                  "array_remove(rights, %s::text)")
+        with transaction(self.dsn) as db:
+            row = db.execute(f"UPDATE users SET rights = {change} WHERE login = %s RETURNING {_USER_COLUMNS}",
+                             (scope.value, login)).fetchone()
+        if row is None:
+            raise AccountError(f"Không có tài khoản '{login}'.")
         return _user(row)
 
     def authenticate(self, login: str, password: str) -> User:
         """The user, or :class:`LoginFailed`. Counts failures and locks the account for
         LOCK_MINUTES after MAX_FAILURES in a row; a locked account fails even with the right
-        password, and the message is the same as for a wrong one."""
+        password, and the message is the same as for a wrong one. The row is locked while
+        the password is checked, so two processes count two failures, never one."""
         login = (login or "").strip().lower()
         now = _now()
-        with closing(self._connect()) as db, db:
-            row = db.execute("SELECT * FROM users WHERE login = ?", (login,)).fetchone()
+        with transaction(self.dsn) as db:
+            row = db.execute("SELECT * FROM users WHERE login = %s FOR UPDATE", (login,)).fetchone()
             if row is None:
                 _verify(_DUMMY_HASH, password)
                 raise LoginFailed()
-            locked = row["locked_until"] and dt.datetime.fromisoformat(row["locked_until"]) > now
+            locked = row["locked_until"] is not None and row["locked_until"] > now
             ok = _verify(row["password_hash"], password)
             if ok and not locked and not row["disabled"]:
-                db.execute("UPDATE users SET failures = 0, locked_until = NULL WHERE login = ?", (login,))
+                db.execute("UPDATE users SET failures = 0, locked_until = NULL WHERE login = %s", (login,))
                 return _user(row)
             if not locked:
                 failures = row["failures"] + 1
-                until = (now + dt.timedelta(minutes=LOCK_MINUTES)).isoformat() if failures >= MAX_FAILURES else None
-                db.execute("UPDATE users SET failures = ?, locked_until = ? WHERE login = ?",
+                until = now + dt.timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None
+                db.execute("UPDATE users SET failures = %s, locked_until = %s WHERE login = %s",
                            (0 if until else failures, until, login))
         raise LoginFailed()
 
@@ -238,61 +221,55 @@ class AccountStore:
         if not chosen:
             raise AccountError(f"Khóa API cần ít nhất một phạm vi ({', '.join(Scope)}).")
         key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
-        created = _now().isoformat()
-        with closing(self._connect()) as db, db:
-            db.execute("INSERT INTO api_keys (key_id, name, scopes, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)",
-                       (key_id, name, " ".join(sorted(chosen)), _sha256(secret), created))
-        return ApiKey(key_id, name, chosen, created), f"{KEY_PREFIX}{key_id}_{secret}"
+        with transaction(self.dsn) as db:
+            row = db.execute("INSERT INTO api_keys (key_id, name, scopes, secret_hash) VALUES (%s, %s, %s, %s) "
+                             "RETURNING *", (key_id, name, sorted(chosen), _sha256(secret))).fetchone()
+        return _key(row), f"{KEY_PREFIX}{key_id}_{secret}"
 
     def verify_key(self, token: str) -> ApiKey | None:
         """The live key this token belongs to (and its last-used time updated), else None."""
         if not token.startswith(KEY_PREFIX) or token.count("_") < 2:
             return None
         key_id, _, secret = token[len(KEY_PREFIX):].partition("_")
-        row = self._reader().execute("SELECT * FROM api_keys WHERE key_id = ?", (key_id,)).fetchone()
-        if row is None or row["revoked_at"] or not hmac.compare_digest(row["secret_hash"], _sha256(secret)):
-            return None
-        now = _now()
-        last = row["last_used_at"]
-        if last is None or now - dt.datetime.fromisoformat(last) >= LAST_USED_EVERY:
-            with closing(self._connect()) as db, db:
-                db.execute("UPDATE api_keys SET last_used_at = ? WHERE key_id = ?", (now.isoformat(), key_id))
-            last = now.isoformat()
+        with transaction(self.dsn) as db:
+            row = db.execute("SELECT * FROM api_keys WHERE key_id = %s", (key_id,)).fetchone()
+            if row is None or row["revoked_at"] or not hmac.compare_digest(row["secret_hash"], _sha256(secret)):
+                return None
+            now = _now()
+            last = row["last_used_at"]
+            if last is None or now - last >= LAST_USED_EVERY:
+                db.execute("UPDATE api_keys SET last_used_at = %s WHERE key_id = %s", (now, key_id))
+                last = now
         return _key(row, last_used_at=last)
 
     def revoke_key(self, key_id: str) -> None:
-        with closing(self._connect()) as db, db:
-            n = db.execute("UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL",
-                           (_now().isoformat(), key_id)).rowcount
+        with transaction(self.dsn) as db:
+            n = db.execute("UPDATE api_keys SET revoked_at = now() WHERE key_id = %s AND revoked_at IS NULL",
+                           (key_id,)).rowcount
         if not n:
             raise AccountError(f"Không có khóa API đang dùng với mã '{key_id}'.")
 
     def keys(self) -> list[ApiKey]:
-        with closing(self._connect()) as db:
+        with transaction(self.dsn) as db:
             rows = db.execute("SELECT * FROM api_keys ORDER BY created_at").fetchall()
         return [_key(r) for r in rows]
 
 
-def _add_rights_column(db: sqlite3.Connection) -> None:
-    """Account files made before rights existed get the column (another process may have
-    added it a moment before)."""
-    if "rights" not in {r["name"] for r in db.execute("PRAGMA table_info(users)")}:
-        try:
-            db.execute("ALTER TABLE users ADD COLUMN rights TEXT NOT NULL DEFAULT ''")
-        except sqlite3.OperationalError as e:
-            if "duplicate column" not in str(e):
-                raise
-
-
-def _user(row: sqlite3.Row) -> User:
-    rights = frozenset(Scope(s) for s in (row["rights"] or "").split() if s in Scope.__members__)
+def _user(row: dict[str, Any]) -> User:
+    rights = frozenset(Scope(s) for s in row["rights"] or () if s in Scope.__members__)
     return User(row["login"], Role(row["role"]), bool(row["disabled"]), rights)
 
 
-def _key(row: sqlite3.Row, **override) -> ApiKey:
-    fields = dict(key_id=row["key_id"], name=row["name"], scopes=frozenset(Scope(s) for s in row["scopes"].split()),
-                  created_at=row["created_at"], revoked_at=row["revoked_at"], last_used_at=row["last_used_at"])
-    return ApiKey(**{**fields, **override})
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _key(row: dict[str, Any], **override) -> ApiKey:
+    fields = dict(key_id=row["key_id"], name=row["name"], scopes=frozenset(Scope(s) for s in row["scopes"]),
+                  created_at=_iso(row["created_at"]), revoked_at=_iso(row["revoked_at"]),
+                  last_used_at=_iso(row["last_used_at"]))
+    fields.update({k: _iso(v) if isinstance(v, dt.datetime) else v for k, v in override.items()})
+    return ApiKey(**fields)
 
 
 def _verify(hashed: str, password: str) -> bool:

@@ -29,7 +29,6 @@ from search.index import RecordIndex, to_document
 from archive import leases, pending
 from archive.bags import bag_lock
 from archive.layout import REWRITE, bag_path, iter_bags, read_record
-from archive.reuse_journal import ReuseJournal
 
 log = logging.getLogger(__name__)
 
@@ -187,8 +186,10 @@ def reindex(settings: Settings, index: RecordIndex, on_record: Callable[[], None
             log.warning("could not delete the old index %s (%s); the next reindex will", name, type(e).__name__)
     log.info("alias %s now on %s (%d records, %d caught up); removed %s", index.alias, target, indexed,
              caught, old)
-    # The reuse counts are derived data too: made again from their journal.
-    reuses = index.rebuild_reuse(ReuseJournal(settings.events_dir))
+    # The reuse counts are derived data too: made again from the kept events.
+    from database.reuse_events import ReuseEvents
+
+    reuses = index.rebuild_reuse(ReuseEvents.of(settings))
     return ReindexReport(target, indexed, failed, old, caught, reuses)
 
 

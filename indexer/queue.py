@@ -30,14 +30,14 @@ from procrastinate import App, JobContext, PsycopgConnector, RetryStrategy
 from procrastinate import exceptions as pexc
 
 from archive.records import file_sha256
+from database import connection as schema
+from database.connection import DatabaseUnavailable
 from search.config import Settings
 from search.errors import SearchUnavailable, TracuuError
 
 from .errors import ServiceDown
 
 log = logging.getLogger(__name__)
-
-MIGRATIONS = Path(__file__).resolve().parent.parent / "tracuu" / "migrations"
 
 #: The tasks' app. Its connector is set by whoever runs it (``worker_app``, ``client_app``).
 app = App(connector=PsycopgConnector(), import_paths=["indexer.queue"])
@@ -46,10 +46,8 @@ app = App(connector=PsycopgConnector(), import_paths=["indexer.queue"])
 _state: dict[str, Any] = {}
 
 
-class QueueUnavailable(TracuuError):
+class QueueUnavailable(DatabaseUnavailable):
     """The queue's database cannot be reached."""
-
-    exit_code = 3
 
 
 class BadFile(TracuuError):
@@ -73,22 +71,11 @@ def client_app(settings: Settings) -> App:
 
 
 def migrate(settings: Settings) -> None:
-    """Apply the alembic migrations (tracuu/migrations); idempotent, advisory-locked."""
-    import sqlalchemy.exc
-    from alembic import command
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.attributes["dsn"] = settings.database_dsn()
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    """The database's schema up to date (database/migrations): the queue's tables among it."""
     try:
-        command.upgrade(cfg, "head")
-    except (sqlalchemy.exc.OperationalError, psycopg.OperationalError) as e:
-        first = str(getattr(e, "orig", e) or e).strip().splitlines()
-        raise QueueUnavailable("Không kết nối được PostgreSQL của hàng đợi nhập (the ingest queue's database is "
-                               f"unreachable): {first[0][:200] if first else type(e).__name__}; "
-                               "kiểm tra TRACUU_DATABASE_URL hoặc chạy 'tracuu services start'.") from e
+        schema.migrate(settings)
+    except DatabaseUnavailable as e:
+        raise QueueUnavailable(e.message) from e
 
 
 # -- the task -------------------------------------------------------------------------

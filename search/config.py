@@ -68,11 +68,10 @@ class Settings(BaseSettings):
                                        "its job is given to another.")
 
     # Web front end.
-    secret_key: SecretStr | None = Field(
-        None, description="Signs session cookies; when unset, a random key is kept in the data dir.")
     audit_key: SecretStr | None = Field(
         None, description="Keys the audit log's HMAC chain; when unset, a random key is kept in "
-        "TRACUU_DATA_DIR/keys (mount that folder apart from the log in a deployment).")
+        "TRACUU_DATA_DIR/keys (keep that folder apart from the database; on several hosts set the "
+        "same key on all).")
     public_url: str = Field("", description="Base URL put in citations (e.g. https://tracuu.example.gov.vn); "
                             "when empty, the URL of the request is used.")
     citizen_session_minutes: int = Field(30, ge=1)
@@ -92,7 +91,7 @@ class Settings(BaseSettings):
 
     # -- checked at start: one clear message per problem (get_settings) -------------------
 
-    @field_validator("secret_key", "audit_key")
+    @field_validator("audit_key")
     @classmethod
     def _secret_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and len(value.get_secret_value().strip()) < MIN_SECRET_CHARS:

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 from opensearchpy import OpenSearch, helpers
@@ -34,7 +34,7 @@ from .reports import (Phase, Progress, Reuse, SixMonthReport, groups_of_records_
                       parse_reuse, progress_body, report_body, reuse_body, reused_per_group, reused_per_record,
                       reused_records_body)
 from .quality import Backlog, backlog_body, parse_backlog
-from archive.reuse_journal import ReuseEvent, ReuseJournal
+from archive.reuse import ReuseEvent
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,14 @@ def load_template() -> dict[str, Any]:
     """The index template from mappings/, with documentation keys (``_comment``) removed."""
     raw = json.loads((MAPPINGS_DIR / "records.json").read_text(encoding="utf-8"))
     return {k: v for k, v in raw.items() if not k.startswith("_comment")}
+
+
+class ReuseStore(Protocol):
+    """Where reuse events are kept (database/reuse_events.py): first event per key."""
+
+    def append(self, event: ReuseEvent) -> ReuseEvent: ...
+
+    def read(self) -> list[ReuseEvent]: ...
 
 
 class RecordIndex:
@@ -250,10 +258,10 @@ class RecordIndex:
         self._call(self.client.index, index=self.reuse_index, id=event.key, body=event.model_dump(mode="json"),
                    refresh=refresh)
 
-    def rebuild_reuse(self, journal: ReuseJournal) -> int:
-        """The reuse index made again from the journal (the record of truth): after a lost
-        index, or events journaled while OpenSearch was down. Returns the events indexed."""
-        events = journal.read()  # first: a journal that cannot be read leaves the counts as they are
+    def rebuild_reuse(self, kept: ReuseStore) -> int:
+        """The reuse index made again from the kept events (the record of truth): after a
+        lost index, or events recorded while OpenSearch was down. Returns the events indexed."""
+        events = kept.read()  # first: events that cannot be read leave the counts as they are
         self._call(self.client.indices.delete, index=self.reuse_index, ignore_unavailable=True)
         self.ensure_reuse_index()
         if events:
@@ -356,10 +364,11 @@ def own_records(index: RecordIndex, subject_id: str, dossier_code: str) -> list[
     return [record_from_source(h["_source"]) for h in resp["hits"]["hits"]]
 
 
-def record_reuse(index: RecordIndex, journal: ReuseJournal, event: ReuseEvent) -> ReuseEvent:
-    """Journal first (the record of truth), then the index that counts, under the event's
-    key: a (record, dossier) recorded again is the first event, indexed again in place."""
-    kept = journal.append(event)
+def record_reuse(index: RecordIndex, store: ReuseStore, event: ReuseEvent) -> ReuseEvent:
+    """Kept first (the record of truth, database/reuse_events.py), then the index that
+    counts, under the event's key: a (record, dossier) recorded again is the first event,
+    indexed again in place."""
+    kept = store.append(event)
     index.add_reuse(kept)
     return kept
 

@@ -1,7 +1,7 @@
 """Reuse of a digitized result in a new dossier: the citation an officer pastes, the JSON
 reference the one-stop system takes, and the event that counts the reuse.
 
-The event itself and its journal belong to the system of record (archive/reuse_journal.py).
+The event itself is archive/reuse.py; the events are kept in the database (database/reuse_events.py).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Fixtures: the real OpenSearch, Tika and tesseract, and a private index per test run.
+"""Fixtures: the real OpenSearch, Tika, tesseract and PostgreSQL, and a private index and
+database per test module.
 
 The services are started if they are not running (and stopped at the end only if this
 session started them). A service that does not come up is an error, never a skip.
@@ -12,9 +13,12 @@ import tempfile
 import uuid
 from pathlib import Path
 
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
+from database.connection import close_pool, migrate
 from search.config import Settings
 from search.index import RecordIndex
 from tracuu import services as local_services
@@ -57,15 +61,42 @@ def running_services():
         local_services.stop(base, say=lambda *_: None, only=started)
 
 
+@pytest.fixture(scope="session")
+def databases(running_services):
+    """Makes databases of its own for a module or a test: copies of one migrated template
+    (CREATE DATABASE … TEMPLATE: ~0.1 s, where migrating costs 0.4 s), dropped at the end."""
+    dsn = running_services.database_dsn()
+    base = dsn.rsplit("/", 1)[0]
+    template = f"test_tpl_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(dsn, autocommit=True) as db:
+        db.execute(f'CREATE DATABASE "{template}"')
+    migrate(running_services.model_copy(update={"database_url": SecretStr(f"{base}/{template}")}))
+    made: list[str] = []
+
+    def new() -> str:
+        name = f"test_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(dsn, autocommit=True) as db:
+            db.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
+        made.append(name)
+        return f"{base}/{name}"
+
+    yield new
+    with psycopg.connect(dsn, autocommit=True) as db:
+        for name in [*made, template]:
+            close_pool(f"{base}/{name}")
+            db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="module")
-def settings(running_services, tmp_path_factory) -> Settings:
-    """Settings of one test module: its own index alias and data dir, the shared services."""
+def settings(running_services, databases, tmp_path_factory) -> Settings:
+    """Settings of one test module: its own index alias, data dir and database, the shared
+    services."""
     return Settings(
         index=f"test-{uuid.uuid4().hex[:10]}",
         data_dir=tmp_path_factory.mktemp("data"),
         opensearch_url=running_services.opensearch_url,
         tika_url=running_services.tika_url,
-        database_url=running_services.database_dsn(),
+        database_url=databases(),
     )
 
 
@@ -112,7 +143,7 @@ def sample_corpus(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def ingested_corpus(running_services, sample_corpus, tmp_path_factory):
+def ingested_corpus(running_services, databases, sample_corpus, tmp_path_factory):
     """The sample corpus ingested once into an index of its own, for read-only tests:
     (settings, index, ingest report, truth rows)."""
     from indexer.pipeline import Ingestor
@@ -120,7 +151,7 @@ def ingested_corpus(running_services, sample_corpus, tmp_path_factory):
     settings = Settings(
         index=f"test-corpus-{uuid.uuid4().hex[:8]}", data_dir=tmp_path_factory.mktemp("corpus-data"),
         opensearch_url=running_services.opensearch_url, tika_url=running_services.tika_url,
-        database_url=running_services.database_dsn(),
+        database_url=databases(),
     )
     index = RecordIndex.from_settings(settings)
     folder, truth = sample_corpus

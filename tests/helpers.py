@@ -21,9 +21,9 @@ OFFICER_PASSWORD = "mat-khau-thu-nghiem"
 
 def api_key(settings: Settings, *scopes: str, name: str = "test system") -> str:
     """A new API key in this instance's account store."""
-    from web.accounts import AccountStore
+    from database.accounts import AccountStore
 
-    return AccountStore.in_data_dir(settings.data_dir).create_key(name, list(scopes or API_SCOPES))[1]
+    return AccountStore.of(settings).create_key(name, list(scopes or API_SCOPES))[1]
 
 
 def csrf_of(html: str) -> str:
@@ -32,19 +32,19 @@ def csrf_of(html: str) -> str:
 
 def ensure_account(settings: Settings, login: str = "canbo", role: str = "officer") -> None:
     """An account with the test password, created unless it is there already."""
-    from web.accounts import AccountError, AccountStore
+    from database.accounts import AccountError, AccountStore
 
     try:
-        AccountStore.in_data_dir(settings.data_dir).add_user(login, role, OFFICER_PASSWORD)
+        AccountStore.of(settings).add_user(login, role, OFFICER_PASSWORD)
     except AccountError:
         pass  # already there
 
 
 def grant(settings: Settings, login: str, right: str = "manage", held: bool = True) -> None:
     """Give an officer account a right (``tracuu status allow``), or take it back."""
-    from web.accounts import AccountStore
+    from database.accounts import AccountStore
 
-    AccountStore.in_data_dir(settings.data_dir).set_right(login, right, held)
+    AccountStore.of(settings).set_right(login, right, held)
 
 
 def log_in(client: TestClient, settings: Settings, login: str = "canbo", role: str = "officer") -> TestClient:

@@ -11,8 +11,8 @@ import collections
 import datetime as dt
 import hashlib
 import json
-import os
 import shutil
+import sqlite3
 import threading
 import time
 import uuid
@@ -20,6 +20,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import bagit
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
@@ -29,14 +30,16 @@ from archive.bags import write_bag
 from archive.corrections import correct
 from archive.layout import iter_bags, read_record
 from archive.records import Record, record_id_for
-from archive.reuse_journal import ReuseEvent, ReuseJournal
+from archive.reuse import ReuseEvent
 from helpers import OFFICER_PASSWORD, api_key, csrf_of, log_in
 from search.config import Settings
 from search.errors import BackupError
 from search.index import RecordIndex, find, reuse_stats
 from search.query import SearchRequest
-from web.accounts import AccountStore
-from web.audit import AuditEvent, AuditLog
+from database import snapshot
+from database.accounts import AccountStore
+from database.audit import AuditEvent, AuditLog
+from database.reuse_events import ReuseEvents
 
 def _tree(root: Path) -> dict[str, str]:
     """Every file under ``root`` (hidden ones too) and the SHA-256 of its bytes; not the
@@ -61,7 +64,7 @@ def _flip_a_byte(path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def live(running_services, tmp_path_factory):
+def live(running_services, databases, tmp_path_factory):
     """A real ingest, with what a day of service leaves: an officer account that read a
     record, an API key that read one and recorded two reuses; then the index rebuilt from
     the archive (as after a restore) and the answers of a few queries taken."""
@@ -73,7 +76,8 @@ def live(running_services, tmp_path_factory):
     folder = tmp_path_factory.mktemp("backup-corpus")
     truth = generate(folder, Options(n=6, seed=17, scanned_share=0.0, manifest_share=1.0))
     settings = Settings(index=f"test-backup-{uuid.uuid4().hex[:8]}", data_dir=tmp_path_factory.mktemp("backup-data"),
-                        opensearch_url=running_services.opensearch_url, tika_url=running_services.tika_url)
+                        opensearch_url=running_services.opensearch_url, tika_url=running_services.tika_url,
+                        database_url=databases())
     index = RecordIndex.from_settings(settings)
     assert Ingestor(settings, index).ingest_dir(folder).failed == []
     ids = [record_id_for(t["sha256"]) for t in truth]
@@ -114,7 +118,7 @@ def taken(live, tmp_path_factory):
     the journal and writes the audit log, flushing its head after every line. (Without the
     bag's lock around each copy, this tears a copied bag in most runs.)"""
     settings, ids = live.settings, live.ids
-    journal = ReuseJournal(settings.events_dir)
+    journal = ReuseEvents.of(settings)
     records = {rid: read_record(settings.archive_dir, rid) for rid in ids}
     stop = threading.Event()
     running = [threading.Event() for _ in range(len(ids) + 1)]
@@ -156,7 +160,7 @@ def taken(live, tmp_path_factory):
     for t in threads:
         t.start()
     assert all(r.wait(60) for r in running)
-    journal_before = journal.path.read_bytes()
+    journal_before = [e.key for e in journal.read()]
     dest = tmp_path_factory.mktemp("backups") / "full"
     at_start = len(corrections)
     started = time.monotonic()
@@ -171,7 +175,7 @@ def taken(live, tmp_path_factory):
             t.join(60)
     assert errors == []
     return SimpleNamespace(dest=dest, report=report, during=during, seconds=seconds, journal_before=journal_before,
-                           journal_after=journal.path.read_bytes())
+                           journal_after=[e.key for e in journal.read()])
 
 
 @pytest.mark.opensearch
@@ -192,15 +196,21 @@ def test_restore_drill(live, taken):
         bagit.Bag(str(bag)).validate(processes=1)
     assert not (dest / "data" / "archive" / ".locks").exists() and not (dest / ".partial").exists()
     # Secrets are 0600; the payload folder 0700.
-    for secret in [*(dest / "data" / "keys").iterdir(), dest / "data" / "secret_key", dest / "data" / "accounts.sqlite3"]:
+    for secret in [*(dest / "data" / "keys").iterdir(), dest / "data" / "database.json"]:
         assert secret.stat().st_mode & 0o777 == 0o600, secret
     assert (dest / "data").stat().st_mode & 0o777 == 0o700
-    # The journal in the backup: everything before it began, a clean cut, nothing made up.
-    kept = (dest / "data" / "events" / "reuse.jsonl").read_bytes()
-    assert kept.startswith(taken.journal_before) and taken.journal_after.startswith(kept) and kept.endswith(b"\n")
+    # The reuse events in the backup: everything before it began, in order, nothing made up.
+    kept_events = json.loads((dest / "data" / "database.json").read_bytes())["reuse_events"]
+    kept = [e["key"] for e in kept_events]
+    before, after = taken.journal_before, taken.journal_after
+    assert kept[:len(before)] == before and after[:len(kept)] == kept and len(kept) > len(before)
 
-    # Disaster: the data dir and the index are gone.
+    # Disaster: the data dir, the database's rows and the index are gone.
     shutil.rmtree(settings.data_dir)
+    snapshot.load(settings.database_dsn(), b"{}")
+    with psycopg.connect(settings.database_dsn()) as db:
+        db.execute("DELETE FROM audit_events")
+        db.execute("DELETE FROM audit_key_check")
     index.drop()
     report = restore(settings, dest)
     assert report.files == taken.report.files and report.replaced == []
@@ -214,25 +224,25 @@ def test_restore_drill(live, taken):
     assert any(e.action == "view" and e.record_id == live.ids[3] and e.actor == "canbo" for e in events)
     assert any(e.action == "reuse" for e in events)
 
-    accounts = AccountStore.in_data_dir(settings.data_dir)
+    accounts = AccountStore.of(settings)
     assert accounts.authenticate("canbo", OFFICER_PASSWORD).login == "canbo"
     assert accounts.verify_key(live.token) is not None
 
     rebuilt = reindex(settings, index)
     assert rebuilt.indexed == len(live.ids)
     assert _answers(index, list(live.answers)) == live.answers
-    events_kept = [json.loads(line) for line in kept.splitlines()]
-    expected = collections.Counter(e["record_id"] for e in events_kept)
+    expected = collections.Counter(e["event"]["record_id"] for e in kept_events)
     stats = reuse_stats(index)
-    assert rebuilt.reuses == stats.total == len(events_kept)
+    assert rebuilt.reuses == stats.total == len(kept_events)
     assert {t.record_id: t.count for t in stats.top} == dict(expected)
 
     with TestClient(create_app(settings)) as client:
         assert client.get("/api/v1/search", params={"q": ""},
                           headers={"Authorization": f"Bearer {live.token}"}).status_code == 200
-        # The officer's cookie from before the disaster is still good: the session key came back.
+        # Sessions are not restored: the officer's cookie from before the disaster opens
+        # nothing, and the officer logs in again.
         client.cookies.update(live.cookies)
-        assert client.get("/", follow_redirects=False).status_code == 200
+        assert client.get("/", follow_redirects=False).status_code == 303
         client.cookies.clear()
         token = csrf_of(client.get("/login").text)
         r = client.post("/login", data={"login": "canbo", "password": OFFICER_PASSWORD, "csrf_token": token},
@@ -246,7 +256,7 @@ def test_a_damaged_backup_is_refused_by_name_and_nothing_changes(live, taken, tm
     data_dir = live.settings.data_dir
     before = _tree(data_dir)
     text = sorted(taken.dest.glob("data/archive/*/*/data/text.txt"))[0].relative_to(taken.dest).as_posix()
-    for name in ("data/accounts.sqlite3", text):
+    for name in ("data/database.json", text):
         copy = tmp_path / f"copy-{uuid.uuid4().hex[:6]}"
         shutil.copytree(taken.dest, copy)
         _flip_a_byte(copy / name)
@@ -272,7 +282,7 @@ def test_restore_into_a_data_dir_that_holds_data_needs_force(live, taken):
 
 @pytest.mark.opensearch
 @pytest.mark.tika
-def test_the_commands_back_up_and_restore_and_reindex(live, tmp_path, monkeypatch):
+def test_the_commands_back_up_and_restore_and_reindex(live, tmp_path, monkeypatch, databases):
     from search.config import get_settings
     from tracuu.cli import app
 
@@ -282,6 +292,7 @@ def test_the_commands_back_up_and_restore_and_reindex(live, tmp_path, monkeypatc
     monkeypatch.setenv("TRACUU_OPENSEARCH_URL", live.settings.opensearch_url)
     monkeypatch.setenv("TRACUU_DATA_DIR", str(live.settings.data_dir))
     monkeypatch.setenv("TRACUU_INDEX", live.settings.index)
+    monkeypatch.setenv("TRACUU_DATABASE_URL", live.settings.database_dsn())
     get_settings.cache_clear()
     index = RecordIndex.from_settings(other)
     try:
@@ -290,6 +301,7 @@ def test_the_commands_back_up_and_restore_and_reindex(live, tmp_path, monkeypatc
         assert f"Đã sao lưu {len(live.ids)} gói lưu trữ" in done.output
         monkeypatch.setenv("TRACUU_DATA_DIR", str(other.data_dir))
         monkeypatch.setenv("TRACUU_INDEX", other.index)
+        monkeypatch.setenv("TRACUU_DATABASE_URL", databases())  # a new installation: its own database
         get_settings.cache_clear()
         done = CliRunner().invoke(app, ["restore", str(dest)])
         assert done.exit_code == 0, done.output
@@ -309,10 +321,16 @@ def test_the_commands_back_up_and_restore_and_reindex(live, tmp_path, monkeypatc
 # -- without services: a small data dir made on the spot ----------------------------------
 
 
-def _small(root: Path) -> Settings:
+@pytest.fixture
+def new_db(databases):
+    """Settings of a new installation: a data dir under ``root`` and a database of its own."""
+    return lambda root: Settings(data_dir=root, database_url=databases())
+
+
+def _small(root: Path, new_db) -> Settings:
     """A data dir with one bag, an audit log, an account and a key, a reuse event, and the
     local services' folder that is never backed up."""
-    settings = Settings(data_dir=root)
+    settings = new_db(root)
     original = root.parent / f"{root.name}-original.txt"
     original.write_text("Giấy phép xây dựng số 12/GPXD", encoding="utf-8")
     record = Record(id="ab" + uuid.uuid4().hex[:22], text="Giấy phép xây dựng số 12/GPXD")
@@ -320,16 +338,16 @@ def _small(root: Path) -> Settings:
     log = AuditLog.of(settings)
     log.write(AuditEvent(actor_kind="officer", actor="canbo", action="view", record_id=record.id))
     log.close()
-    AccountStore.in_data_dir(root).add_user("canbo", "officer", OFFICER_PASSWORD)
-    ReuseJournal(settings.events_dir).append(ReuseEvent(record_id=record.id, dossier_code="000.00.12.H06-1",
+    AccountStore.of(settings).add_user("canbo", "officer", OFFICER_PASSWORD)
+    ReuseEvents.of(settings).append(ReuseEvent(record_id=record.id, dossier_code="000.00.12.H06-1",
                                                         actor="canbo", at=dt.datetime.now(dt.timezone.utc)))
     (root / "services" / "opensearch").mkdir(parents=True)
     (root / "services" / "opensearch" / "pid").write_text("1")
     return settings
 
 
-def test_the_destination_must_be_new_or_empty_and_outside_the_data_dir(tmp_path):
-    settings = _small(tmp_path / "data")
+def test_the_destination_must_be_new_or_empty_and_outside_the_data_dir(tmp_path, new_db):
+    settings = _small(tmp_path / "data", new_db)
     with pytest.raises(BackupError, match="nằm trong thư mục dữ liệu"):
         backup(settings, settings.data_dir / "backup")
     busy = tmp_path / "busy"
@@ -338,7 +356,7 @@ def test_the_destination_must_be_new_or_empty_and_outside_the_data_dir(tmp_path)
     with pytest.raises(BackupError, match="không trống"):
         backup(settings, busy)
     with pytest.raises(BackupError, match="Không có gì để sao lưu"):
-        backup(Settings(data_dir=tmp_path / "empty"), tmp_path / "b")
+        backup(new_db(tmp_path / "empty"), tmp_path / "b")
     empty = tmp_path / "empty-dest"
     empty.mkdir()
     report = backup(settings, empty)  # an empty folder (a freshly mounted disk) is fine
@@ -346,11 +364,11 @@ def test_the_destination_must_be_new_or_empty_and_outside_the_data_dir(tmp_path)
     assert not (empty / "data" / "services").exists()
 
 
-def test_an_interrupted_backup_leaves_no_backup(tmp_path):
-    settings = _small(tmp_path / "data")
+def test_an_interrupted_backup_leaves_no_backup(tmp_path, new_db):
+    settings = _small(tmp_path / "data", new_db)
 
     def crash(step: str, name: str) -> None:
-        if name == "accounts.sqlite3":
+        if name == "database.json":
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
@@ -363,30 +381,60 @@ def test_an_interrupted_backup_leaves_no_backup(tmp_path):
     assert list(empty.iterdir()) == []
 
 
-def test_journals_are_cut_after_their_last_complete_line(tmp_path):
-    """A line torn by a power cut at the end of the journal is left out of the backup; the
-    audit log's torn tail too, and the copy still verifies against the head."""
-    settings = _small(tmp_path / "data")
-    journal = settings.events_dir / "reuse.jsonl"
-    whole = journal.read_bytes()
-    with open(journal, "ab") as f:
-        f.write(b'{"record_id": "cut')
-    audit = settings.audit_dir / "audit.jsonl"
-    audit_whole = audit.read_bytes()
-    with open(audit, "ab") as f:
-        f.write(b'{"at": "2026')
+def test_a_backup_of_an_older_version_restores_into_the_database(tmp_path, new_db):
+    """A backup taken before the database held accounts.sqlite3, the audit log as a file and
+    the reuse journal: restore puts each into the database (the log still verifies, the
+    account logs in, the reuse is counted once), and the data dir keeps no copy of them."""
+    settings = _small(tmp_path / "data", new_db)
     backup(settings, tmp_path / "b")
-    assert (tmp_path / "b" / "data" / "events" / "reuse.jsonl").read_bytes() == whole
-    assert (tmp_path / "b" / "data" / "audit" / "audit.jsonl").read_bytes() == audit_whole
-    restored = Settings(data_dir=tmp_path / "restored")
-    restore(restored, tmp_path / "b")
-    assert AuditLog.of(restored).verify().intact
+    old = tmp_path / "old-format"
+    shutil.copytree(tmp_path / "b", old)
+    data = old / "data"
+    document = json.loads((data / "database.json").read_bytes())
+    (data / "database.json").unlink()
+    with sqlite3.connect(data / "accounts.sqlite3") as db:  # the accounts file as the old version kept it
+        db.executescript("""
+            CREATE TABLE users (login TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL,
+                failures INTEGER NOT NULL DEFAULT 0, locked_until TEXT, disabled INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL, rights TEXT NOT NULL DEFAULT '');
+            CREATE TABLE api_keys (key_id TEXT PRIMARY KEY, name TEXT NOT NULL, scopes TEXT NOT NULL,
+                secret_hash TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT, last_used_at TEXT);""")
+        for u in document["users"]:
+            db.execute("INSERT INTO users VALUES (?, ?, ?, 0, NULL, 0, ?, '')",
+                       (u["login"], u["role"], u["password_hash"], u["created_at"]))
+    (data / "events").mkdir()
+    (data / "events" / "reuse.jsonl").write_text(
+        "".join(json.dumps(e["event"]) + "\n" for e in document["reuse_events"] * 2), encoding="utf-8")  # twice: once kept
+    _rebag(old)
+    restored = new_db(tmp_path / "restored")
+    restore(restored, old)
+    assert AccountStore.of(restored).authenticate("canbo", OFFICER_PASSWORD).login == "canbo"
+    assert [e.dossier_code for e in ReuseEvents.of(restored).read()] == ["000.00.12.H06-1"]
+    found = AuditLog.of(restored).verify()
+    assert found.intact and found.lines == 1
+    leftovers = [p.name for p in restored.data_dir.rglob("*") if p.name in ("accounts.sqlite3", "reuse.jsonl",
+                                                                          "audit.jsonl")]
+    assert leftovers == []
 
 
-def test_the_audit_log_verifies_after_a_backup_taken_during_writes(tmp_path):
+def _rebag(bag: Path) -> None:
+    """The manifests of a backup made again after its files were changed (as the old version
+    would have written them)."""
+    lines = []
+    for path in sorted((bag / "data").rglob("*")):
+        if path.is_file():
+            lines.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.relative_to(bag).as_posix()}\n")
+    (bag / "manifest-sha256.txt").write_text("".join(lines), encoding="utf-8")
+    tags = []
+    for name in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt"):
+        tags.append(f"{hashlib.sha256((bag / name).read_bytes()).hexdigest()}  {name}\n")
+    (bag / "tagmanifest-sha256.txt").write_text("".join(tags), encoding="utf-8")
+
+
+def test_the_audit_log_verifies_after_a_backup_taken_during_writes(tmp_path, new_db):
     """The head is read before the log is measured: however the writes fall, the log in the
     backup holds the line the head names. Several backups while a thread writes and flushes."""
-    settings = _small(tmp_path / "data")
+    settings = _small(tmp_path / "data", new_db)
     stop = threading.Event()
 
     def writer() -> None:
@@ -405,58 +453,58 @@ def test_the_audit_log_verifies_after_a_backup_taken_during_writes(tmp_path):
         stop.set()
         thread.join(30)
     for n in range(5):
-        restored = Settings(data_dir=tmp_path / f"r{n}")
+        restored = new_db(tmp_path / f"r{n}")
         restore(restored, tmp_path / f"b{n}")
         found = AuditLog.of(restored).verify()
         assert found.intact and found.lines > 1, (n, found)
 
 
-def test_a_missing_or_an_added_file_is_named(tmp_path):
-    settings = _small(tmp_path / "data")
+def test_a_missing_or_an_added_file_is_named(tmp_path, new_db):
+    settings = _small(tmp_path / "data", new_db)
     backup(settings, tmp_path / "b")
     shutil.copytree(tmp_path / "b", tmp_path / "missing")
-    (tmp_path / "missing" / "data" / "events" / "reuse.jsonl").unlink()
-    with pytest.raises(BackupError, match="thiếu tệp 'data/events/reuse.jsonl'"):
-        restore(Settings(data_dir=tmp_path / "r1"), tmp_path / "missing")
+    (tmp_path / "missing" / "data" / "database.json").unlink()
+    with pytest.raises(BackupError, match="thiếu tệp 'data/database.json'"):
+        restore(new_db(tmp_path / "r1"), tmp_path / "missing")
     shutil.copytree(tmp_path / "b", tmp_path / "added")
     (tmp_path / "added" / "data" / "keys" / "extra.key").write_text("x")
     with pytest.raises(BackupError, match="tệp lạ 'data/keys/extra.key'"):
-        restore(Settings(data_dir=tmp_path / "r2"), tmp_path / "added")
+        restore(new_db(tmp_path / "r2"), tmp_path / "added")
     (tmp_path / "b" / "bagit.txt").unlink()  # as a backup cut short before its last step
     with pytest.raises(BackupError, match="không phải một bản sao lưu hoàn chỉnh"):
-        restore(Settings(data_dir=tmp_path / "r3"), tmp_path / "b")
+        restore(new_db(tmp_path / "r3"), tmp_path / "b")
     assert not any((tmp_path / f"r{n}").exists() for n in (1, 2, 3))
 
 
-def test_force_replaces_what_was_there_and_leaves_the_rest_alone(tmp_path):
-    settings = _small(tmp_path / "data")
+def test_force_replaces_what_was_there_and_leaves_the_rest_alone(tmp_path, new_db):
+    settings = _small(tmp_path / "data", new_db)
     backup(settings, tmp_path / "b")
     saved = _tree(tmp_path / "b" / "data")
-    accounts = AccountStore.in_data_dir(settings.data_dir)
+    for rows in ("database.json", "audit/audit.jsonl"):  # rows of the database, not files of the data dir
+        saved.pop(rows)
+    accounts = AccountStore.of(settings)
     accounts.add_user("moi", "officer", OFFICER_PASSWORD)  # made after the backup
     other = Record(id="cd" + uuid.uuid4().hex[:22], text="khác")
     write_bag(settings.archive_dir, other, next(tmp_path.glob("*-original.txt")), None)
-    (settings.data_dir / "accounts.sqlite3-journal").write_bytes(b"stale")
     report = restore(settings, tmp_path / "b", force=True)
     restored = {k: v for k, v in _tree(settings.data_dir).items() if not k.startswith("services/")}
     assert restored == saved
-    assert set(report.replaced) >= {"archive", "accounts.sqlite3", "audit", "events", "keys"}
-    assert [u.login for u in AccountStore.in_data_dir(settings.data_dir).users()] == ["canbo"]
+    assert set(report.replaced) >= {"archive", "database.json", "keys"}
+    assert [u.login for u in AccountStore.of(settings).users()] == ["canbo"]
+    assert AuditLog.of(settings).verify().intact and [e.actor for e in AuditLog.of(settings).events()] == ["canbo"]
     assert [b.name for b in iter_bags(settings.archive_dir)] != [] and read_record(settings.archive_dir, other.id) is None
-    assert not (settings.data_dir / "accounts.sqlite3-journal").exists()
     assert (settings.data_dir / "services" / "opensearch" / "pid").read_text() == "1"
     assert not [p for p in settings.data_dir.rglob(".restore-*")]
     assert (settings.keys_dir.stat().st_mode & 0o777) == 0o700
     assert all(p.stat().st_mode & 0o777 == 0o600 for p in settings.keys_dir.iterdir())
-    assert os.stat(settings.data_dir / "accounts.sqlite3").st_mode & 0o777 == 0o600
 
 
-def test_a_restore_cut_short_while_copying_changes_nothing(tmp_path):
+def test_a_restore_cut_short_while_copying_changes_nothing(tmp_path, new_db):
     """Nothing is replaced until every file is in its stage: a full disk half-way leaves
     the data dir as it was (and a new one is not left behind)."""
-    settings = _small(tmp_path / "data")
+    settings = _small(tmp_path / "data", new_db)
     backup(settings, tmp_path / "b")
-    AccountStore.in_data_dir(settings.data_dir).add_user("moi", "officer", OFFICER_PASSWORD)
+    AccountStore.of(settings).add_user("moi", "officer", OFFICER_PASSWORD)
     before = _tree(settings.data_dir)
 
     def disk_full(step: str, name: str) -> None:
@@ -467,21 +515,22 @@ def test_a_restore_cut_short_while_copying_changes_nothing(tmp_path):
         restore(settings, tmp_path / "b", on_item=disk_full, force=True)
     assert _tree(settings.data_dir) == before
     with pytest.raises(BackupError):
-        restore(Settings(data_dir=tmp_path / "new"), tmp_path / "b", on_item=disk_full)
+        restore(new_db(tmp_path / "new"), tmp_path / "b", on_item=disk_full)
     assert not (tmp_path / "new").exists()
 
 
-def test_a_bag_already_damaged_is_copied_as_found_and_named(tmp_path, monkeypatch):
+def test_a_bag_already_damaged_is_copied_as_found_and_named(tmp_path, new_db, monkeypatch):
     from search.config import get_settings
     from tracuu.cli import app
 
-    settings = _small(tmp_path / "data")
+    settings = _small(tmp_path / "data", new_db)
     bag = next(iter_bags(settings.archive_dir))
     (bag / "data" / "text.txt").write_text("sửa trái phép", encoding="utf-8")
     report = backup(settings, tmp_path / "b")
     assert report.damaged == [(bag.name, "data/text.txt đã bị thay đổi")]
     bagit.Bag(str(tmp_path / "b")).validate(processes=1)  # the backup itself is whole
     monkeypatch.setenv("TRACUU_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("TRACUU_DATABASE_URL", settings.database_dsn())
     get_settings.cache_clear()
     try:
         done = CliRunner().invoke(app, ["backup", str(tmp_path / "c")])
@@ -490,20 +539,22 @@ def test_a_bag_already_damaged_is_copied_as_found_and_named(tmp_path, monkeypatc
     assert done.exit_code == 1 and bag.name in done.output and "tracuu verify" in done.output
 
 
-@pytest.mark.parametrize("cut_after", ["keys", "archive"])
-def test_a_restore_killed_half_way_through_its_swaps_is_finished_not_lost(tmp_path, monkeypatch, cut_after):
+@pytest.mark.parametrize("cut_after", ["keys", "database.json", "audit", "archive"])
+def test_a_restore_killed_half_way_through_its_swaps_is_finished_not_lost(tmp_path, new_db, monkeypatch, cut_after):
     """Killed between two swaps, the old entries of a part were aside and the new ones half
     in; the next restore deleted both leftovers — a half archive. It now finishes them."""
     import archive.backup as backup_module
 
-    settings = _small(tmp_path / "data")
+    settings = _small(tmp_path / "data", new_db)
     backup(settings, tmp_path / "b")
     saved = _tree(tmp_path / "b" / "data")
-    AccountStore.in_data_dir(settings.data_dir).add_user("moi", "officer", OFFICER_PASSWORD)
+    for rows in ("database.json", "audit/audit.jsonl"):  # rows of the database, not files of the data dir
+        saved.pop(rows)
+    AccountStore.of(settings).add_user("moi", "officer", OFFICER_PASSWORD)
     real_swap = backup_module._swap_in
 
-    def killed_after(data_dir, part, stage, pid):
-        real_swap(data_dir, part, stage, pid)
+    def killed_after(settings, part, stage, pid):
+        real_swap(settings, part, stage, pid)
         if part == cut_after:
             raise SystemExit("kill -9")
 
@@ -513,8 +564,8 @@ def test_a_restore_killed_half_way_through_its_swaps_is_finished_not_lost(tmp_pa
         restore(settings, tmp_path / "b", force=True)
     monkeypatch.undo()
 
-    backup_module._clean_leftovers(settings.data_dir)  # what the next restore does first
+    backup_module._clean_leftovers(settings)  # what the next restore does first
     restored = {k: v for k, v in _tree(settings.data_dir).items() if not k.startswith("services/")}
     assert restored == saved
-    assert [u.login for u in AccountStore.in_data_dir(settings.data_dir).users()] == ["canbo"]
+    assert [u.login for u in AccountStore.of(settings).users()] == ["canbo"]
     assert not [p for p in settings.data_dir.rglob(".restore-*")]

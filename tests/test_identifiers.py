@@ -19,7 +19,7 @@ from archive.identifiers import (
 from archive.bags import write_bag
 from archive.layout import read_record
 from archive.records import Record
-from archive.reuse_journal import ReuseEvent
+from archive.reuse import ReuseEvent
 from indexer.metadata.subject import subject_fields
 from search.errors import InvalidQuery
 from search.lookup import lookup_body, own_records_body

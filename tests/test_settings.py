@@ -25,12 +25,12 @@ def _problems(**values) -> str:
 
 @pytest.mark.parametrize("secret", ["", "   ", "short-secret"])
 def test_an_empty_or_short_secret_is_refused(secret):
-    assert "TRACUU_SECRET_KEY" in _problems(secret_key=secret)
+    assert "TRACUU_AUDIT_KEY" in _problems(audit_key=secret)
 
 
 def test_a_long_secret_and_no_secret_are_accepted():
-    assert Settings(secret_key="x" * 40).secret_key is not None
-    assert Settings().secret_key is None  # a random key is then kept in the data dir
+    assert Settings(audit_key="x" * 40).audit_key is not None
+    assert Settings().audit_key is None  # a random key is then kept in the data dir
 
 
 def test_every_wrong_setting_is_named_on_its_own_line():
@@ -43,11 +43,11 @@ def test_every_wrong_setting_is_named_on_its_own_line():
 
 
 def test_the_command_refuses_to_start_with_a_bad_setting_and_says_which():
-    env = {**os.environ, "TRACUU_SECRET_KEY": "", "TRACUU_REPORT_PHASES": "garbage"}
+    env = {**os.environ, "TRACUU_AUDIT_KEY": "", "TRACUU_REPORT_PHASES": "garbage"}
     done = subprocess.run([str(Path(sys.executable).parent / "tracuu"), "services", "status"], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
-    assert "TRACUU_SECRET_KEY" in done.stderr and "TRACUU_REPORT_PHASES" in done.stderr
+    assert "TRACUU_AUDIT_KEY" in done.stderr and "TRACUU_REPORT_PHASES" in done.stderr
     assert "Traceback" not in done.stderr
 
 

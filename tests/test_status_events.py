@@ -15,6 +15,7 @@ import json
 
 import bagit
 import pytest
+from pydantic import SecretStr
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from typer.testing import CliRunner
@@ -204,7 +205,7 @@ def _post(client, record_id: str, action: str, **body):
 
 
 def _audit(settings):
-    from web.audit import AuditLog
+    from database.audit import AuditLog
 
     log = AuditLog.of(settings)
     try:
@@ -401,7 +402,8 @@ def test_the_command_line_revokes_and_shows_the_history(settings, world, system,
 
     record = world["cli"]
     for name, value in (("TRACUU_INDEX", settings.index), ("TRACUU_DATA_DIR", str(settings.data_dir)),
-                        ("TRACUU_OPENSEARCH_URL", settings.opensearch_url)):
+                        ("TRACUU_OPENSEARCH_URL", settings.opensearch_url),
+                        ("TRACUU_DATABASE_URL", settings.database_dsn())):
         monkeypatch.setenv(name, value)
     get_settings.cache_clear()
     runner = CliRunner()
@@ -503,18 +505,21 @@ def test_an_index_made_before_status_periods_still_answers_every_status(record_i
         client.indices.delete(index=old)
 
 
-def test_an_accounts_file_from_before_rights_gets_the_column(tmp_path):
+def test_an_accounts_file_from_before_rights_is_imported_without_rights(settings, databases, tmp_path):
     import sqlite3
 
-    from web.accounts import AccountStore, Role, Scope
+    from database.accounts import AccountStore, Role, Scope
+    from database.upgrade import import_old_files
 
-    path = tmp_path / "accounts.sqlite3"
-    with sqlite3.connect(path) as db:  # the schema as it was
+    old = settings.model_copy(update={"data_dir": tmp_path / "old", "database_url": SecretStr(databases())})
+    old.data_dir.mkdir()
+    with sqlite3.connect(old.data_dir / "accounts.sqlite3") as db:  # the schema before rights
         db.execute("CREATE TABLE users (login TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL, "
                    "failures INTEGER NOT NULL DEFAULT 0, locked_until TEXT, disabled INTEGER NOT NULL DEFAULT 0, "
                    "created_at TEXT NOT NULL)")
         db.execute("INSERT INTO users (login, role, password_hash, created_at) VALUES ('cu', 'officer', 'x', 'now')")
-    store = AccountStore(path)
+    assert import_old_files(old)
+    store = AccountStore.of(old)
     assert store.get_user("cu").holds == frozenset()
     assert Scope.manage in store.set_right("cu", "manage").holds
     assert store.set_right("cu", Scope.manage, held=False).holds == frozenset()

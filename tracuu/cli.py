@@ -3,7 +3,6 @@ one-line messages and exit codes."""
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,7 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from search.config import Settings, get_settings
-from search.errors import SettingsError, TracuuError
+from search.errors import TracuuError
 
 from .terminal import console, errors_to_exit
 
@@ -44,13 +43,28 @@ def _bar() -> Progress:
                     TimeElapsedColumn(), TimeRemainingColumn(), console=console)
 
 
+#: Plain logs: warnings from libraries, information from our own packages. The process id
+#: tells which of `serve --workers N` wrote the line. A dict so that uvicorn applies it in
+#: each worker process too (they are spawned and inherit no logging set up here).
+LOG_CONFIG: dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"}},
+    "root": {"level": "WARNING", "handlers": ["stderr"]},
+    "loggers": {
+        **{ours: {"level": "INFO"} for ours in ("search", "indexer", "web", "tracuu", "database", "uvicorn")},
+        "uvicorn.error": {"level": "INFO"},
+        # "The output file is larger than the input" is expected of PDF/A with a text layer.
+        "ocrmypdf._validation": {"level": "ERROR"},
+    },
+}
+
+
 def _setup_logging() -> None:
-    """Plain logs: warnings from libraries, information from our own packages."""
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for ours in ("search", "indexer", "web", "tracuu", "uvicorn"):
-        logging.getLogger(ours).setLevel(logging.INFO)
-    # "The output file is larger than the input" is expected of PDF/A with a text layer.
-    logging.getLogger("ocrmypdf._validation").setLevel(logging.ERROR)
+    import logging.config
+
+    logging.config.dictConfig(LOG_CONFIG)
 
 
 @services_app.command("start")
@@ -403,35 +417,51 @@ def sample(
     console.print(f"{len(truth)} kết quả mẫu ({scans} bản quét, {len(truth) - scans} bản điện tử) trong {folder}")
 
 
+@app.command("upgrade-state")
+@errors_to_exit
+def upgrade_state() -> None:
+    """Bring an older installation's files into the database: the schema up to date, then
+    TRACUU_DATA_DIR/accounts.sqlite3 (accounts, rights, API keys) imported and renamed
+    accounts.sqlite3.imported. `tracuu serve` does the same at start; safe to repeat."""
+    from database.connection import migrate
+    from database.upgrade import import_old_files
+
+    settings = get_settings()
+    migrate(settings)
+    done = import_old_files(settings)
+    for line in done or ["Không có gì cần chuyển (nothing to import)."]:
+        console.print(line, highlight=False)
+
+
 @app.command()
 @errors_to_exit
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Web processes (all share the database: "
+                                                            "accounts, sessions, rate limits)")] = 1,
 ) -> None:
     """Run the web front end and the JSON API (/api/v1, OpenAPI at /docs)."""
     import uvicorn
 
-    from web.app import create_app
+    from database.connection import migrate
+    from database.upgrade import import_old_files
 
     _setup_logging()
     settings = get_settings()
-    _migrate_or_warn(settings)
+    # Accounts, sessions and rate limits live in the database: no database, no service.
+    migrate(settings)
+    for line in import_old_files(settings):
+        console.print(line, highlight=False)
     # access_log=False: uvicorn's line carries the query string (names, CCCD numbers);
     # web/access_log.py logs each request without it.
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+    if workers == 1:
+        from web.app import create_app
 
-
-def _migrate_or_warn(settings: Settings) -> None:
-    """Bring the queue's database up to date; search and the pages work without it, so a
-    database that cannot be reached is a warning (POST /api/v1/ingest then answers 503)."""
-    from indexer import queue
-
-    try:
-        queue.migrate(settings)
-    except (queue.QueueUnavailable, SettingsError) as e:
-        console.print(f"[yellow]API nhập sẽ trả 503 (the push API will answer 503)[/yellow]: {e.message}",
-                      highlight=False)
+        uvicorn.run(create_app(settings), host=host, port=port, log_config=LOG_CONFIG, access_log=False)
+    else:  # each process builds its app from the same TRACUU_ settings
+        uvicorn.run("web.app:create_app", factory=True, workers=workers, host=host, port=port,
+                    log_config=LOG_CONFIG, access_log=False)
 
 
 @app.command()
@@ -465,9 +495,9 @@ def demo(
 
 
 def _accounts():
-    from web.accounts import AccountStore
+    from database.accounts import AccountStore
 
-    return AccountStore.in_data_dir(get_settings().data_dir)
+    return AccountStore.of(get_settings())
 
 
 def _password(stdin: bool) -> str:
@@ -561,7 +591,7 @@ def audit_log(
     `tracuu audit --subject 001085012345` answers "who looked at my record?"."""
     import datetime as dt
 
-    from web.audit import AuditLog, describe
+    from database.audit import AuditLog, describe
 
     log = AuditLog.of(get_settings())
     if verify:

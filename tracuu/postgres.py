@@ -208,7 +208,7 @@ def start(home: Path, port: int, host: str = "127.0.0.1", mode: str = "unshare",
            "-p", str(port), "-c", f"listen_addresses={host}",
            "-c", f"unix_socket_directories={_sockdir(home, port)}",
            # modest footprint for a dev box / CI; raise for production
-           "-c", "shared_buffers=128MB", "-c", "max_connections=100",
+           "-c", "shared_buffers=128MB", "-c", "max_connections=200",
            "-c", "log_checkpoints=off"]
     attempts = 0
     while True:

@@ -64,7 +64,7 @@ def _record_change(record_id: str, actor: str | None, **asked) -> None:
     from archive.events import ACTION_LABELS, StatusChange, apply_event
     from search.index import RecordIndex
     from search.query import today_in_vietnam
-    from web.audit import AuditEvent, AuditLog
+    from database.audit import AuditEvent, AuditLog
     from web.labels import STATUS_LABELS
 
     settings = get_settings()
@@ -201,8 +201,8 @@ def allow(login: Annotated[str, typer.Argument(help="Officer login")],
     """Give an officer account the right to record status decisions (scope 'manage') on the
     record page and through the API with its session, or take it back. Admins always hold
     it; a system gets it with `tracuu apikey create NAME --scope manage`."""
-    from web.accounts import AccountStore, Scope
+    from database.accounts import AccountStore, Scope
 
-    user = AccountStore.in_data_dir(get_settings().data_dir).set_right(login, Scope.manage, not revoke_right)
+    user = AccountStore.of(get_settings()).set_right(login, Scope.manage, not revoke_right)
     console.print(f"Tài khoản {user.login}: {'đã được giao' if Scope.manage in user.holds else 'không còn'} quyền "
                   "ghi quyết định về hiệu lực (manage).", highlight=False)

@@ -12,9 +12,12 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
-from starlette.middleware.sessions import SessionMiddleware
 
 from archive.recovery import catch_up
+from database.accounts import AccountStore
+from database.audit import AuditLog
+from database.connection import DatabaseUnavailable
+from database.sessions import SessionStore
 from search.analysis import segment
 from search.config import Settings, get_settings
 from search.errors import SearchUnavailable
@@ -22,10 +25,9 @@ from search.index import RecordIndex
 
 from . import problems, session
 from .access_log import AccessLog
-from .accounts import AccountStore
-from .audit import AuditLog
 from .hardening import Hardening
 from .ratelimit import Limiter
+from .server_sessions import ServerSessions
 from .routes import account, admin, api, citizen, corrections, health, ingest, ingest_page, pages, reports, status
 from .templating import STATIC_DIR, make_templates
 
@@ -49,6 +51,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await run_in_threadpool(catch_up, settings.archive_dir, app.state.index)
         except SearchUnavailable:
             log.warning("OpenSearch unavailable at start-up; pending records are indexed by the next ingest")
+        # A process with another audit key would write rows no one can verify: refused here.
+        try:
+            await run_in_threadpool(app.state.audit.check_key)
+        except DatabaseUnavailable:
+            log.warning("database unavailable at start-up; the audit key is checked when it is back")
         # pyvi loads its model on first use (~1 s): at start-up, not in the first clerk's search.
         await run_in_threadpool(segment, "khởi động")
         try:
@@ -63,15 +70,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.templates = make_templates()
-    app.state.accounts = AccountStore.in_data_dir(settings.data_dir)
+    app.state.accounts = AccountStore.of(settings)
     app.state.audit = AuditLog.of(settings)
-    app.state.citizen_limiter = Limiter({"client": settings.citizen_limit_client,
+    app.state.citizen_limiter = Limiter(settings.database_dsn(), "citizen",
+                                        {"client": settings.citizen_limit_client,
                                          "subject": settings.citizen_limit_subject})
-    app.state.login_limiter = Limiter({"client": settings.login_limit_client})
+    app.state.login_limiter = Limiter(settings.database_dsn(), "login", {"client": settings.login_limit_client})
     # Outermost last: the body cap acts before anything reads a body.
-    app.add_middleware(SessionMiddleware, secret_key=session.secret_key(settings),
-                       session_cookie=session.COOKIE, max_age=settings.officer_session_hours * 3600,
-                       same_site="lax", https_only=settings.public_url.startswith("https://"))
+    app.add_middleware(ServerSessions, store=SessionStore.of(settings), cookie=session.COOKIE,
+                       max_age=settings.officer_session_hours * 3600,
+                       https_only=settings.public_url.startswith("https://"))
     app.add_middleware(AccessLog)
     # A pushed file may be as large as a file in a folder (+ the multipart envelope).
     app.add_middleware(Hardening, max_bytes=settings.max_request_bytes,

@@ -19,12 +19,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from search.errors import TracuuError
 
-from .accounts import AccountStore, Role, Scope
-from .audit import AuditEvent, AuditLog
+from database.accounts import AccountStore, Role, Scope
+from database.audit import AuditEvent, AuditLog
 
 #: What an officer's session may do through the API (the JSON behind the pages). Rights
 #: beyond these (``manage``: status decisions) are given per account, and admins hold them
-#: all (web/accounts.py ``GRANTABLE``): a session acts with OFFICER_SCOPES plus its rights.
+#: all (database/accounts.py ``GRANTABLE``): a session acts with OFFICER_SCOPES plus its rights.
 OFFICER_SCOPES = frozenset({Scope.search, Scope.read, Scope.lookup, Scope.reuse})
 _USER = "user"
 _CSRF = "csrf"

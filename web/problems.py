@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
+from database.connection import DatabaseUnavailable
 from search.errors import FileNotAvailable, InvalidQuery, RecordNotFound, SearchUnavailable, TracuuError
 
 from .auth import AccessDenied
@@ -58,9 +59,17 @@ _ANSWERS: dict[type[TracuuError], tuple[int, str, str | None, str]] = {
     RecordNotFound: (404, "Not Found", None, "No record has this id."),
     SearchUnavailable: (503, "Service Unavailable", _UNAVAILABLE_VI,
                         "The search server is unavailable; please retry in a few minutes."),
+    DatabaseUnavailable: (503, "Service Unavailable", "Cơ sở dữ liệu tạm thời không truy cập được; vui lòng thử lại "
+                          "sau ít phút.", "The database is unavailable; please retry in a few minutes."),
     InvalidQuery: (400, "Bad Request", None, "The request is not valid."),
     TracuuError: (500, "Internal Server Error", None, "The request could not be completed."),
 }
+
+
+def unavailable(request: Request, e: TracuuError) -> Response:
+    """The answer to a service being down, for code outside the routes (middleware)."""
+    status, title, vi, en = _ANSWERS[type(e)] if type(e) in _ANSWERS else _ANSWERS[TracuuError]
+    return _respond(request, status, title, vi or e.message, en)
 
 
 def install(app: FastAPI) -> None:

@@ -1,13 +1,13 @@
 """Limits on attempts that guess: the citizen form (per client and per CCCD) and the
-officer login (per client). Moving windows from the ``limits`` library, in memory: one
-server process holds the counts (several processes would need its Redis storage)."""
+officer login (per client). Moving windows from the ``limits`` library, counted in the
+database (database/rate_limits.py), so every web process and host shares one count."""
 
 from __future__ import annotations
 
 from limits import parse_many
-from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
+from database.rate_limits import DatabaseStorage
 from search.errors import TracuuError
 
 
@@ -17,9 +17,11 @@ class TooManyAttempts(TracuuError):
 
 
 class Limiter:
-    def __init__(self, rules: dict[str, str]) -> None:
-        """``rules``: name → limits like ``"10/minute;50/hour"``."""
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+    def __init__(self, dsn: str, form: str, rules: dict[str, str]) -> None:
+        """``form``: what is guarded (``login``, ``citizen``), so its counts are its own;
+        ``rules``: name → limits like ``"10/minute;50/hour"``."""
+        self._form = form
+        self._limiter = MovingWindowRateLimiter(DatabaseStorage(dsn))
         self._rules = {name: parse_many(spec) for name, spec in rules.items()}
 
     def hit(self, **keys: str) -> None:
@@ -29,7 +31,7 @@ class Limiter:
         over = False
         for name, key in keys.items():
             for rule in self._rules[name]:
-                if not self._limiter.hit(rule, name, key):
+                if not self._limiter.hit(rule, self._form, name, key):
                     over = True
         if over:
             raise TooManyAttempts()

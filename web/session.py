@@ -1,5 +1,5 @@
-"""Signed session cookies: the key, and what a citizen's session holds (an officer's is in
-web/auth.py).
+"""What a citizen's session holds (an officer's is in web/auth.py); sessions themselves are
+rows of the database (database/sessions.py, web/server_sessions.py).
 
 A citizen's session carries only the ids of the records they proved are theirs (never the
 CCCD), for a limited time; every citizen page checks the id asked for against that list.
@@ -7,30 +7,14 @@ CCCD), for a limited time; every citizen page checks the id asked for against th
 
 from __future__ import annotations
 
-import os
 import secrets
 import time
 
 from fastapi import Request
 
-from search.config import Settings
 
 COOKIE = "tracuu_session"
 _CITIZEN = "citizen"
-
-
-def secret_key(settings: Settings) -> str:
-    """The configured key, else one generated once and kept (0600) in the data dir, so
-    sessions survive a restart without anyone having to configure a key for the demo."""
-    if settings.secret_key is not None:
-        return settings.secret_key.get_secret_value()
-    path = settings.data_dir / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
 
 
 def start_citizen(request: Request, record_ids: list[str], minutes: int) -> str:

@@ -1,4 +1,4 @@
-"""Alembic environment of the Tra cứu database (indexer/queue.py ``migrate`` runs it).
+"""Alembic environment of the Tra cứu database (database/connection.py ``migrate`` runs it).
 
 The URL is given by the caller (``config.attributes["dsn"]``, from TRACUU_DATABASE_URL or
 the local server); driver psycopg 3. The whole upgrade is one transaction (PostgreSQL has

@@ -47,3 +47,17 @@ def page(chromium, live_server, ingested_corpus):
     pg.wait_for_url(live_server + "/")
     yield pg
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def attempts_forgotten(request):
+    """Every web test starts with no attempts counted. The counts live in the database and
+    outlast an app (that is their point: every process shares them); without this, tests of
+    the shared corpus would spend one another's citizen-form and login allowances."""
+    from database.rate_limits import DatabaseStorage
+
+    for name in ("ingested_corpus", "settings"):
+        if name in request.fixturenames:
+            found = request.getfixturevalue(name)
+            settings = found[0] if isinstance(found, tuple) else found
+            DatabaseStorage(settings.database_dsn()).reset()

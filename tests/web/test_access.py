@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from helpers import OFFICER_PASSWORD, api_key, csrf_of, log_in
 from archive.records import record_id_for
 from web.app import create_app
-from web.audit import AuditLog
+from database.audit import AuditLog
 
 pytestmark = [pytest.mark.opensearch, pytest.mark.tika, pytest.mark.ocr]
 
@@ -102,10 +102,10 @@ def test_a_search_only_key_gets_cccd_numbers_masked_in_snippets(client, ingested
 
 
 def test_a_revoked_or_forged_key_is_refused(client, ingested_corpus):
-    from web.accounts import AccountStore
+    from database.accounts import AccountStore
 
     settings = ingested_corpus[0]
-    accounts = AccountStore.in_data_dir(settings.data_dir)
+    accounts = AccountStore.of(settings)
     key, token = accounts.create_key("to revoke", ["search"])
     assert client.get("/api/v1/search", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     assert next(k for k in accounts.keys() if k.key_id == key.key_id).last_used_at is not None
@@ -157,10 +157,10 @@ def test_no_difference_between_an_existing_and_a_made_up_cccd(client, ingested_c
 
 
 def test_repeated_wrong_passwords_lock_the_account_with_the_same_message(client, ingested_corpus):
-    from web.accounts import MAX_FAILURES, AccountStore
+    from database.accounts import MAX_FAILURES, AccountStore
 
     settings = ingested_corpus[0]
-    AccountStore.in_data_dir(settings.data_dir).add_user("khoa-thu", "officer", OFFICER_PASSWORD)
+    AccountStore.of(settings).add_user("khoa-thu", "officer", OFFICER_PASSWORD)
 
     def attempt(password):
         token = csrf_of(client.get("/login").text)
@@ -232,6 +232,7 @@ def test_tracuu_audit_answers_who_looked_at_my_record(client, ingested_corpus, m
     log_in(client, settings)
     client.get(f"/records/{own}")
     monkeypatch.setenv("TRACUU_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("TRACUU_DATABASE_URL", settings.database_dsn())
     get_settings.cache_clear()
     try:
         out = CliRunner().invoke(app, ["audit", "--subject", cccd, "--json"])

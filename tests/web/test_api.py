@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 
 import pytest
 
+from database.reuse_events import ReuseEvents
 from archive.records import record_id_for
 from tracuu.sample import fold
 
@@ -144,8 +144,7 @@ def test_reuse_is_recorded_and_returns_a_reference(corpus_api, ingested_corpus):
     ref = r.json()
     assert ref["record_id"] == rid and ref["reused_for"] == "000.00.12.H06-261121-0042"
     assert t["fields"]["doc_number"] in ref["citation"] and ref["url"].endswith(f"/records/{rid}")
-    journal = (settings.events_dir / "reuse.jsonl").read_text(encoding="utf-8").splitlines()
-    assert any(json.loads(line)["record_id"] == rid for line in journal)
+    assert any(e.record_id == rid for e in ReuseEvents.of(settings).read())
     index.client.indices.refresh(index=index.reuse_index)
     counted = index.search_reuse({"query": {"term": {"record_id": rid}}})
     assert counted["hits"]["total"]["value"] >= 1
@@ -162,8 +161,8 @@ def test_a_reuse_recorded_again_is_one_reuse_and_needs_its_own_scope(corpus_api,
     for _ in range(3):
         r = corpus_api.post(f"/api/v1/records/{rid}/reuse", json={"dossier_code": dossier})
         assert r.status_code == 201 and r.json()["reused_for"] == dossier
-    journal = [json.loads(line) for line in (settings.events_dir / "reuse.jsonl").read_text("utf-8").splitlines()]
-    assert sum(1 for e in journal if e["record_id"] == rid and e["dossier_code"] == dossier) == 1
+    kept = ReuseEvents.of(settings).read()
+    assert sum(1 for e in kept if e.record_id == rid and e.dossier_code == dossier) == 1
     index.client.indices.refresh(index=index.reuse_index)
     counted = index.search_reuse({"query": {"bool": {"filter": [{"term": {"record_id": rid}},
                                                                  {"term": {"dossier_code": dossier}}]}}})

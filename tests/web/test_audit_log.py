@@ -1,39 +1,61 @@
-"""The audit log as an auditor would attack and a power cut would leave it: a line edited
-and re-chained without the key, lines cut from the end, a torn last line, a rotated file."""
+"""The audit log as an auditor would attack it and as several processes write it: a row
+edited and re-chained without the key, rows cut from the end, two writer processes at once,
+a host with another key, and the file log of an older installation brought in."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 
+import psycopg
+import pytest
+from pydantic import SecretStr
 from typer.testing import CliRunner
 
-from search.config import Settings
+from database.audit import GENESIS, AuditEvent, AuditLog, mac_of
+from database.upgrade import import_old_files
+from search.errors import SettingsError
 from tracuu.cli import app
-from web.audit import AuditEvent, AuditLog, load_key
+
+pytestmark = pytest.mark.postgres
 
 
-def _log(tmp_path) -> AuditLog:
-    settings = Settings(data_dir=tmp_path)
+@pytest.fixture
+def own(settings, databases, tmp_path):
+    """Settings with a data dir (keys, head) and a database of this test alone."""
+    return settings.model_copy(update={"data_dir": tmp_path / "data", "database_url": SecretStr(databases())})
+
+
+def _log(settings, n: int = 5) -> AuditLog:
     log = AuditLog.of(settings)
-    for i in range(5):
+    log.check_key()
+    for i in range(n):
         log.write(AuditEvent(actor_kind="officer", actor="canbo", action="view", record_id=f"r{i}"))
     log.flush()
     return log
 
 
-def test_an_intact_log_verifies_and_its_key_is_kept_apart(tmp_path):
-    log = _log(tmp_path)
-    assert log.verify().intact and log.verify().lines == 5
-    assert (tmp_path / "keys" / "audit.key").exists()
-    assert not list((tmp_path / "audit").glob("*.key"))
+def _rows(settings) -> list[tuple[int, str]]:
+    with psycopg.connect(settings.database_dsn()) as db:
+        return db.execute("SELECT seq, line FROM audit_events ORDER BY seq").fetchall()
 
 
-def test_a_line_edited_and_rechained_without_the_key_is_named(tmp_path):
-    """With a plain hash chain, whoever could write the file could edit a line and compute
+def test_an_intact_log_verifies_and_its_key_is_kept_apart(own):
+    log = _log(own)
+    found = log.verify()
+    assert found.intact and found.lines == 5
+    assert (own.keys_dir / "audit.key").exists() and (own.keys_dir / "audit.head").exists()
+    assert [e.record_id for e in log.query(record_id="r3")] == ["r3"]
+    assert [e.record_id for e in log.events()] == [f"r{i}" for i in range(5)]
+
+
+def test_a_row_edited_and_rechained_without_the_key_is_named(own):
+    """With a plain hash chain, whoever could write the table could edit a row and compute
     the following hashes again; without the key the HMACs cannot be recomputed."""
-    log = _log(tmp_path)
-    lines = log.path.read_bytes().splitlines()
+    _log(own)
+    rows = _rows(own)
+    lines = [line.encode() for _, line in rows]
     edited = json.loads(lines[2])
     edited["actor"] = "nguoi-khac"
     lines[2] = json.dumps(edited, ensure_ascii=False, separators=(",", ":")).encode()
@@ -41,46 +63,99 @@ def test_a_line_edited_and_rechained_without_the_key_is_named(tmp_path):
         row = json.loads(lines[i])
         row["chain"] = hashlib.sha256(lines[i - 1]).hexdigest()
         lines[i] = json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode()
-    log.path.write_bytes(b"\n".join(lines) + b"\n")
-    found = AuditLog.of(Settings(data_dir=tmp_path)).verify()
-    assert found.broken == 4 and "dòng 3 đã bị sửa" in found.reason  # line 4 no longer follows line 3
+    with psycopg.connect(own.database_dsn()) as db:
+        for (seq, _), line in zip(rows, lines):
+            db.execute("UPDATE audit_events SET line = %s WHERE seq = %s", (line.decode(), seq))
+    found = AuditLog.of(own).verify()
+    assert found.broken == 4 and "dòng 3 đã bị sửa" in found.reason  # row 4 no longer follows row 3
 
 
-def test_lines_cut_from_the_end_are_found(tmp_path):
-    log = _log(tmp_path)
+def test_rows_cut_from_the_end_are_found(own):
+    log = _log(own)
     log.close()
-    lines = log.path.read_bytes().splitlines(keepends=True)
-    log.path.write_bytes(b"".join(lines[:3]))
-    found = AuditLog.of(Settings(data_dir=tmp_path)).verify()
-    assert found.broken is None and found.truncated
+    with psycopg.connect(own.database_dsn()) as db:
+        db.execute("DELETE FROM audit_events WHERE seq > (SELECT min(seq) + 2 FROM audit_events)")
+    found = AuditLog.of(own).verify()
+    assert found.broken is None and found.truncated and found.lines == 3
 
 
-def test_a_torn_last_line_is_reported_with_its_offset_and_the_log_goes_on(tmp_path):
-    log = _log(tmp_path)
+def _writer(settings_json: str, name: str, n: int) -> None:
+    from search.config import Settings
+
+    settings = Settings.model_validate_json(settings_json)
+    log = AuditLog.of(settings)
+    for i in range(n):
+        log.write(AuditEvent(actor_kind="officer", actor=name, action="search", query=f"giấy phép {i}"))
     log.close()
-    size = log.path.stat().st_size
-    with log.path.open("ab") as f:
-        f.write(b'{"at":"2026-11-28T10:00:00Z","actor_kind":"offi')  # power cut mid-write
-    reopened = AuditLog.of(Settings(data_dir=tmp_path))
-    reopened.write(AuditEvent(actor_kind="officer", actor="canbo", action="search", query="x"))
-    reopened.flush()
-    found = reopened.verify()
-    assert found.torn == [(6, size)] and found.broken is None and not found.truncated
-    assert [e.action for e in reopened.events()][-1] == "search"  # the torn line is passed over
-    done = CliRunner().invoke(app, ["audit", "--verify"], env={"TRACUU_DATA_DIR": str(tmp_path)})
-    assert done.exit_code == 0 and "Traceback" not in done.output
 
 
-def test_after_rotation_the_log_writes_to_the_new_file(tmp_path):
-    log = _log(tmp_path)
-    log.path.rename(log.path.with_name("audit.jsonl.1"))  # logrotate, without copytruncate
-    log.write(AuditEvent(actor_kind="officer", actor="canbo", action="view", record_id="after"))
-    log.flush()
-    assert [e.record_id for e in log.events()] == ["after"]
-    assert log.verify().intact
+def test_two_processes_writing_at_once_keep_one_chain(own):
+    _log(own, 1)  # the key is made and recorded before the writers start
+    raw = own.model_dump_json()
+    raw = json.loads(raw)
+    raw["database_url"] = own.database_dsn()
+    ctx = multiprocessing.get_context("spawn")
+    writers = [ctx.Process(target=_writer, args=(json.dumps(raw), f"can-bo-{k}", 150)) for k in range(2)]
+    for w in writers:
+        w.start()
+    for w in writers:
+        w.join(120)
+        assert w.exitcode == 0
+    log = AuditLog.of(own)
+    found = log.verify()
+    assert found.intact and found.lines == 301, found
+    assert len(log.query(actor="can-bo-0")) == len(log.query(actor="can-bo-1")) == 150
 
 
-def test_the_key_is_made_once_and_the_configured_one_wins(tmp_path):
-    first = load_key(None, tmp_path / "keys")
-    assert load_key(None, tmp_path / "keys") == first and len(first) == 64
-    assert load_key("k" * 40, tmp_path / "keys") == b"k" * 40
+def test_a_process_with_another_key_is_refused(own):
+    _log(own, 1)
+    other = own.model_copy(update={"audit_key": SecretStr("k" * 40)})
+    with pytest.raises(SettingsError, match="TRACUU_AUDIT_KEY"):
+        AuditLog.of(other).check_key()
+
+
+def _old_file(path, key: bytes) -> list[bytes]:
+    """An audit.jsonl as the file log of older versions wrote it: two lines of the plain
+    SHA-256 chain, HMAC-chained lines after them, and a line torn by a power cut."""
+    lines: list[bytes] = []
+    for i in range(2):
+        prev = GENESIS if not lines else hashlib.sha256(lines[-1]).hexdigest()
+        lines.append(json.dumps({"at": f"2024-01-0{i + 1}T08:00:00Z", "actor_kind": "officer", "actor": "canbo",
+                                 "action": "view", "record_id": f"old{i}", "prev": prev}).encode())
+    lines.append(b'{"at":"2024-01-03T08:00:00Z","actor_kind":"offi')  # power cut mid-write
+    for i in range(3):
+        lines.append(json.dumps({"at": f"2024-02-0{i + 1}T08:00:00Z", "actor_kind": "officer", "actor": "canbo",
+                                 "action": "search", "subject_id": "001085012345",
+                                 "chain": mac_of(key, lines[-1])}).encode())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return lines
+
+
+def test_an_old_file_log_is_imported_verbatim_and_still_verifies(own):
+    key = b"an old installation's audit key, 40+ characters long"
+    settings = own.model_copy(update={"audit_key": SecretStr(key.decode())})
+    path = settings.audit_dir / "audit.jsonl"
+    _old_file(path, key)
+    done = import_old_files(settings)
+    assert any("6 dòng" in line and "nguyên vẹn (intact)" in line for line in done), done
+    assert not path.exists() and path.with_name("audit.jsonl.imported").exists()
+    log = AuditLog.of(settings)
+    found = log.verify()
+    assert found.intact and found.lines == 6 and [n for n, _ in found.torn] == [3]
+    log.write(AuditEvent(actor_kind="officer", actor="canbo", action="view", record_id="new"))
+    assert log.verify().intact and log.verify().lines == 7
+    assert len(log.query(subject="001 085 012 345")) == 3  # "who looked at my record?" across the old lines
+    env = {"TRACUU_DATA_DIR": str(settings.data_dir), "TRACUU_DATABASE_URL": settings.database_dsn(),
+           "TRACUU_AUDIT_KEY": key.decode()}
+    done = CliRunner().invoke(app, ["audit", "--verify"], env=env)
+    assert done.exit_code == 0 and "7 dòng" in done.output and "Traceback" not in done.output
+
+
+def test_an_old_file_is_not_mixed_into_a_log_that_has_rows(own):
+    _log(own, 2)
+    path = own.audit_dir / "audit.jsonl"
+    _old_file(path, AuditLog.of(own).key)
+    done = import_old_files(own)
+    assert any("CHƯA chuyển" in line for line in done)
+    assert path.exists() and AuditLog.of(own).verify().lines == 2

@@ -89,8 +89,9 @@ def test_reuse_form_records_the_dossier_and_shows_citation_and_json(officer, ing
 
 
 def _journal_lines(settings) -> int:
-    path = settings.events_dir / "reuse.jsonl"
-    return len(path.read_text(encoding="utf-8").splitlines()) if path.exists() else 0
+    from database.reuse_events import ReuseEvents
+
+    return len(ReuseEvents.of(settings).read())
 
 
 def test_unknown_record_page_is_a_vietnamese_404_page(officer):

@@ -30,7 +30,7 @@ REUSES = 3  # records reused, the first one twice
 
 
 @pytest.fixture(scope="module")
-def known(running_services, tmp_path_factory):
+def known(running_services, databases, tmp_path_factory):
     """Born-digital results, every one in the manifest: the index holds exactly the truth."""
     from indexer.pipeline import Ingestor
     from tracuu.sample import Options, generate
@@ -38,7 +38,8 @@ def known(running_services, tmp_path_factory):
     folder = tmp_path_factory.mktemp("report-corpus")
     truth = generate(folder, Options(n=24, seed=21, scanned_share=0.0, manifest_share=1.0, revoked_share=0.15))
     settings = Settings(index=f"test-report-{uuid.uuid4().hex[:8]}", data_dir=tmp_path_factory.mktemp("report-data"),
-                        opensearch_url=running_services.opensearch_url, tika_url=running_services.tika_url)
+                        opensearch_url=running_services.opensearch_url, tika_url=running_services.tika_url,
+                        database_url=databases())
     index = RecordIndex.from_settings(settings)
     report = Ingestor(settings, index).ingest_dir(folder)
     assert report.failed == []

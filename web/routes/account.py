@@ -1,5 +1,5 @@
 """Officers and admins log in and out. Failed logins are counted per account (lockout, in
-web/accounts.py) and per client (rate limit); all are audited."""
+database/accounts.py) and per client (rate limit); all are audited."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ..accounts import LoginFailed
+from database.accounts import LoginFailed
 from ..auth import ANONYMOUS, CsrfDep, Principal, audit, client_of, sign_in, sign_out, staff_of
 from ..deps import SettingsDep, TemplatesDep
 from ..ratelimit import TooManyAttempts

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ..accounts import AccountError, AccountStore, Role, Scope
+from database.accounts import AccountError, AccountStore, Role, Scope
 from ..auth import AdminDep, CsrfDep, audit
 from ..deps import TemplatesDep
 

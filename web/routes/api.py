@@ -14,7 +14,8 @@ from search.lookup import LookupResult
 from search.query import FACETS, MAX_PAGE, MAX_QUERY_CHARS, MAX_SIZE, Hit, SearchRequest, SearchResult, today_in_vietnam
 from archive.identifiers import SUBJECT_ID_AS_TYPED, canonical_subject_id
 from archive.records import PublicRecord, Status
-from archive.reuse_journal import ReuseEvent, ReuseJournal
+from archive.reuse import ReuseEvent
+from database.reuse_events import ReuseEvents
 from search.reuse import Reference
 
 from ..auth import LookupAccess, Principal, ReadAccess, ReuseAccess, SearchAccess, audit
@@ -200,7 +201,7 @@ class ReuseRequest(BaseModel):
 def reuse(record_id: RecordId, body: Annotated[ReuseRequest, Body()], request: Request,
           index: IndexDep, settings: SettingsDep, who: ReuseAccess) -> Reference:
     record = index.get(record_id)
-    event = record_reuse(index, ReuseJournal(settings.events_dir), ReuseEvent.of(record, body.dossier_code, who.name))
+    event = record_reuse(index, ReuseEvents.of(settings), ReuseEvent.of(record, body.dossier_code, who.name))
     audit(request, who, "reuse", record_id=record.id, subject_id=record.subject_id, detail=event.dossier_code)
     url, file_url = record_links(request, settings, record.id)
     return Reference.of(record, today_in_vietnam(), url, file_url, event.dossier_code)

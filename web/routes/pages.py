@@ -15,11 +15,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from search.errors import InvalidQuery
 from search.index import find, record_reuse, similar
 from search.query import FACETS, SearchRequest, today_in_vietnam
-from archive.reuse_journal import ReuseEvent, ReuseJournal
+from archive.reuse import ReuseEvent
+from database.reuse_events import ReuseEvents
 from search.reuse import Reference
 
 from .. import record_view
-from ..accounts import Scope
+from database.accounts import Scope
 from ..auth import CsrfDep, StaffDep, audit
 from ..deps import IndexDep, SettingsDep, TemplatesDep
 from ..files import Variant, available, send_file
@@ -154,7 +155,7 @@ def reuse(record_id: RecordId, request: Request, index: IndexDep, settings: Sett
     except InvalidQuery as e:
         return record_page_response(request, index, settings, templates, who, record_id, reuse_error=e.message,
                                     status_code=400)
-    record_reuse(index, ReuseJournal(settings.events_dir), event)
+    record_reuse(index, ReuseEvents.of(settings), event)
     audit(request, who, "reuse", record_id=record.id, subject_id=record.subject_id, detail=event.dossier_code)
     return RedirectResponse(f"/records/{record_id}?reused={event.dossier_code}#reuse", status_code=303)
 

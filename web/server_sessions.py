@@ -1,0 +1,94 @@
+"""The ASGI middleware that gives every request ``request.session`` from the database
+(database/sessions.py), in place of Starlette's signed-cookie SessionMiddleware: the same
+``request.session`` dict for the routes, but a session that logout, a password change or an
+administrator can end on every web process and host at once.
+
+The token changes when someone signs in or out (the officer entry of the session changes),
+so a token known before the login is worth nothing after it (no fixation). Requests for
+static files never touch the database.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from database.connection import DatabaseUnavailable
+from database.sessions import SessionStore
+
+from . import problems
+
+log = logging.getLogger(__name__)
+
+#: The session entry whose change (sign in, sign out) gives the session a new token.
+IDENTITY = "user"
+
+
+class ServerSessions:
+    def __init__(self, app: ASGIApp, store: SessionStore, cookie: str, max_age: int, https_only: bool,
+                 skip: tuple[str, ...] = ("/static/",)) -> None:
+        self.app, self.store, self.cookie, self.max_age = app, store, cookie, max_age
+        self.secure = "; secure" if https_only else ""
+        self.skip = skip
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(self.skip):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        token = request.cookies.get(self.cookie)
+        try:
+            loaded = await run_in_threadpool(self.store.load, token) if token else None
+        except DatabaseUnavailable as e:
+            scope["session"] = {}  # the error page's layout asks who is signed in: no one
+            await problems.unavailable(request, e)(scope, receive, send)
+            return
+        scope["session"] = dict(loaded or {})
+        before = _dump(loaded)
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                try:
+                    cookie = await self._settle(token, loaded, before, scope["session"])
+                except DatabaseUnavailable:
+                    # The answer is made already; the session's change is lost, and the next
+                    # request, which loads the session, is told the database is down.
+                    log.warning("session not saved: the database is unavailable")
+                    cookie = None
+                if cookie is not None:
+                    MutableHeaders(scope=message).append("set-cookie", cookie)
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)
+
+    async def _settle(self, token: str | None, loaded: dict | None, before: str | None,
+                      data: dict[str, Any]) -> str | None:
+        """Store what the request changed; the Set-Cookie header to send, if any."""
+        if _dump(data) == before:
+            return self._clear() if token and loaded is None else None  # a stale or ended cookie
+        if not data:
+            if token and loaded is not None:
+                await run_in_threadpool(self.store.delete, token)
+            return self._clear()
+        if token and loaded is not None and (loaded or {}).get(IDENTITY) == data.get(IDENTITY):
+            if await run_in_threadpool(self.store.update, token, data, self.max_age):
+                return None
+            return self._clear()  # ended meanwhile (logout elsewhere, password changed): stays ended
+        if token and loaded is not None:
+            await run_in_threadpool(self.store.delete, token)
+        new = await run_in_threadpool(self.store.create, data, self.max_age)
+        return f"{self.cookie}={new}; path=/; Max-Age={self.max_age}; httponly; samesite=lax{self.secure}"
+
+    def _clear(self) -> str:
+        return (f"{self.cookie}=null; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; "
+                f"httponly; samesite=lax{self.secure}")
+
+
+def _dump(data: dict | None) -> str | None:
+    return json.dumps(data, sort_keys=True, default=str) if data else None
