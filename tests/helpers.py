@@ -80,3 +80,12 @@ def served(settings: Settings) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now. Not a fixed one: a fixed port in the ephemeral
+    range (32768–60999) is now and then the local end of some client's connection, and a
+    server then cannot bind it (seen in CI: 'Address already in use' on 55498)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

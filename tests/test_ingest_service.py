@@ -20,7 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from archive.records import file_sha256
-from helpers import api_key
+from helpers import api_key, free_port
 
 pytestmark = [pytest.mark.postgres, pytest.mark.opensearch, pytest.mark.tika, pytest.mark.ocr]
 
@@ -265,7 +265,7 @@ def test_postgres_restarted_under_a_batch_the_batch_completes(fresh_settings, fr
     from tracuu.sample import Options, generate
 
     home = tmp_path / "pg"
-    port = 55498
+    port = free_port()
     postgres.start(home, port)
     try:
         settings = fresh_settings.model_copy(update={

@@ -1,5 +1,6 @@
 import pytest
 
+from helpers import free_port
 from tracuu import services
 
 pytestmark = [pytest.mark.opensearch, pytest.mark.tika, pytest.mark.postgres]
@@ -30,7 +31,7 @@ def test_local_postgres_stops_and_starts_again_with_its_data(tmp_path):
     from indexer import queue
     from search.config import Settings
 
-    own = Settings(data_dir=tmp_path / "data", postgres_port=55499)
+    own = Settings(data_dir=tmp_path / "data", postgres_port=free_port())
     home = own.services_dir / "postgres"
     from tracuu import postgres
 
