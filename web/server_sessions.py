@@ -3,8 +3,8 @@
 ``request.session`` dict for the routes, but a session that logout, a password change or an
 administrator can end on every web process and host at once.
 
-The token changes when someone signs in or out (the officer entry of the session changes),
-so a token known before the login is worth nothing after it (no fixation). Requests for
+The token changes when someone signs in or out — an officer, or a citizen proving their
+records — so a token known before the login is worth nothing after it (no fixation). Requests for
 static files never touch the database.
 """
 
@@ -26,8 +26,12 @@ from . import problems
 
 log = logging.getLogger(__name__)
 
-#: The session entry whose change (sign in, sign out) gives the session a new token.
-IDENTITY = "user"
+def _identity(data: dict | None) -> tuple:
+    """Who the session is (an officer's entry, a citizen session's handle): when it changes
+    (sign in, sign out), the session gets a new token."""
+    data = data or {}
+    citizen = data.get("citizen")
+    return data.get("user"), citizen.get("handle") if isinstance(citizen, dict) else None
 
 
 class ServerSessions:
@@ -76,7 +80,7 @@ class ServerSessions:
             if token and loaded is not None:
                 await run_in_threadpool(self.store.delete, token)
             return self._clear()
-        if token and loaded is not None and (loaded or {}).get(IDENTITY) == data.get(IDENTITY):
+        if token and loaded is not None and _identity(loaded) == _identity(data):
             if await run_in_threadpool(self.store.update, token, data, self.max_age):
                 return None
             return self._clear()  # ended meanwhile (logout elsewhere, password changed): stays ended

@@ -323,3 +323,16 @@ def test_the_api_docs_are_served_from_here_not_from_a_cdn(client):
     assert scripts and all(s.startswith("/static/") for s in scripts), scripts
     assert all(client.get(s).status_code == 200 for s in scripts)
     assert "default-src 'self'" in page.headers["content-security-policy"]
+
+
+def test_a_citizen_login_gives_the_session_a_new_token(client, ingested_corpus):
+    """A token planted before the citizen proves their records (a fixation) opens nothing."""
+    cccd, code, own = _citizen(ingested_corpus[3])
+    client.get("/citizen")
+    before = client.cookies.get("tracuu_session")
+    assert _citizen_login(client, cccd, code).status_code == 303
+    after = client.cookies.get("tracuu_session")
+    assert before and after and before != after
+    with TestClient(create_app(ingested_corpus[0])) as planted:
+        planted.cookies.set("tracuu_session", before)
+        assert planted.get(f"/citizen/records/{own}", follow_redirects=False).status_code != 200
