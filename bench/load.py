@@ -1,5 +1,8 @@
 """Search latency and throughput under concurrency with a real load generator (wrk): the
-app's GET /api/v1/search against the same queries sent straight to OpenSearch.
+app's GET /api/v1/search against the same requests sent straight to OpenSearch (``raw``:
+the app's own ``_msearch`` of hits and facets) and against the **floor** — a plain
+``match`` on the text (with the same filters as term filters), no facets, 20 hits — with
+the same queries and concurrency (issue #21's reference).
 
     .venv/bin/python bench/load.py --index scale100k [--clients 1 8 32] [--duration 15] [--repeat 3]
 
@@ -36,7 +39,7 @@ import httpx  # noqa: E402
 
 from search.analysis import fold  # noqa: E402
 from search.config import Settings  # noqa: E402
-from search.query import SearchRequest, build_body  # noqa: E402
+from search.query import FACET_FIELDS, SearchRequest, build_bodies  # noqa: E402
 from database.accounts import AccountStore  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
@@ -84,22 +87,35 @@ def _lua_str(s: str) -> str:
     return f"[==[{s}]==]"
 
 
-def write_scripts(mix, index: str, key: str, folder: Path) -> tuple[Path, Path]:
-    app_rows, raw_rows = [], []
+def floor_body(q: str, filters: dict[str, list[str]]) -> dict:
+    """The reference: what a plain BM25 search of the text costs (no facets, no scoring
+    beyond one match, the filters as plain term filters on the facet fields)."""
+    clauses = [{"terms": {FACET_FIELDS.get(k, k): vs}} for k, vs in filters.items() if k != "status"]
+    match = {"match": {"text": q}} if q.strip() else {"match_all": {}}
+    return {"size": 20, "query": {"bool": {"must": [match], "filter": clauses}}}
+
+
+def write_scripts(mix, index: str, key: str, folder: Path) -> tuple[Path, Path, Path]:
+    app_rows, raw_rows, floor_rows = [], [], []
     for q, filters in mix:
         params = [("q", q), ("size", "20")] + [(k, v) for k, vs in filters.items() for v in vs]
         app_rows.append(f'{{"GET", {_lua_str("/api/v1/search?" + urlencode(params))}, nil}}')
-        body = json.dumps(build_body(SearchRequest(q=q, size=20, filters=filters)), ensure_ascii=False)
-        raw_rows.append(f'{{"POST", {_lua_str(f"/{index}/_search")}, {_lua_str(body)}}}')
+        hits, facets = build_bodies(SearchRequest(q=q, size=20, filters=filters))
+        ndjson = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in
+                         ({"request_cache": False}, hits, {"request_cache": True}, facets))
+        raw_rows.append(f'{{"POST", {_lua_str(f"/{index}/_msearch")}, {_lua_str(ndjson)}}}')
+        floor_rows.append(f'{{"POST", {_lua_str(f"/{index}/_search")}, '
+                          f'{_lua_str(json.dumps(floor_body(q, filters), ensure_ascii=False))}}}')
     scripts = []
     for side, rows, headers in (("app", app_rows, f'{{["Authorization"] = "Bearer {key}"}}'),
-                                ("raw", raw_rows, '{["Content-Type"] = "application/json"}')):
+                                ("raw", raw_rows, '{["Content-Type"] = "application/x-ndjson"}'),
+                                ("floor", floor_rows, '{["Content-Type"] = "application/json"}')):
         table = folder / f"{side}-requests.lua"
         table.write_text("return {\n" + ",\n".join(rows) + "\n}\n", encoding="utf-8")
         script = folder / f"{side}.lua"
         script.write_text(LUA % {"table": table, "headers": headers}, encoding="utf-8")
         scripts.append(script)
-    return scripts[0], scripts[1]
+    return scripts[0], scripts[1], scripts[2]
 
 
 def run_wrk(script: Path, url: str, clients: int, duration: int) -> dict:
@@ -140,7 +156,7 @@ def main() -> None:
     probes = [json.loads(x) for x in (args.probes or Path(f"/tmp/{args.index}-probes.jsonl")).read_text().splitlines()]
     work = Path(tempfile.mkdtemp(prefix="tracuu-load-"))
     key = AccountStore.of(settings).create_key("bench load", ["search"])[1]
-    app_lua, raw_lua = write_scripts(query_mix(probes, args.queries), args.index, key, work)
+    app_lua, raw_lua, floor_lua = write_scripts(query_mix(probes, args.queries), args.index, key, work)
 
     env = {**os.environ, "TRACUU_INDEX": args.index, "TRACUU_DATA_DIR": str(work),
            "TRACUU_DATABASE_URL": settings.database_dsn()}
@@ -156,11 +172,13 @@ def main() -> None:
                 time.sleep(0.1)
         run_wrk(app_lua, app_url, 2, 5)  # warm-up: caches, JIT, pyvi's model
         run_wrk(raw_lua, raw_url, 2, 5)
+        run_wrk(floor_lua, raw_url, 2, 5)
+        sides = ("app", "raw", "floor")
         rows = []
         for clients in args.clients:
-            runs = {"app": [], "raw": []}
+            runs = {side: [] for side in sides}
             for rep in range(args.repeat):
-                order = [("app", app_lua, app_url), ("raw", raw_lua, raw_url)]
+                order = [("app", app_lua, app_url), ("raw", raw_lua, raw_url), ("floor", floor_lua, raw_url)]
                 for side, script, url in (order if rep % 2 == 0 else order[::-1]):
                     r = run_wrk(script, url, clients, args.duration)
                     if r["errors"] or r["non2xx"]:
@@ -171,15 +189,18 @@ def main() -> None:
                 return statistics.median(r[k] for r in runs[side])
 
             row = {"index": args.index, "clients": clients, "repeat": args.repeat, "duration_s": args.duration,
-                   **{f"{s}_{k}_ms": round(med(s, k) / 1000, 2) for s in ("app", "raw") for k in ("p50", "p95", "p99")},
-                   **{f"{s}_rps": round(med(s, "rps"), 1) for s in ("app", "raw")}}
+                   **{f"{s}_{k}_ms": round(med(s, k) / 1000, 2) for s in sides for k in ("p50", "p95", "p99")},
+                   **{f"{s}_rps": round(med(s, "rps"), 1) for s in sides}}
             row["ratio_p50"] = round(row["app_p50_ms"] / row["raw_p50_ms"], 2)
             row["ratio_p99"] = round(row["app_p99_ms"] / row["raw_p99_ms"], 2)
+            row["vs_floor_rps"] = round(row["app_rps"] / row["floor_rps"], 2)
+            row["vs_floor_p99"] = round(row["app_p99_ms"] / row["floor_p99_ms"], 2)
             rows.append(row)
-            print(f"c={clients:>2}  app p50 {row['app_p50_ms']:7.2f} p95 {row['app_p95_ms']:7.2f} "
-                  f"p99 {row['app_p99_ms']:7.2f} ms {row['app_rps']:7.1f}/s | raw p50 {row['raw_p50_ms']:7.2f} "
-                  f"p95 {row['raw_p95_ms']:7.2f} p99 {row['raw_p99_ms']:7.2f} ms {row['raw_rps']:7.1f}/s | "
-                  f"p50 x{row['ratio_p50']} p99 x{row['ratio_p99']}", flush=True)
+            print(f"c={clients:>2}  app p50 {row['app_p50_ms']:7.2f} p99 {row['app_p99_ms']:7.2f} ms "
+                  f"{row['app_rps']:7.1f}/s | raw p50 {row['raw_p50_ms']:7.2f} p99 {row['raw_p99_ms']:7.2f} ms "
+                  f"{row['raw_rps']:7.1f}/s | floor p50 {row['floor_p50_ms']:7.2f} p99 {row['floor_p99_ms']:7.2f} ms "
+                  f"{row['floor_rps']:7.1f}/s | app/floor: throughput x{row['vs_floor_rps']} "
+                  f"p99 x{row['vs_floor_p99']}", flush=True)
         physical = httpx.get(f"{raw_url}/_alias/{args.index}").json()
         name = next(iter(physical))
         stats = httpx.get(f"{raw_url}/{name}/_stats/store,docs").json()["indices"][name]["primaries"]

@@ -1,6 +1,6 @@
 """Fill an index with N generated records for the scale benchmarks (text only, no files).
 
-    .venv/bin/python bench/scale_data.py --n 100000 --index scale100k [--base 3000]
+    .venv/bin/python bench/scale_data.py --n 100000 --index scale100k [--base 30000]
 
 Planning a realistic sample result costs ~2.5 ms and segmenting its text with pyvi ~3 ms,
 so a million of them would take hours on this box. Instead a base of --base results is
@@ -95,7 +95,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, required=True)
     ap.add_argument("--index", required=True, help="alias to create (dropped first if it exists)")
-    ap.add_argument("--base", type=int, default=3000)
+    ap.add_argument("--base", type=int, default=30000, help="distinct generated results the records are made from (issue #21: enough that vocabularies and posting lists look like a real archive)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--queries", type=Path, help="where to write probes for the query mix (default /tmp/<index>-probes.jsonl)")
     args = ap.parse_args()

@@ -127,7 +127,7 @@ def ingest_file(context: JobContext, path: str, sha256: str, rel: str, metadata:
         # cut off from the database before the job was marked done): a duplicate only if
         # another job made the record.
         duplicate = _made_by_another_job(settings, job_id, sha256)
-    _record(settings, job_id, sha256, result.record_id, duplicate, None)
+    _record(settings, job_id, sha256, result.record_id, duplicate, None, 0 if duplicate else result.pages)
     _unspool(settings, file)
     forget_failure(settings, rel, sha256)
 
@@ -151,13 +151,13 @@ def _made_by_another_job(settings: Settings, job_id: int, sha256: str) -> bool:
 
 
 def _record(settings: Settings, job_id: int, sha256: str, record_id: str | None, duplicate: bool,
-            error: str | None) -> None:
+            error: str | None, pages: int = 0) -> None:
     with psycopg.connect(settings.database_dsn(), autocommit=True) as c:
         c.execute(
-            "INSERT INTO ingest_jobs (job_id, sha256, record_id, duplicate, error) VALUES (%s,%s,%s,%s,%s) "
+            "INSERT INTO ingest_jobs (job_id, sha256, record_id, duplicate, error, pages) VALUES (%s,%s,%s,%s,%s,%s) "
             "ON CONFLICT (job_id) DO UPDATE SET record_id=EXCLUDED.record_id, duplicate=EXCLUDED.duplicate, "
-            "error=EXCLUDED.error, updated_at=now()",
-            (job_id, sha256, record_id, duplicate, error))
+            "error=EXCLUDED.error, pages=EXCLUDED.pages, updated_at=now()",
+            (job_id, sha256, record_id, duplicate, error, pages))
 
 
 def _record_quietly(settings: Settings, job_id: int, sha256: str, error: str) -> None:

@@ -95,10 +95,14 @@ class Hit(BaseModel):
 class FacetValue(BaseModel):
     value: str
     count: int
+    approximate: bool = Field(False, description="Estimated from a sample of the matching records "
+                                                 "(broad searches): shown as 'khoảng'.")
 
 
 class SearchResult(BaseModel):
     total: int
+    total_exact: bool = Field(True, description="False when more records match than are counted "
+                                                "(TOTAL_CAP): 'total' is then a lower bound.")
     page: int
     size: int
     hits: list[Hit]
@@ -381,7 +385,34 @@ def highlight(q: str) -> dict[str, Any] | None:
     }
 
 
+#: Matching records counted exactly up to this many; beyond, the total is "more than" (the
+#: ranking may then skip what cannot reach the first pages, as OpenSearch does by default).
+TOTAL_CAP = MAX_WINDOW
+#: Facets are counted over at most this many matching records per shard (a ``sampler``);
+#: where more match, each count is scaled to the exact number of matches and marked
+#: approximate. Counting nine facets over every one of a million matches was most of the
+#: cost of a broad search (docs/performance.md).
+FACET_SAMPLE = 2_000
+
+
+def build_bodies(req: SearchRequest) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Two requests for one ``_msearch``: the hits (ranked, filtered, the total counted up
+    to TOTAL_CAP) and the facets (no hits, no scores, sampled, no clock in it: OpenSearch's
+    request cache keeps it until the index changes)."""
+    body = build_body(req)
+    query = body["query"]
+    filters = body.pop("post_filter", None)
+    facets = {"size": 0, "track_total_hits": False, "aggs": body.pop("aggs"),
+              "query": {"bool": {"filter": [query]}} if query != {"match_all": {}} else query}
+    if filters:
+        body["query"] = {"bool": {"must": [query], "filter": filters["bool"]["filter"]}}
+    body["track_total_hits"] = TOTAL_CAP
+    return body, facets
+
+
 def build_body(req: SearchRequest) -> dict[str, Any]:
+    """One request with hits and facets (the post_filter keeps the facets' own counts);
+    ``find`` sends the two halves of it apart (``build_bodies``)."""
     q = normalize(req.q)[:MAX_QUERY_CHARS]
     if req.page * req.size > MAX_WINDOW:
         raise InvalidQuery(
@@ -403,18 +434,20 @@ def build_body(req: SearchRequest) -> dict[str, Any]:
         clauses = [c for n, c in filters.items() if n != name]
         return {"bool": {"filter": clauses}} if clauses else {"match_all": {}}
 
+    def sampled(name: str, counted: dict[str, Any]) -> dict[str, Any]:
+        """The dimension's matches counted exactly (the filter's doc_count), its values over
+        a sample of them (parse_response scales and marks them)."""
+        return {"filter": others(name),
+                "aggs": {"s": {"sampler": {"shard_size": FACET_SAMPLE}, "aggs": {"v": counted}}}}
+
     aggs: dict[str, Any] = {}
     for name, indexed in FACET_FIELDS.items():
-        aggs[name] = {"filter": others(name), "aggs": {"v": {"terms": {"field": indexed, "size": 50}}}}
-    aggs["status"] = {
-        "filter": others("status"),
-        "aggs": {"v": {"filters": {"filters": {s.value: status_clause(s, req.today) for s in Status}}}},
-    }
-    aggs["year"] = {
-        "filter": others("year"),
-        "aggs": {"v": {"date_histogram": {"field": "issued_date", "calendar_interval": "year",
-                                          "format": "yyyy", "min_doc_count": 1, "order": {"_key": "desc"}}}},
-    }
+        aggs[name] = sampled(name, {"terms": {"field": indexed, "size": 50}})
+    aggs["status"] = sampled("status", {"filters": {"filters": {s.value: status_clause(s, req.today)
+                                                                 for s in Status}}})
+    aggs["year"] = sampled("year", {"date_histogram": {"field": "issued_date", "calendar_interval": "year",
+                                                       "format": "yyyy", "min_doc_count": 1,
+                                                       "order": {"_key": "desc"}}})
 
     body: dict[str, Any] = {
         "query": query,
@@ -441,14 +474,25 @@ def build_body(req: SearchRequest) -> dict[str, Any]:
 def _facet_values(name: str, agg: dict[str, Any]) -> list[FacetValue]:
     # model_construct: OpenSearch's buckets are already (str, int); validating ~450 of them
     # per search was a visible share of the app's CPU under load (bench/README.md).
-    inner = agg["v"]
+    sample = agg.get("s")
+    inner = sample["v"] if sample else agg["v"]
+    matched, seen = agg["doc_count"], (sample or agg)["doc_count"]
+    approximate = seen < matched
+
+    def count(n: int) -> int:
+        return round(n * matched / seen) if approximate and seen else n
+
     if name == "status":
-        return [FacetValue.model_construct(value=k, count=b["doc_count"]) for k, b in inner["buckets"].items()]
-    key = "key_as_string" if name == "year" else "key"
-    return [FacetValue.model_construct(value=str(b[key]), count=b["doc_count"]) for b in inner["buckets"]]
+        buckets = [(k, b["doc_count"]) for k, b in inner["buckets"].items()]
+    else:
+        key = "key_as_string" if name == "year" else "key"
+        buckets = [(str(b[key]), b["doc_count"]) for b in inner["buckets"]]
+    return [FacetValue.model_construct(value=v, count=count(n), approximate=approximate) for v, n in buckets]
 
 
-def parse_response(resp: dict[str, Any], req: SearchRequest) -> SearchResult:
+def parse_response(resp: dict[str, Any], req: SearchRequest, facets: dict[str, Any] | None = None) -> SearchResult:
+    """The result of a search: ``resp`` holds the hits (and the aggregations, unless the
+    facets came back apart, ``facets``)."""
     hits = []
     for h in resp["hits"]["hits"]:
         src = h["_source"]
@@ -462,9 +506,11 @@ def parse_response(resp: dict[str, Any], req: SearchRequest) -> SearchResult:
                 snippet=snippet,
             )
         )
-    facets = {name: _facet_values(name, agg) for name, agg in resp.get("aggregations", {}).items()}
+    aggregations = (facets if facets is not None else resp).get("aggregations", {})
+    total = resp["hits"]["total"]
     return SearchResult(
-        total=resp["hits"]["total"]["value"], page=req.page, size=req.size, hits=hits, facets=facets
+        total=total["value"], total_exact=total.get("relation", "eq") == "eq", page=req.page, size=req.size,
+        hits=hits, facets={name: _facet_values(name, agg) for name, agg in aggregations.items()},
     )
 
 

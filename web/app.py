@@ -23,7 +23,7 @@ from search.config import Settings, get_settings
 from search.errors import SearchUnavailable
 from search.index import RecordIndex
 
-from . import problems, session
+from . import metrics, problems, session
 from .access_log import AccessLog
 from .hardening import Hardening
 from .ratelimit import Limiter
@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        uploads={ingest.PUSH_PATH: settings.max_file_bytes + 1024 * 1024,
                                 ingest_page.PAGE_PATH: ingest_page.MAX_FILES * settings.max_file_bytes + 1024 * 1024})
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    metrics.install(app, settings.database_dsn())
     problems.install(app)
 
     @app.get("/docs", include_in_schema=False)

@@ -26,6 +26,7 @@ class FacetLink:
     count: int
     url: str
     active: bool
+    approximate: bool = False  # estimated from a sample of a broad search: "khoảng"
 
 
 @dataclass
@@ -99,6 +100,7 @@ def facet_blocks(state: SearchState, result: SearchResult) -> list[FacetBlock]:
         links = [
             FacetLink(
                 label=facet_value(name, v.value), count=v.count, active=v.value in chosen,
+                approximate=v.approximate,
                 url=state.url(remove=(name, v.value)) if v.value in chosen else state.url(add=(name, v.value)),
             )
             for v in values if v.count > 0 or v.value in chosen

@@ -108,6 +108,16 @@ def test_a_login_a_rate_limit_and_a_logout_hold_across_four_workers(four_workers
     assert [a.status_code for a in after] == [303] * 12
     assert all("/login" in a.headers["location"] for a in after)
 
+    # /metrics adds up what every worker counted, whichever worker answers the scrape.
+    scrapes = {_counted(httpx.get(f"{base}/metrics", timeout=30).text) for _ in range(6)}
+    assert len(scrapes) == 1 and scrapes.pop() >= 24 + 1  # the pages above (and the first after login)
+
+
+def _counted(text: str) -> float:
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line.startswith("http_requests_total{") and 'handler="/"' in line and 'method="GET"' in line
+               and 'status="200"' in line)
+
 
 def test_a_password_change_or_a_disabled_account_ends_its_sessions(settings, record_index):
     ensure_account(settings, "doi-mat-khau")

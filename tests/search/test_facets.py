@@ -1,0 +1,81 @@
+"""Facets and totals designed for scale (issue #21): counted exactly where the page says so,
+estimated from a sample — and labelled "khoảng" — where a broad search matches more than
+the sample; a total beyond the cap shown as "hơn". The sample and the cap are made small
+here (monkeypatched) so a few hundred records exercise what a million would."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from archive.records import Record
+from helpers import log_in
+from search import query
+from search.analysis import segment
+from search.index import find, to_document
+from search.query import SearchRequest
+
+pytestmark = pytest.mark.opensearch
+
+KINDS = {"Giấy phép xây dựng": 180, "Giấy chứng nhận đăng ký hộ kinh doanh": 90, "Trích lục khai sinh": 30}
+
+
+@pytest.fixture(scope="module")
+def indexed(record_index):
+    records = []
+    for kind, n in KINDS.items():
+        for i in range(n):
+            agency = "Sở Xây dựng tỉnh Bắc Ninh" if i % 3 else "UBND huyện Tiên Du"
+            records.append(Record(id=f"{abs(hash(kind)) % 10**6:06d}{i:06d}" + "0" * 12, result_type=kind,
+                                  issuing_agency=agency, text=f"{kind} số {i}/GP cấp cho công dân, {agency}."))
+    errors = [e for _, e in record_index.bulk((to_document(r, segment(r.text)) for r in records), refresh=True) if e]
+    assert errors == []
+    return record_index
+
+
+def _counts(result, name):
+    return {v.value: (v.count, v.approximate) for v in result.facets[name]}
+
+
+def test_a_narrow_search_has_exact_facets(indexed, monkeypatch):
+    monkeypatch.setattr(query, "FACET_SAMPLE", 100)
+    result = find(indexed, SearchRequest(q="trích lục khai sinh"))
+    kinds = _counts(result, "result_type")
+    assert kinds["Trích lục khai sinh"] == (30, False)
+    assert result.total_exact and all(not approx for _, approx in kinds.values())
+
+
+def test_a_broad_search_estimates_its_facets_and_says_so(indexed, monkeypatch):
+    monkeypatch.setattr(query, "FACET_SAMPLE", 100)
+    result = find(indexed, SearchRequest())
+    kinds = _counts(result, "result_type")
+    assert result.total == 300 and result.total_exact
+    assert all(approx for _, approx in kinds.values())
+    assert sum(n for n, _ in kinds.values()) == pytest.approx(300, abs=3)  # scaled to the exact matches
+    # A filter narrows the other facets' counts to exact again (they count the filtered matches).
+    narrowed = find(indexed, SearchRequest(filters={"result_type": ["Trích lục khai sinh"]}))
+    agencies = _counts(narrowed, "issuing_agency")
+    assert agencies == {"Sở Xây dựng tỉnh Bắc Ninh": (20, False), "UBND huyện Tiên Du": (10, False)}
+    assert narrowed.total == 30
+
+
+def test_a_total_beyond_the_cap_is_a_lower_bound(indexed, monkeypatch):
+    monkeypatch.setattr(query, "TOTAL_CAP", 50)
+    result = find(indexed, SearchRequest())
+    assert result.total == 50 and not result.total_exact
+    assert len(result.hits) == 20
+
+
+def test_the_page_labels_estimates_and_lower_bounds(indexed, settings, monkeypatch):
+    from web.app import create_app
+
+    monkeypatch.setattr(query, "FACET_SAMPLE", 100)
+    monkeypatch.setattr(query, "TOTAL_CAP", 50)
+    with TestClient(create_app(settings)) as client:
+        log_in(client, settings)
+        broad = client.get("/").text
+        assert "hơn 50" in broad and "khoảng" in broad
+        narrow = client.get("/", params={"q": "trích lục khai sinh"}).text
+        assert "khoảng" not in narrow and "hơn" not in narrow.split('class="summary"')[1][:200]
+        api = client.get("/api/v1/search", params={"q": ""}).json()
+        assert api["total_exact"] is False and any(v["approximate"] for v in api["facets"]["result_type"])
