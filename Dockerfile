@@ -16,6 +16,7 @@ COPY search ./search
 COPY indexer ./indexer
 COPY web ./web
 COPY tracuu ./tracuu
+COPY database ./database
 COPY mappings ./mappings
 # Editable, so search/ finds mappings/ beside it (the mapping files are not package data).
 RUN pip install --no-cache-dir -e . && mkdir -p /data && chown tracuu /data
