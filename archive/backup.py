@@ -60,6 +60,7 @@ from pathlib import Path, PurePosixPath
 import bagit
 
 from database import snapshot
+from database.connection import migrate
 from database.upgrade import import_accounts_file
 from search.config import Settings
 from search.errors import BackupError
@@ -138,6 +139,7 @@ def backup(settings: Settings, dest: Path, on_item: OnItem | None = None) -> Bac
     backup. Bags found damaged are copied as they are and listed in the report."""
     data_dir, dest = settings.data_dir, Path(dest)
     check_dest(data_dir, dest)
+    _check_nothing_left_to_import(settings)
     say = on_item or (lambda step, name: None)
     created = not dest.exists()
     dest.mkdir(parents=True, exist_ok=True)
@@ -203,6 +205,18 @@ def _backup_part(settings: Settings, part: str, out: _BagWriter, say: OnItem) ->
             else:
                 out.add(rel, path)
             say("backup", rel)
+
+
+def _check_nothing_left_to_import(settings: Settings) -> None:
+    """Files of a version from before the database that were not brought into it are in no
+    part of a backup: refused, rather than a backup that silently lacks them."""
+    left = [p for p in (settings.data_dir / ACCOUNTS, settings.audit_dir / AUDIT_FILE,
+                        settings.events_dir / "reuse.jsonl") if p.is_file()]
+    if left:
+        names = ", ".join(p.relative_to(settings.data_dir).as_posix() for p in left)
+        raise BackupError(f"Thư mục dữ liệu còn tệp của phiên bản cũ chưa chuyển vào cơ sở dữ liệu ({names}); hãy "
+                          "chạy 'tracuu upgrade-state' rồi sao lưu lại (files from before the database are not "
+                          "imported yet: run 'tracuu upgrade-state' first).")
 
 
 def _notes(settings: Settings, dest: Path) -> list[str]:
@@ -278,7 +292,7 @@ def _backup_audit(settings: Settings, out: _BagWriter, say: OnItem) -> None:
         out.add_bytes(head.relative_to(data_dir).as_posix(), head.read_bytes())
         say("backup", "keys/audit.head")
     log = AuditLog.of(settings)
-    out.add_lines(f"{AUDIT_DIR}/{AUDIT_FILE}", (line.encode() + b"\n" for line in log.lines()))
+    out.add_lines(f"{AUDIT_DIR}/{AUDIT_FILE}", (line + b"\n" for line in log.lines()))
     say("backup", f"{AUDIT_DIR}/{AUDIT_FILE}")
     for path in _plain_files(settings.audit_dir, skip={AUDIT_FILE}):
         rel = path.relative_to(data_dir).as_posix()
@@ -505,6 +519,7 @@ def _restore(settings: Settings, src: Path, on_item: OnItem | None, force: bool)
     alone. The index is not touched: rebuild it with ``reindex``."""
     src, data_dir = Path(src), settings.data_dir
     say = on_item or (lambda step, name: None)
+    migrate(settings)  # a new PostgreSQL (disaster recovery) gets its tables first
     if src.resolve().is_relative_to(data_dir.resolve()):
         raise BackupError(f"Bản sao lưu '{src}' nằm trong thư mục dữ liệu '{data_dir}'; hãy chép nó ra ngoài "
                           "trước (the backup is inside the data dir).")

@@ -25,6 +25,7 @@ that a crash of PostgreSQL could lose after the clerk saw the record would defea
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import hmac
 import json
@@ -117,7 +118,7 @@ class AuditLog:
         self._dirty = threading.Event()
         self._closed = threading.Event()
         self._flusher: threading.Thread | None = None
-        self._last: str | None = None
+        self._last: tuple[str, int] | None = None  # HMAC and seq of the newest row this process wrote
         self._lock = threading.Lock()
         self._key_checked = False
 
@@ -153,9 +154,10 @@ class AuditLog:
             row = db.execute("SELECT mac FROM audit_events ORDER BY seq DESC LIMIT 1").fetchone()
             line = body[:-1] + f',"chain":"{row["mac"] if row else GENESIS}"}}'  # body is a JSON object
             mac = self._mac(line.encode())
-            _insert(db, line, mac, event)
+            seq = _insert(db, line.encode(), mac, event)
         with self._lock:
-            self._last = mac
+            if self._last is None or seq > self._last[1]:
+                self._last = (mac, seq)
         self._dirty.set()
         if self._flusher is None:
             with self._lock:
@@ -167,12 +169,14 @@ class AuditLog:
         return mac_of(self.key, line)
 
     def flush(self) -> None:
-        """Write the head file: the HMAC of the last row this process wrote."""
+        """Write the head file: the HMAC of the newest row this process wrote — unless the
+        file already names a newer row (another process, or another host sharing keys/): the
+        head only moves forward, so rows cut from the end are found whoever wrote last."""
         if self._dirty.is_set():
             self._dirty.clear()
             last = self._last
             if self.head is not None and last:
-                _write_durably(self.head, json.dumps({"last": last}))
+                _advance_head(self.head, *last)
 
     def close(self) -> None:
         self._closed.set()
@@ -182,13 +186,14 @@ class AuditLog:
         while not self._closed.wait(self.FLUSH_SECONDS):
             self.flush()
 
-    def lines(self) -> Iterator[str]:
-        """Every row's line, in order (streamed: the log may be long)."""
+    def lines(self) -> Iterator[bytes]:
+        """Every row's line as the bytes it was chained as, in order (streamed: the log may be
+        long)."""
         with transaction(self.dsn) as db, db.cursor(name="audit_lines") as cur:
             cur.itersize = 2000
-            cur.execute("SELECT line FROM audit_events ORDER BY seq")
+            cur.execute("SELECT line, raw FROM audit_events ORDER BY seq")
             for row in cur:
-                yield row["line"]
+                yield bytes(row["raw"]) if row["raw"] is not None else row["line"].encode()
 
     def events(self) -> Iterator[AuditEvent]:
         """Every event, in order; a torn line imported from an old file is passed over here
@@ -235,7 +240,7 @@ class AuditLog:
         """Check every row's link to the one before: the HMAC (``chain``) or, on lines from
         before the key, the SHA-256 (``prev``); then that the head file names a row still
         there. The first broken row is named; torn lines are listed, not fatal."""
-        result, last = verify_lines((line.encode() for line in self.lines()), self.key)
+        result, last = verify_lines(self.lines(), self.key)
         if self.head is not None and self.head.exists() and result.broken is None:
             named = json.loads(self.head.read_text(encoding="utf-8")).get("last")
             if named and not hmac.compare_digest(named, last) and not self._has_row_with_mac(named):
@@ -245,8 +250,9 @@ class AuditLog:
     def _has_row_with_mac(self, mac: str) -> bool:
         """Whether some row's line has this HMAC (recomputed: the stored column is not trusted)."""
         with transaction(self.dsn) as db:
-            candidates = db.execute("SELECT line FROM audit_events WHERE mac = %s", (mac,)).fetchall()
-        return any(hmac.compare_digest(self._mac(r["line"].encode()), mac) for r in candidates)
+            candidates = db.execute("SELECT line, raw FROM audit_events WHERE mac = %s", (mac,)).fetchall()
+        return any(hmac.compare_digest(self._mac(bytes(r["raw"]) if r["raw"] is not None else r["line"].encode()), mac)
+                   for r in candidates)
 
     def replace_with(self, lines: Iterable[bytes]) -> int:
         """Make the log these lines, verbatim and in order (an old file imported, a backup
@@ -257,14 +263,14 @@ class AuditLog:
             db.execute("DELETE FROM audit_events")
             db.execute("DELETE FROM audit_key_check")  # the log is now chained under this key
             for raw in lines:
-                line = raw.rstrip(b"\n").decode("utf-8", "replace")
+                line = raw.rstrip(b"\n")
                 if not line.strip():
                     continue
                 try:
                     event = AuditEvent.model_validate_json(line)
                 except ValueError:
-                    event = None  # a torn line: kept as it is, so the chain after it still verifies
-                _insert(db, line, self._mac(line.encode()), event)
+                    event = None  # a torn line: kept byte for byte, so the chain after it still verifies
+                _insert(db, line, self._mac(line), event)
                 n += 1
         self.check_key()
         return n
@@ -274,12 +280,21 @@ class AuditLog:
             return db.execute("SELECT NOT EXISTS (SELECT 1 FROM audit_events) AS e").fetchone()["e"]
 
 
-def _insert(db: Any, line: str, mac: str, event: AuditEvent | None) -> None:
+def _insert(db: Any, line: bytes, mac: str, event: AuditEvent | None) -> int:
+    """One row; a line that cannot be text (torn inside a character, NUL bytes) is kept in
+    ``raw``. Returns its seq."""
+    try:
+        text, raw = line.decode("utf-8"), None
+        if "\x00" in text:
+            raise UnicodeDecodeError("utf-8", line, 0, 1, "NUL")
+    except UnicodeDecodeError:
+        text, raw = "", line
     e = event
-    db.execute("INSERT INTO audit_events (at, actor, action, record_id, subject_id, query, hits, line, mac) "
-               "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-               (e.at if e else None, e.actor if e else None, e.action if e else None, e.record_id if e else None,
-                e.subject_id if e else None, e.query if e else None, e.hits if e else None, line, mac))
+    return db.execute("INSERT INTO audit_events (at, actor, action, record_id, subject_id, query, hits, line, raw, mac) "
+                      "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING seq",
+                      (e.at if e else None, e.actor if e else None, e.action if e else None,
+                       e.record_id if e else None, e.subject_id if e else None, e.query if e else None,
+                       e.hits if e else None, text, raw, mac)).fetchone()["seq"]
 
 
 def verify_lines(lines: Iterable[bytes], key: bytes) -> tuple[Verification, str]:
@@ -310,6 +325,20 @@ def verify_lines(lines: Iterable[bytes], key: bytes) -> tuple[Verification, str]
                              "dòng đầu không phải dòng đầu của nhật ký (the first line is not the log's first)")
         before, offset = line, offset + len(line) + 1
     return result, mac_of(key, before)
+
+
+def _advance_head(path: Path, mac: str, seq: int) -> None:
+    """Name row ``seq`` in the head file, unless it names a newer row already; under a lock
+    beside it, as several processes (and hosts sharing keys/) write it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(f".{path.name}.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            named = json.loads(path.read_text(encoding="utf-8")).get("seq", -1) if path.exists() else -1
+        except ValueError:
+            named = -1
+        if seq > named:
+            _write_durably(path, json.dumps({"last": mac, "seq": seq}))
 
 
 def _write_durably(path: Path, text: str) -> None:

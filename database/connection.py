@@ -31,6 +31,9 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: A request waits this long for a connection before it is told the database is unavailable:
 #: long enough to ride out a restart of PostgreSQL, short enough that a clerk is told.
 WAIT_SECONDS = 5.0
+#: Connections per process: enough for uvicorn's thread pool at its busiest (a request holds
+#: one for a few milliseconds at a time).
+POOL_SIZE = 16
 
 _pools: dict[str, ConnectionPool] = {}
 _lock = threading.Lock()
@@ -54,8 +57,11 @@ def pool(dsn: str) -> ConnectionPool:
     with _lock:
         found = _pools.get(dsn)
         if found is None or found.closed:
-            found = _pools[dsn] = ConnectionPool(dsn, min_size=0, max_size=8, max_idle=60, timeout=WAIT_SECONDS,
-                                                 kwargs={"row_factory": dict_row}, open=True,
+            # check: a connection is tried before it is handed out, so after PostgreSQL
+            # restarts the dead ones are replaced instead of failing the next requests.
+            found = _pools[dsn] = ConnectionPool(dsn, min_size=0, max_size=POOL_SIZE, max_idle=60,
+                                                 timeout=WAIT_SECONDS, kwargs={"row_factory": dict_row},
+                                                 check=ConnectionPool.check_connection, open=True,
                                                  name="tracuu", reconnect_timeout=30)
         return found
 
@@ -66,7 +72,12 @@ def transaction(dsn: str) -> Iterator[psycopg.Connection]:
     try:
         with pool(dsn).connection() as conn:
             yield conn
-    except (psycopg.OperationalError, PoolTimeout) as e:
+    except PoolTimeout as e:
+        logging.getLogger(__name__).warning("no database connection free within %.0f s (pool of %d)",
+                                            WAIT_SECONDS, POOL_SIZE)
+        raise DatabaseUnavailable("Cơ sở dữ liệu đang quá tải hoặc không trả lời; vui lòng thử lại sau ít phút "
+                                  "(no database connection became free in time).") from e
+    except psycopg.OperationalError as e:
         raise DatabaseUnavailable.because(e) from e
 
 

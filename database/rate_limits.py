@@ -8,8 +8,10 @@ transaction-scoped advisory lock so two processes cannot both take the last one.
 ships storages for Redis, Memcached, MongoDB and etcd, none for PostgreSQL, and running
 another server only for counters would be one more thing to keep alive.
 
-A key names what is counted (a client address, a CCCD): only its SHA-256 is stored, and
-rows older than a day are swept, so the table is not a list of who tried what.
+A key names what is counted (a client address, a CCCD): it is stored as its SHA-256, and
+rows older than a day are swept. A hash of a CCCD can be guessed back (the numbers are
+few), so the table is personal data for a day, like the audit log (which names the CCCDs
+outright) and protected with the database.
 """
 
 from __future__ import annotations

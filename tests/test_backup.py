@@ -569,3 +569,12 @@ def test_a_restore_killed_half_way_through_its_swaps_is_finished_not_lost(tmp_pa
     assert restored == saved
     assert [u.login for u in AccountStore.of(settings).users()] == ["canbo"]
     assert not [p for p in settings.data_dir.rglob(".restore-*")]
+
+
+def test_files_from_before_the_database_not_yet_imported_stop_a_backup(tmp_path, new_db):
+    """They are in no part of a backup: better refused, with what to do, than left out."""
+    settings = _small(tmp_path / "data", new_db)
+    (settings.data_dir / "accounts.sqlite3").write_bytes(b"SQLite format 3\x00")
+    with pytest.raises(BackupError, match="tracuu upgrade-state"):
+        backup(settings, tmp_path / "b")
+    assert not (tmp_path / "b").exists()

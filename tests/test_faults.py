@@ -47,3 +47,5 @@ def test_database_down_gives_503_not_500(tmp_path, databases, running_services):
         client.cookies.clear()
         assert client.get("/login").status_code == 200  # the form is shown; logging in waits for the database
         assert client.get("/healthz").status_code == 200
+        ready = client.get("/readyz")  # a load balancer takes this process out
+        assert ready.status_code == 503 and "database" in ready.json()["detail"]

@@ -461,14 +461,12 @@ def serve(
         uvicorn.run(create_app(settings), host=host, port=port, log_config=LOG_CONFIG, access_log=False)
     else:  # each process builds its app from the same TRACUU_ settings
         import os
-        import shutil
+        import tempfile
 
-        # /metrics adds up every process's counts from files here (prometheus_client's
-        # multiprocess mode); emptied at each start, as that mode requires.
-        metrics_dir = settings.data_dir / ".metrics"
-        shutil.rmtree(metrics_dir, ignore_errors=True)
-        metrics_dir.mkdir(parents=True)
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+        # /metrics adds up this server's processes' counts from files here (prometheus_client's
+        # multiprocess mode): a new, host-local folder at each start — never the data dir,
+        # which several hosts may share.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="tracuu-metrics-")
         uvicorn.run("web.app:create_app", factory=True, workers=workers, host=host, port=port,
                     log_config=LOG_CONFIG, access_log=False)
 

@@ -26,6 +26,10 @@ from . import problems
 
 log = logging.getLogger(__name__)
 
+#: How long a session that nobody signed in to is kept.
+ANONYMOUS_SECONDS = 3600
+
+
 def _identity(data: dict | None) -> tuple:
     """Who the session is (an officer's entry, a citizen session's handle): when it changes
     (sign in, sign out), the session gets a new token."""
@@ -81,13 +85,19 @@ class ServerSessions:
                 await run_in_threadpool(self.store.delete, token)
             return self._clear()
         if token and loaded is not None and _identity(loaded) == _identity(data):
-            if await run_in_threadpool(self.store.update, token, data, self.max_age):
+            if await run_in_threadpool(self.store.update, token, data, self._lifetime(data)):
                 return None
             return self._clear()  # ended meanwhile (logout elsewhere, password changed): stays ended
         if token and loaded is not None:
             await run_in_threadpool(self.store.delete, token)
-        new = await run_in_threadpool(self.store.create, data, self.max_age)
-        return f"{self.cookie}={new}; path=/; Max-Age={self.max_age}; httponly; samesite=lax{self.secure}"
+        seconds = self._lifetime(data)
+        new = await run_in_threadpool(self.store.create, data, seconds)
+        return f"{self.cookie}={new}; path=/; Max-Age={seconds}; httponly; samesite=lax{self.secure}"
+
+    def _lifetime(self, data: dict[str, Any]) -> int:
+        """A signed-in session lives max_age; one that only carries a form's CSRF token (a
+        visitor of the login page) an hour, so visitors cannot fill the table for a day."""
+        return self.max_age if any(_identity(data)) else min(self.max_age, ANONYMOUS_SECONDS)
 
     def _clear(self) -> str:
         return (f"{self.cookie}=null; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; "

@@ -122,7 +122,8 @@ def _old_file(path, key: bytes) -> list[bytes]:
         prev = GENESIS if not lines else hashlib.sha256(lines[-1]).hexdigest()
         lines.append(json.dumps({"at": f"2024-01-0{i + 1}T08:00:00Z", "actor_kind": "officer", "actor": "canbo",
                                  "action": "view", "record_id": f"old{i}", "prev": prev}).encode())
-    lines.append(b'{"at":"2024-01-03T08:00:00Z","actor_kind":"offi')  # power cut mid-write
+    # A power cut mid-write, inside a character ('ấ' is e1 ba a5), the rest of the block NULs.
+    lines.append(b'{"at":"2024-01-03T08:00:00Z","query":"gi\xe1\xba' + b"\x00" * 6)
     for i in range(3):
         lines.append(json.dumps({"at": f"2024-02-0{i + 1}T08:00:00Z", "actor_kind": "officer", "actor": "canbo",
                                  "action": "search", "subject_id": "001085012345",
