@@ -28,9 +28,12 @@ from pathlib import Path
 
 import httpx
 
+from database.accounts import AccountStore
 from search.config import Settings
 from search.query import SearchRequest, build_body
-from database.accounts import AccountStore
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scratch_db import scratch_database  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -51,8 +54,8 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def start_app(index: str, port: int, data_dir: str) -> subprocess.Popen:
-    env = {**os.environ, "TRACUU_INDEX": index, "TRACUU_DATA_DIR": data_dir}
+def start_app(index: str, port: int, data_dir: str, dsn: str) -> subprocess.Popen:
+    env = {**os.environ, "TRACUU_INDEX": index, "TRACUU_DATA_DIR": data_dir, "TRACUU_DATABASE_URL": dsn}
     proc = subprocess.Popen([str(VENV_BIN / "tracuu"), "serve", "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(200):
@@ -76,10 +79,14 @@ def main() -> None:
     ap.add_argument("--out", type=Path, help="append the summary as one JSON line to this file")
     args = ap.parse_args()
 
-    settings = Settings(index=args.index)
+    with scratch_database(Settings(index=args.index)) as dsn:
+        run(args, Settings(index=args.index, database_url=dsn))
+
+
+def run(args, settings: Settings) -> None:
     mix = load_mix(args.dir)
     key = AccountStore.of(settings).create_key("bench api_latency", ["search"])[1]
-    app = start_app(args.index, args.port, args.data_dir)
+    app = start_app(args.index, args.port, args.data_dir, settings.database_dsn())
     rounds = []
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{args.port}", timeout=30,

@@ -34,6 +34,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx  # noqa: E402
 
@@ -41,6 +42,7 @@ from search.analysis import fold  # noqa: E402
 from search.config import Settings  # noqa: E402
 from search.query import FACET_FIELDS, SearchRequest, build_bodies  # noqa: E402
 from database.accounts import AccountStore  # noqa: E402
+from scratch_db import scratch_database  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 TOPICS = ["giấy phép xây dựng nhà ở", "đăng ký hộ kinh doanh", "an toàn thực phẩm", "chứng chỉ hành nghề",
@@ -152,7 +154,11 @@ def main() -> None:
     ap.add_argument("--out", type=Path)
     args = ap.parse_args()
 
-    settings = Settings(index=args.index)
+    with scratch_database(Settings(index=args.index)) as dsn:
+        run(args, Settings(index=args.index, database_url=dsn))
+
+
+def run(args, settings: Settings) -> None:
     probes = [json.loads(x) for x in (args.probes or Path(f"/tmp/{args.index}-probes.jsonl")).read_text().splitlines()]
     work = Path(tempfile.mkdtemp(prefix="tracuu-load-"))
     key = AccountStore.of(settings).create_key("bench load", ["search"])[1]

@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx  # noqa: E402
 
@@ -32,7 +33,8 @@ from search.config import Settings  # noqa: E402
 from search.index import RecordIndex, six_month_report  # noqa: E402
 from search.reports import parse_phases  # noqa: E402
 from web import report_files  # noqa: E402
-from database.accounts import AccountError, AccountStore  # noqa: E402
+from database.accounts import AccountStore  # noqa: E402
+from scratch_db import scratch_database  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -87,9 +89,9 @@ def main() -> None:
     html_s, _ = timed(lambda: report_files.to_html(report), args.repeat)
 
     work = Path(tempfile.mkdtemp(prefix="tracuu-report-"))
-    dsn = Settings().database_dsn()
-    with contextlib.suppress(AccountError):  # made by an earlier run
-        AccountStore(dsn).add_user("bench", "officer", "mat-khau-bench-123")
+    cleanup = contextlib.ExitStack()  # the run's own database, dropped at the end
+    dsn = cleanup.enter_context(scratch_database(Settings()))
+    AccountStore(dsn).add_user("bench", "officer", "mat-khau-bench-123")
     env = {**os.environ, "TRACUU_INDEX": args.index, "TRACUU_DATA_DIR": str(work), "TRACUU_DATABASE_URL": dsn}
     app = subprocess.Popen([str(VENV_BIN / "tracuu"), "serve", "--port", str(args.port)], env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -113,6 +115,7 @@ def main() -> None:
     finally:
         app.terminate()
         app.wait(10)
+        cleanup.close()
     print(json.dumps({"index": args.index, "records": report.total.digitized_total, "agencies": len(report.rows),
                       "reuses_in_period": report.total.reused_in_period, "aggregations_s": round(query_s, 3),
                       "xlsx_s": round(xlsx_s, 3), "html_s": round(html_s, 3), "page_over_http_s": round(page_s, 3),

@@ -393,6 +393,9 @@ TOTAL_CAP = MAX_WINDOW
 #: approximate. Counting nine facets over every one of a million matches was most of the
 #: cost of a broad search (docs/performance.md).
 FACET_SAMPLE = 2_000
+SAMPLE_SEED = 45_2020  # any constant: the same sample for the same request
+#: Name (prefix) of the aggregations that hold a sample.
+SAMPLE = "_sample"
 
 
 def build_bodies(req: SearchRequest) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -402,8 +405,13 @@ def build_bodies(req: SearchRequest) -> tuple[dict[str, Any], dict[str, Any]]:
     body = build_body(req)
     query = body["query"]
     filters = body.pop("post_filter", None)
+    # The sampler keeps the best-scoring matches; unscored, those would be the first ones
+    # indexed (the oldest batches). A seeded random score makes the sample a fair one, and
+    # the same for the same request (so still cacheable).
+    matched = {"bool": {"filter": [query]}} if query != {"match_all": {}} else query
     facets = {"size": 0, "track_total_hits": False, "aggs": body.pop("aggs"),
-              "query": {"bool": {"filter": [query]}} if query != {"match_all": {}} else query}
+              "query": {"function_score": {"query": matched, "boost_mode": "replace",
+                                           "random_score": {"seed": SAMPLE_SEED, "field": "_seq_no"}}}}
     if filters:
         body["query"] = {"bool": {"must": [query], "filter": filters["bool"]["filter"]}}
     body["track_total_hits"] = TOTAL_CAP
@@ -434,20 +442,23 @@ def build_body(req: SearchRequest) -> dict[str, Any]:
         clauses = [c for n, c in filters.items() if n != name]
         return {"bool": {"filter": clauses}} if clauses else {"match_all": {}}
 
-    def sampled(name: str, counted: dict[str, Any]) -> dict[str, Any]:
-        """The dimension's matches counted exactly (the filter's doc_count), its values over
-        a sample of them (parse_response scales and marks them)."""
-        return {"filter": others(name),
-                "aggs": {"s": {"sampler": {"shard_size": FACET_SAMPLE}, "aggs": {"v": counted}}}}
+    counted: dict[str, Any] = {name: {"terms": {"field": indexed, "size": 50}} for name, indexed in FACET_FIELDS.items()}
+    counted["status"] = {"filters": {"filters": {s.value: status_clause(s, req.today) for s in Status}}}
+    counted["year"] = {"date_histogram": {"field": "issued_date", "calendar_interval": "year", "format": "yyyy",
+                                          "min_doc_count": 1, "order": {"_key": "desc"}}}
+    # A dimension's counts ignore its own filter. Every dimension with no filter of its own
+    # counts the same records — the query's matches under all filters — so they share one
+    # sample of them; a dimension being filtered on gets a sample of its own. Each sample's
+    # records are counted exactly by the filter above it; parse_response scales a sampled
+    # count to that exact number and marks it approximate when the sample did not hold all.
+    def sample(within: dict[str, Any], names: list[str]) -> dict[str, Any]:
+        return {"filter": within, "aggs": {"s": {"sampler": {"shard_size": FACET_SAMPLE},
+                                                 "aggs": {n: counted[n] for n in names}}}}
 
-    aggs: dict[str, Any] = {}
-    for name, indexed in FACET_FIELDS.items():
-        aggs[name] = sampled(name, {"terms": {"field": indexed, "size": 50}})
-    aggs["status"] = sampled("status", {"filters": {"filters": {s.value: status_clause(s, req.today)
-                                                                 for s in Status}}})
-    aggs["year"] = sampled("year", {"date_histogram": {"field": "issued_date", "calendar_interval": "year",
-                                                       "format": "yyyy", "min_doc_count": 1,
-                                                       "order": {"_key": "desc"}}})
+    aggs: dict[str, Any] = {SAMPLE: sample(others(""), [n for n in counted if n not in filters])}
+    for name in counted:
+        if name in filters:
+            aggs[SAMPLE + name] = sample(others(name), [name])
 
     body: dict[str, Any] = {
         "query": query,
@@ -471,12 +482,11 @@ def build_body(req: SearchRequest) -> dict[str, Any]:
 # -- response -> result ---------------------------------------------------------------
 
 
-def _facet_values(name: str, agg: dict[str, Any]) -> list[FacetValue]:
+def _facet_values(name: str, inner: dict[str, Any], seen: int, matched: int) -> list[FacetValue]:
+    """A dimension's values counted in a sample of ``seen`` records, scaled to its
+    ``matched`` records when the sample did not hold them all."""
     # model_construct: OpenSearch's buckets are already (str, int); validating ~450 of them
     # per search was a visible share of the app's CPU under load (bench/README.md).
-    sample = agg.get("s")
-    inner = sample["v"] if sample else agg["v"]
-    matched, seen = agg["doc_count"], (sample or agg)["doc_count"]
     approximate = seen < matched
 
     def count(n: int) -> int:
@@ -506,11 +516,16 @@ def parse_response(resp: dict[str, Any], req: SearchRequest, facets: dict[str, A
                 snippet=snippet,
             )
         )
-    aggregations = (facets if facets is not None else resp).get("aggregations", {})
+    values: dict[str, list[FacetValue]] = {}
+    for key, agg in (facets if facets is not None else resp).get("aggregations", {}).items():
+        if key.startswith(SAMPLE):
+            drawn = agg["s"]
+            values.update({name: _facet_values(name, inner, drawn["doc_count"], agg["doc_count"])
+                           for name, inner in drawn.items() if isinstance(inner, dict) and "buckets" in inner})
     total = resp["hits"]["total"]
     return SearchResult(
         total=total["value"], total_exact=total.get("relation", "eq") == "eq", page=req.page, size=req.size,
-        hits=hits, facets={name: _facet_values(name, agg) for name, agg in aggregations.items()},
+        hits=hits, facets=values,
     )
 
 

@@ -52,6 +52,11 @@ def test_a_broad_search_estimates_its_facets_and_says_so(indexed, monkeypatch):
     assert result.total == 300 and result.total_exact
     assert all(approx for _, approx in kinds.values())
     assert sum(n for n, _ in kinds.values()) == pytest.approx(300, abs=3)  # scaled to the exact matches
+    # A fair sample, not the first records indexed (all 180 of one kind came first): every
+    # kind is there, each near its share.
+    assert set(kinds) == set(KINDS)
+    for kind, n in KINDS.items():
+        assert kinds[kind][0] == pytest.approx(n, abs=60), (kind, kinds)
     # A filter narrows the other facets' counts to exact again (they count the filtered matches).
     narrowed = find(indexed, SearchRequest(filters={"result_type": ["Trích lục khai sinh"]}))
     agencies = _counts(narrowed, "issuing_agency")
