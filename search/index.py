@@ -234,6 +234,15 @@ class RecordIndex:
         return [record_from_source(d["_source"]) for d in resp["docs"] if d.get("found")]
 
     def search(self, body: dict[str, Any]) -> dict[str, Any]:
+        """One search. Before the first ingest there is no index behind the alias: it is
+        made then (empty, as the first ingest would make it), so a fresh installation
+        answers "nothing found" with every aggregation in place, not an error."""
+        try:
+            return self._call(self.client.search, index=self.alias, body=body)
+        except os_exc.NotFoundError as e:
+            if e.error != "index_not_found_exception":
+                raise
+        self.ensure()
         return self._call(self.client.search, index=self.alias, body=body)
 
     def msearch(self, bodies: tuple[dict[str, Any], ...], cache: tuple[bool, ...] | None = None) -> list[dict[str, Any]]:
@@ -242,8 +251,10 @@ class RecordIndex:
         lines: list[dict[str, Any]] = []
         for n, body in enumerate(bodies):
             lines += [{"request_cache": bool(cache and cache[n])}, body]
-        resp = self._call(self.client.msearch, index=self.alias, body=lines)
-        answers = resp["responses"]
+        answers = self._call(self.client.msearch, index=self.alias, body=lines)["responses"]
+        if any(_error_type(a) == "index_not_found_exception" for a in answers):
+            self.ensure()  # a fresh installation: its empty index made, as ``search`` does
+            answers = self._call(self.client.msearch, index=self.alias, body=lines)["responses"]
         for answer in answers:
             if "error" in answer:
                 error = os_exc.TransportError(answer.get("status", 500), "search failed", answer)
@@ -299,6 +310,11 @@ _REQUEST_FAULTS = frozenset({
     "too_many_clauses", "too_many_nested_clauses", "query_shard_exception", "parsing_exception",
     "x_content_parse_exception", "illegal_argument_exception", "search_parse_exception",
 })
+
+
+def _error_type(answer: dict[str, Any]) -> str | None:
+    error = answer.get("error")
+    return error.get("type") if isinstance(error, dict) else None
 
 
 def _refused_request(e: os_exc.TransportError) -> bool:

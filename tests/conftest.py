@@ -119,9 +119,11 @@ def api(settings, record_index):
 
 
 @pytest.fixture
-def fresh_settings(settings, tmp_path) -> Settings:
-    """Like ``settings`` but with an index and data dir of this test alone."""
-    return settings.model_copy(update={"index": f"test-{uuid.uuid4().hex[:10]}", "data_dir": tmp_path / "data"})
+def fresh_settings(settings, databases, tmp_path) -> Settings:
+    """Like ``settings`` but with an index, a data dir and a database of this test alone (a
+    new data dir has a new audit key, which a database chained under another refuses)."""
+    return settings.model_copy(update={"index": f"test-{uuid.uuid4().hex[:10]}", "data_dir": tmp_path / "data",
+                                       "database_url": SecretStr(databases())})
 
 
 @pytest.fixture

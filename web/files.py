@@ -16,6 +16,8 @@ from archive.records import Record
 from .auth import Principal, audit
 
 Variant = Literal["archival", "original"]
+#: Types a browser runs rather than shows: never served inline from our origin.
+ACTIVE_TYPES = frozenset({"text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml"})
 
 
 def available(settings: Settings, record_id: str) -> dict[str, bool]:
@@ -33,8 +35,14 @@ def send_file(request: Request, who: Principal, settings: Settings, record: Reco
         raise FileNotAvailable(record.id, variant)
     audit(request, who, action or ("download" if download else "view_file"), record_id=record.id,
           subject_id=record.subject_id, detail=variant)
+    headers = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
+    active = stored.media_type.split(";")[0].strip().lower() in ACTIVE_TYPES
+    if active:
+        # An HTML, SVG or XML original runs in the browser: from our origin it could script
+        # the officer's session or send them elsewhere (a meta refresh passes the page CSP).
+        # It is always a download, and sandboxed should a browser render it anyway.
+        headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return FileResponse(
         stored.path, media_type=stored.media_type, filename=stored.download_name,
-        content_disposition_type="attachment" if download else "inline",
-        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
+        content_disposition_type="attachment" if download or active else "inline", headers=headers,
     )

@@ -38,6 +38,19 @@ def period_line(report: SixMonthReport) -> str:
                    if report.by != "agency" else "")
 
 
+#: What makes a spreadsheet read a cell as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(cell) -> None:
+    """A text cell never becomes a formula: an agency name read off a document (or typed in
+    a manifest) that starts with '=' would run in the clerk's spreadsheet (formula
+    injection). Kept as the text it is, with the quote prefix spreadsheets show for it."""
+    if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
 def to_xlsx(report: SixMonthReport) -> bytes:
     wb = Workbook()
     ws = wb.active
@@ -61,6 +74,7 @@ def to_xlsx(report: SixMonthReport) -> bytes:
     for row in ws.iter_rows(min_row=header_row, max_row=total_row, max_col=len(heads)):
         for c in row:
             c.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+            _as_text(c)
     for c in ws[header_row]:
         c.font = Font(bold=True)
         c.fill = PatternFill("solid", fgColor="DCE6F4")

@@ -336,3 +336,66 @@ def test_a_citizen_login_gives_the_session_a_new_token(client, ingested_corpus):
     with TestClient(create_app(ingested_corpus[0])) as planted:
         planted.cookies.set("tracuu_session", before)
         assert planted.get(f"/citizen/records/{own}", follow_redirects=False).status_code != 200
+
+
+# -- issue #20, items 3 and 6 ---------------------------------------------------------------
+
+
+def test_a_fresh_installation_answers_empty_not_500(fresh_settings):
+    """Before the first ingest there is no index behind the alias: every page and API call
+    that searches answers 'nothing found', not 500 (index_not_found_exception)."""
+    from helpers import api_key
+
+    key = api_key(fresh_settings, "search", "lookup", "read")
+    with TestClient(create_app(fresh_settings), raise_server_exceptions=False) as web:
+        log_in(web, fresh_settings)
+        for path in ("/", "/?q=giấy+phép", "/reports", "/reports/reuse", "/reports/quality",
+                     "/reports/six-monthly?from=2025-01-01&to=2025-06-30"):
+            assert web.get(path).status_code == 200, path
+        for path, params in (("/api/v1/search", {"q": "giấy phép"}), ("/api/v1/lookup", {"subject_id": "001085012345"})):
+            r = web.get(path, params=params, headers={"Authorization": f"Bearer {key}"})
+            assert r.status_code == 200, (path, r.text)
+        web.cookies.clear()
+        assert _citizen_login(web, "001085012345", "000.00.12.H06-260101-0001").status_code in (400, 200)
+
+
+def test_an_html_original_is_a_sandboxed_download_never_a_page_of_ours(fresh_settings, tmp_path):
+    """An HTML original (a meta refresh to a phishing page, a script) is never rendered from
+    our origin: always an attachment, with a sandboxing CSP."""
+    from archive.bags import write_bag
+    from archive.records import Record
+    from search.index import RecordIndex
+
+    original = tmp_path / "ket-qua.html"
+    original.write_text('<meta http-equiv="refresh" content="0;url=https://evil.example"><script>alert(1)</script>')
+    record = Record(id="ab" * 12, text="Giấy xác nhận", source_filename="ket-qua.html")
+    write_bag(fresh_settings.archive_dir, record, original, None)
+    index = RecordIndex.from_settings(fresh_settings)
+    index.ensure()
+    index.put(record)
+    with TestClient(create_app(fresh_settings)) as web:
+        log_in(web, fresh_settings)
+        for download in ("false", "true"):  # shown in the page, or downloaded: a download either way
+            r = web.get(f"/records/{record.id}/file", params={"variant": "original", "download": download})
+            assert r.status_code == 200 and r.headers["content-disposition"].startswith("attachment"), download
+            assert "sandbox" in r.headers["content-security-policy"]
+    index.drop()
+
+
+def test_a_report_cell_that_looks_like_a_formula_stays_text():
+    import datetime as dt
+    import io
+
+    import openpyxl
+
+    from search.reports import ReportRow, SixMonthReport, parse_phases
+    from web.report_files import to_xlsx
+
+    evil = ReportRow(agency='=HYPERLINK("https://evil.example","Sở Tư pháp")', digitized_in_period=1,
+                     digitized_total=1, by_phase={}, valid=1, reused_in_period=0)
+    report = SixMonthReport(date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 6, 30), agency=None,
+                            generated_at=dt.datetime(2025, 7, 1, tzinfo=dt.timezone.utc),
+                            phases=parse_phases("2022-07-01..=Từ 7/2022"), rows=[evil], total=evil)
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(report))).active
+    cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cells and all(c.data_type == "s" for c in cells)
