@@ -242,8 +242,30 @@ class RecordIndex:
         except os_exc.NotFoundError as e:
             if e.error != "index_not_found_exception":
                 raise
-        self.ensure()
-        return self._call(self.client.search, index=self.alias, body=body)
+        self._ensure_for_search()
+        return self._after_first_index(lambda: self._call(self.client.search, index=self.alias, body=body))
+
+    def _ensure_for_search(self) -> None:
+        """The empty first index, for a search that found none; two first searches at once
+        both try, and the one whose index OpenSearch refuses (the alias has its write index
+        already) searches the other's."""
+        try:
+            self.ensure()
+        except (os_exc.TransportError, SearchUnavailable) as e:
+            if not self._call(self.client.indices.exists_alias, name=self.alias):
+                raise
+            log.info("first index made meanwhile by another request (%s)", type(e).__name__)
+
+    @staticmethod
+    def _after_first_index(attempt):
+        """A search just after the first index was made: for a moment its shard is not
+        searchable yet (503 'all shards failed'); tried again for up to ~3 s."""
+        for wait in (0.05, 0.1, 0.2, 0.4, 0.8, 1.5):
+            try:
+                return attempt()
+            except SearchUnavailable:
+                time.sleep(wait)
+        return attempt()
 
     def msearch(self, bodies: tuple[dict[str, Any], ...], cache: tuple[bool, ...] | None = None) -> list[dict[str, Any]]:
         """Several searches in one round trip, each answered or raised as ``search`` would;
@@ -253,7 +275,15 @@ class RecordIndex:
             lines += [{"request_cache": bool(cache and cache[n])}, body]
         answers = self._call(self.client.msearch, index=self.alias, body=lines)["responses"]
         if any(_error_type(a) == "index_not_found_exception" for a in answers):
-            self.ensure()  # a fresh installation: its empty index made, as ``search`` does
+            self._ensure_for_search()  # a fresh installation: its empty index made, as ``search`` does
+            answers = self._after_first_index(lambda: self._msearch_answers(lines))
+        return self._msearch_answers(lines, answers)
+
+    def _msearch_answers(self, lines: list[dict[str, Any]],
+                         answers: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+        """The answers of an ``_msearch`` (sent now unless given), each raised on as ``search``
+        would raise."""
+        if answers is None:
             answers = self._call(self.client.msearch, index=self.alias, body=lines)["responses"]
         for answer in answers:
             if "error" in answer:

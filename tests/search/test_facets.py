@@ -84,3 +84,32 @@ def test_the_page_labels_estimates_and_lower_bounds(indexed, settings, monkeypat
         assert "khoảng" not in narrow and "hơn" not in narrow.split('class="summary"')[1][:200]
         api = client.get("/api/v1/search", params={"q": ""}).json()
         assert api["total_exact"] is False and any(v["approximate"] for v in api["facets"]["result_type"])
+
+
+def test_first_searches_at_once_on_a_fresh_installation_make_one_index(fresh_settings):
+    """Before the first ingest there is no index; clerks searching at the same moment all
+    get 'nothing found', and one index is made, not one each."""
+    import threading
+
+    from search.index import RecordIndex
+
+    index = RecordIndex.from_settings(fresh_settings)
+    start, results, errors = threading.Barrier(6), [], []
+
+    def first_search() -> None:
+        start.wait()
+        try:
+            results.append(find(index, SearchRequest(q="giấy phép")).total)
+        except Exception as e:  # noqa: BLE001 - every failure is a finding
+            errors.append(e)
+
+    threads = [threading.Thread(target=first_search) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    try:
+        assert errors == [] and results == [0] * 6
+        assert len(index.physical_indices()) == 1
+    finally:
+        index.drop()
