@@ -89,3 +89,13 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+#: The accounts file of the versions before the database (web/accounts.py before issue #19),
+#: for the tests of its import.
+OLD_ACCOUNTS_SCHEMA = """
+    CREATE TABLE users (login TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL,
+        failures INTEGER NOT NULL DEFAULT 0, locked_until TEXT, disabled INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL, rights TEXT NOT NULL DEFAULT '');
+    CREATE TABLE api_keys (key_id TEXT PRIMARY KEY, name TEXT NOT NULL, scopes TEXT NOT NULL,
+        secret_hash TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT, last_used_at TEXT);"""

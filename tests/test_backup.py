@@ -31,7 +31,7 @@ from archive.corrections import correct
 from archive.layout import iter_bags, read_record
 from archive.records import Record, record_id_for
 from archive.reuse import ReuseEvent
-from helpers import OFFICER_PASSWORD, api_key, csrf_of, log_in
+from helpers import OLD_ACCOUNTS_SCHEMA, OFFICER_PASSWORD, api_key, csrf_of, log_in
 from search.config import Settings
 from search.errors import BackupError
 from search.index import RecordIndex, find, reuse_stats
@@ -393,12 +393,7 @@ def test_a_backup_of_an_older_version_restores_into_the_database(tmp_path, new_d
     document = json.loads((data / "database.json").read_bytes())
     (data / "database.json").unlink()
     with sqlite3.connect(data / "accounts.sqlite3") as db:  # the accounts file as the old version kept it
-        db.executescript("""
-            CREATE TABLE users (login TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL,
-                failures INTEGER NOT NULL DEFAULT 0, locked_until TEXT, disabled INTEGER NOT NULL DEFAULT 0,
-                created_at TEXT NOT NULL, rights TEXT NOT NULL DEFAULT '');
-            CREATE TABLE api_keys (key_id TEXT PRIMARY KEY, name TEXT NOT NULL, scopes TEXT NOT NULL,
-                secret_hash TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT, last_used_at TEXT);""")
+        db.executescript(OLD_ACCOUNTS_SCHEMA)
         for u in document["users"]:
             db.execute("INSERT INTO users VALUES (?, ?, ?, 0, NULL, 0, ?, '')",
                        (u["login"], u["role"], u["password_hash"], u["created_at"]))

@@ -18,7 +18,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import OFFICER_PASSWORD, csrf_of, ensure_account, log_in
+from helpers import OLD_ACCOUNTS_SCHEMA, OFFICER_PASSWORD, csrf_of, ensure_account, log_in
 from database.accounts import AccountStore
 from database.upgrade import import_old_files
 from web.app import create_app
@@ -166,12 +166,7 @@ def test_an_old_accounts_file_is_imported_once_and_kept_renamed(settings, tmp_pa
     old.data_dir.mkdir()
     path = old.data_dir / "accounts.sqlite3"
     with sqlite3.connect(path) as db:  # the schema the SQLite store had (web/accounts.py before #19)
-        db.executescript("""
-            CREATE TABLE users (login TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL,
-                failures INTEGER NOT NULL DEFAULT 0, locked_until TEXT, disabled INTEGER NOT NULL DEFAULT 0,
-                created_at TEXT NOT NULL, rights TEXT NOT NULL DEFAULT '');
-            CREATE TABLE api_keys (key_id TEXT PRIMARY KEY, name TEXT NOT NULL, scopes TEXT NOT NULL,
-                secret_hash TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT, last_used_at TEXT);""")
+        db.executescript(OLD_ACCOUNTS_SCHEMA)
         db.execute("INSERT INTO users VALUES ('can-bo-cu', 'officer', ?, 0, NULL, 0, '2024-05-01T08:00:00+00:00', "
                    "'manage')", (PasswordHasher().hash("mat-khau-cu-123"),))
         import hashlib
