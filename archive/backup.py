@@ -54,6 +54,7 @@ import hashlib
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from typing import BinaryIO
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -667,29 +668,28 @@ def _swap_in(settings: Settings, part: str, stage: Path, pid: int) -> None:
 
 def _reuse_into_database(settings: Settings) -> None:
     """An older backup's reuse journal: its events into the database (emptied just before by
-    the database part, which such a backup has none of), then the file removed."""
+    the database part, which such a backup has none of)."""
     from database.reuse_events import ReuseEvents
 
-    journal = settings.events_dir / "reuse.jsonl"
-    if journal.is_file():
-        with open(journal, "rb") as f:
-            ReuseEvents.of(settings).import_lines(f)
-        journal.unlink()
-        fsync_dir(settings.events_dir)
+    _into_database(settings.events_dir / "reuse.jsonl", ReuseEvents.of(settings).import_lines)
 
 
 def _audit_into_database(settings: Settings) -> None:
     """The restored log file becomes the database's log (all its rows replaced, in one
-    transaction), then is removed (the backup keeps it): repeated after a kill, it is
-    imported again, whole."""
+    transaction)."""
     from database.audit import AuditLog
 
-    restored = settings.audit_dir / AUDIT_FILE
+    _into_database(settings.audit_dir / AUDIT_FILE, AuditLog.of(settings).replace_with)
+
+
+def _into_database(restored: Path, load: Callable[[BinaryIO], object]) -> None:
+    """A file the restore put back, loaded into the database in one transaction, then
+    removed (the backup keeps it): repeated after a kill, it is loaded again, whole."""
     if restored.is_file():
         with open(restored, "rb") as f:
-            AuditLog.of(settings).replace_with(f)
+            load(f)
         restored.unlink()
-        fsync_dir(settings.audit_dir)
+        fsync_dir(restored.parent)
 
 
 def _clean_leftovers(settings: Settings) -> None:

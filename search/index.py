@@ -276,15 +276,14 @@ class RecordIndex:
         answers = self._call(self.client.msearch, index=self.alias, body=lines)["responses"]
         if any(_error_type(a) == "index_not_found_exception" for a in answers):
             self._ensure_for_search()  # a fresh installation: its empty index made, as ``search`` does
-            answers = self._after_first_index(lambda: self._msearch_answers(lines))
-        return self._msearch_answers(lines, answers)
+            return self._after_first_index(lambda: self._msearch_answers(lines))
+        return self._checked(answers)
 
-    def _msearch_answers(self, lines: list[dict[str, Any]],
-                         answers: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-        """The answers of an ``_msearch`` (sent now unless given), each raised on as ``search``
-        would raise."""
-        if answers is None:
-            answers = self._call(self.client.msearch, index=self.alias, body=lines)["responses"]
+    def _msearch_answers(self, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return self._checked(self._call(self.client.msearch, index=self.alias, body=lines)["responses"])
+
+    def _checked(self, answers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The answers of an ``_msearch``, each raised on as ``search`` would raise."""
         for answer in answers:
             if "error" in answer:
                 error = os_exc.TransportError(answer.get("status", 500), "search failed", answer)

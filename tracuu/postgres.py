@@ -28,6 +28,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from archive.bags import alive
 from search.errors import TracuuError
 
 DB_NAME = "tracuu"
@@ -142,13 +143,10 @@ def _postmaster_pid(home: Path) -> tuple[int | None, str]:
 
 
 def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+    """archive.bags.alive, and not a zombie: a server we stopped but did not reap yet."""
+    if not alive(pid):
         return False
-    except PermissionError:
-        return True
-    try:  # a zombie child of ours counts as dead
+    try:
         with open(f"/proc/{pid}/stat") as f:
             return f.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:

@@ -33,6 +33,7 @@ from urllib.parse import urlparse
 
 import httpx
 
+from archive.bags import alive
 from search.config import Settings
 from search.errors import TracuuError
 
@@ -79,13 +80,7 @@ class Service:
             pid = int(self.pidfile.read_text().strip())
         except (OSError, ValueError):
             return None
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return None
-        except PermissionError:
-            pass
-        return pid
+        return pid if alive(pid) else None
 
 
 def services(settings: Settings) -> list[Service]:
