@@ -26,28 +26,17 @@ from pydantic import SecretStr
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from database.audit import AuditEvent, AuditLog  # noqa: E402
-from database.connection import migrate  # noqa: E402
+from scratch_db import scratch_database  # noqa: E402
 from search.config import Settings  # noqa: E402
 
 
-def _fresh(base: Settings, keys: Path) -> Settings:
-    name = f"bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(base.database_dsn(), autocommit=True) as c:
-        c.execute(f'CREATE DATABASE "{name}"')
-    settings = base.model_copy(update={"database_url": SecretStr(base.database_dsn().rsplit("/", 1)[0] + f"/{name}"),
-                                       "data_dir": keys, "audit_key": SecretStr("b" * 40)})
-    migrate(settings)
-    with psycopg.connect(settings.database_dsn(), autocommit=True) as c:
+def _with_reference_table(dsn: str) -> None:
+    """The reference's table: the same line, no chain, no lock."""
+    with psycopg.connect(dsn, autocommit=True) as c:
         c.execute("CREATE TABLE plain_lines (seq bigint GENERATED ALWAYS AS IDENTITY, line text)")
-    return settings
-
-
-def _drop(base: Settings, settings: Settings) -> None:
-    name = settings.database_dsn().rsplit("/", 1)[1]
-    with psycopg.connect(base.database_dsn(), autocommit=True) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _event(i: int) -> AuditEvent:
@@ -96,16 +85,15 @@ def main() -> None:
     base = Settings()
     rates: dict[str, list[float]] = {}
     for run in range(args.repeat):
-        settings = _fresh(base, Path(f"/tmp/bench-audit-{uuid.uuid4().hex}"))
-        dsn = settings.database_dsn()
-        try:
+        with scratch_database(base) as dsn:
+            _with_reference_table(dsn)
+            settings = base.model_copy(update={"database_url": SecretStr(dsn), "audit_key": SecretStr("b" * 40),
+                                               "data_dir": Path(f"/tmp/bench-audit-{uuid.uuid4().hex}")})
             for procs in (1, 4):  # interleaved: each setting sees the same machine state
                 rates.setdefault(f"plain insert, {procs} process(es)", []).append(_rate(_plain, dsn, procs, args.events))
                 rates.setdefault(f"audit log, {procs} process(es)", []).append(_rate(_chained, dsn, procs, args.events))
             found = AuditLog.of(settings).verify()
             assert found.intact and found.lines == 2 * args.events, found
-        finally:
-            _drop(base, settings)
         print(f"run {run + 1}/{args.repeat} done", file=sys.stderr)
     summary = {}
     print("| setting | events / s (median) | vs plain insert |")

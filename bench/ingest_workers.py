@@ -23,33 +23,24 @@ import time
 import uuid
 from pathlib import Path
 
-import psycopg
 from pydantic import SecretStr
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from scratch_db import scratch_database  # noqa: E402
 from search.config import Settings, get_settings  # noqa: E402
 from search.index import RecordIndex  # noqa: E402
 
 TRACUU = str(Path(sys.executable).with_name("tracuu"))
 
 
-def _fresh(base: Settings) -> Settings:
-    name = f"bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(base.database_dsn(), autocommit=True) as c:
-        c.execute(f'CREATE DATABASE "{name}"')
-    dsn = base.database_dsn().rsplit("/", 1)[0] + "/" + name
+def _fresh(base: Settings, dsn: str) -> Settings:
+    """A run's own index and data folder, on the run's own database."""
     return base.model_copy(update={"index": f"bench-{uuid.uuid4().hex[:8]}",
                                    "data_dir": Path(tempfile.mkdtemp()) / "data",
                                    "database_url": SecretStr(dsn)})
-
-
-def _drop(base: Settings, settings: Settings) -> None:
-    RecordIndex.from_settings(settings).drop()
-    name = settings.database_dsn().rsplit("/", 1)[1]
-    with psycopg.connect(base.database_dsn(), autocommit=True) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _env(settings: Settings) -> dict[str, str]:
@@ -59,20 +50,24 @@ def _env(settings: Settings) -> dict[str, str]:
 
 
 def in_process(base: Settings, folder: Path) -> float:
-    settings = _fresh(base)
-    try:
-        start = time.perf_counter()
-        subprocess.run([TRACUU, "ingest", str(folder)], env=_env(settings), check=True, capture_output=True)
-        return time.perf_counter() - start
-    finally:
-        _drop(base, settings)
+    with scratch_database(base) as dsn:
+        settings = _fresh(base, dsn)
+        try:
+            start = time.perf_counter()
+            subprocess.run([TRACUU, "ingest", str(folder)], env=_env(settings), check=True, capture_output=True)
+            return time.perf_counter() - start
+        finally:
+            RecordIndex.from_settings(settings).drop()
 
 
 def queued(base: Settings, folder: Path, workers: int) -> float:
-    from indexer import queue
 
-    settings = _fresh(base)
-    queue.migrate(settings)
+    with scratch_database(base) as dsn:
+        return _queued(base, dsn, folder, workers)
+
+
+def _queued(base: Settings, dsn: str, folder: Path, workers: int) -> float:
+    settings = _fresh(base, dsn)
     env = _env(settings)
     procs = [subprocess.Popen([TRACUU, "worker", "--name", f"bench-{i}"], env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, start_new_session=True) for i in range(workers)]
@@ -89,7 +84,7 @@ def queued(base: Settings, folder: Path, workers: int) -> float:
                 p.wait(60)
             except subprocess.TimeoutExpired:
                 os.killpg(p.pid, signal.SIGKILL)
-        _drop(base, settings)
+        RecordIndex.from_settings(settings).drop()
 
 
 def main() -> None:

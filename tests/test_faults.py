@@ -4,24 +4,17 @@ tests/indexer/test_bad_input.py)."""
 
 from __future__ import annotations
 
-import socket
 
 from fastapi.testclient import TestClient
 
 from search.config import Settings
 from web.app import create_app
 
-from helpers import api_key
-
-
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from helpers import api_key, free_port
 
 
 def test_opensearch_down_gives_503_problem_and_not_ready(tmp_path, databases):
-    settings = Settings(opensearch_url=f"http://127.0.0.1:{_closed_port()}", data_dir=tmp_path,
+    settings = Settings(opensearch_url=f"http://127.0.0.1:{free_port()}", data_dir=tmp_path,
                         opensearch_timeout=2, database_url=databases())
     with TestClient(create_app(settings), headers={"Authorization": f"Bearer {api_key(settings)}"}) as client:
         assert client.get("/healthz").status_code == 200
@@ -36,7 +29,7 @@ def test_database_down_gives_503_not_500(tmp_path, databases, running_services):
     """PostgreSQL unreachable (nothing on its port): the API, a page with a session cookie
     and the login answer 503 with a clear message; nothing answers 500."""
     settings = Settings(opensearch_url=running_services.opensearch_url, data_dir=tmp_path,
-                        database_url=f"postgresql://tracuu:x@127.0.0.1:{_closed_port()}/tracuu")
+                        database_url=f"postgresql://tracuu:x@127.0.0.1:{free_port()}/tracuu")
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         r = client.get("/api/v1/search", params={"q": "giấy phép"}, headers={"Authorization": "Bearer tc_abc_def"})
         assert r.status_code == 503 and r.headers["content-type"] == "application/problem+json"

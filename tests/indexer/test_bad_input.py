@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.server
 import io
-import socket
 import threading
 import zipfile
 
@@ -13,6 +12,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
+from helpers import free_port
 from indexer.errors import ServiceDown
 from indexer.pipeline import Ingestor
 from search.index import find
@@ -95,12 +95,6 @@ def test_mislabelled_jpeg_is_read_by_ocr(batch, record_index):
     assert record.pipeline["format"] == "image/jpeg"
 
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class _Hang(http.server.BaseHTTPRequestHandler):
     def do_PUT(self):  # noqa: N802
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -133,7 +127,7 @@ def test_tika_timing_out_fails_that_file_and_the_batch_goes_on(fresh_settings, f
 
 
 def test_tika_down_stops_the_run_with_a_clear_error(fresh_settings, fresh_index, tmp_path):
-    settings = fresh_settings.model_copy(update={"tika_url": f"http://127.0.0.1:{_closed_port()}"})
+    settings = fresh_settings.model_copy(update={"tika_url": f"http://127.0.0.1:{free_port()}"})
     folder = tmp_path / "in"
     folder.mkdir()
     _text_pdf(folder / "a.pdf")

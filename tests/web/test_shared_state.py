@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -18,7 +17,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import OLD_ACCOUNTS_SCHEMA, OFFICER_PASSWORD, csrf_of, ensure_account, log_in
+from helpers import OLD_ACCOUNTS_SCHEMA, OFFICER_PASSWORD, csrf_of, ensure_account, free_port, log_in
 from database.accounts import AccountStore
 from database.upgrade import import_old_files
 from web.app import create_app
@@ -28,17 +27,11 @@ pytestmark = pytest.mark.postgres
 LIMIT = 6  # login attempts per client per minute in the served test
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def four_workers(settings, record_index, tmp_path_factory):
     """`tracuu serve --workers 4` on the module's settings; yields (base URL, log file)."""
     ensure_account(settings)
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     env = {**os.environ, "TRACUU_DATA_DIR": str(settings.data_dir), "TRACUU_INDEX": settings.index,
            "TRACUU_OPENSEARCH_URL": settings.opensearch_url, "TRACUU_TIKA_URL": settings.tika_url,
