@@ -236,6 +236,17 @@ def meta() -> dict:
     return json.loads(META.read_text(encoding="utf-8"))
 
 
+#: Provinces of results still valid that the table (units of 2024 and 2025) names otherwise:
+#: Thừa Thiên Huế (the city of Huế from 2025) and Hà Tây (in Hà Nội since 2008).
+_FORMER_PROVINCES = frozenset({"thừa thiên huế", "thừa thiên - huế", "hà tây"})
+
+
+def is_province(name: str) -> bool:
+    """Whether a bare name is a province's, before July 2025 or after ('Bắc Giang', 'Huế')."""
+    k = key(name)
+    return k in table().old_province or k in table().new_province or k in _FORMER_PROVINCES
+
+
 def province_title(name: str) -> str:
     """'Bắc Ninh' -> 'tỉnh Bắc Ninh', 'Hà Nội' -> 'thành phố Hà Nội' (a current province)."""
     return f"{table().province_word.get(name, 'tỉnh')} {name}"

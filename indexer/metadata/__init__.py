@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import names
+from . import lexicon
 from .doubts import doubt_name, doubt_places
 from .header import (
     as_spelled_in, authentication_block, authentication_line, consolidated, doc_number, issued_date,
@@ -101,13 +102,16 @@ def read(text: str, ocr: bool = False, unsure: frozenset[str] | None = None) -> 
         else:
             title = "Công văn " + about
     kind = title  # what the page is, for the rules below, even where the title is not stored
-    if title and ocr and title.lower() not in _KINDS and (again := printed_again(title, text)) is not True and (
-            again is False or unsure is None or _unsure_in(title, unsure)):
+    if title and ocr and title.lower() not in _KINDS and (lexicon.tone_misread(title) or (
+            (again := printed_again(title, text)) is not True
+            and (again is False or unsure is None or lexicon.unconfirmed(_after_kind(title), unsure)))):
         # The same holds for the summary under a kind ('NGHỊ ĐỊNH' / 'Quy định chi tiết …'),
         # in bold, which OCR reads worst ('chỉ tiết', 'sửa đối', a third of the titles of real
-        # gazette pages drawn at 200 dpi): from a scan it is stored where the text prints it
-        # again the same (the preamble's '… ban hành Nghị định quy định chi tiết …'), or where
-        # it is printed once and tesseract was sure of every word; else it is a candidate.
+        # gazette pages drawn at 200 dpi), mostly by a tone mark: from a scan it is stored
+        # where no pair of its syllables looks misread by a tone (``lexicon``; the preamble's
+        # '… ban hành …' may repeat the same misreading) and either the text prints it again
+        # the same or every syllable tesseract was unsure of makes a word with a neighbour;
+        # else it is a candidate.
         reading.doubt("result_type", "Trích yếu đọc bằng OCR: có chữ OCR không chắc, hoặc văn bản nhắc lại "
                       "khác dấu; cần đối chiếu với bản quét", title)
         title = None
@@ -148,10 +152,12 @@ _NOISE = re.compile(
     r"Thời gian ký\s*:.*|Ký bởi\s*:.*|VĂN BẢN PHÁP LUẬT KHÁC|VĂN BẢN (?:HỢP NHẤT\s*[-–].*|QUY PHẠM PHÁP LUẬT)|[-–—_.…]{3,}|\[.{0,8}\])$")
 
 
-def _unsure_in(value: str, unsure: frozenset[str]) -> bool:
-    """Whether a word of ``value`` is one OCR read with low confidence."""
-    low = {w.strip(".,;:()").lower() for w in unsure}
-    return any(w.lower() in low for w in re.findall(r"[^\W_]+", value))
+def _after_kind(title: str) -> str:
+    """The title past its kind, where it starts with one of the closed list spelled as listed
+    ('Trích lục' of 'Trích lục khai sinh'): those words need no lexicon to be trusted."""
+    low = title.lower()
+    kind = max((k for k in _KINDS if low == k or low.startswith(k + " ")), key=len, default="")
+    return title[len(kind):]
 
 
 def _raw_index(raw: list[str], lines: list[str], i: int) -> int:

@@ -9,6 +9,7 @@ import re
 
 from search.analysis import fold
 
+from . import lexicon
 from .shapes import AGENCY_HEAD, DOC_NUMBER, MOTTO_START, capitals, is_role
 
 _ABOUT = re.compile(r"^\W{0,2}V\s*/\s*v\.?\s+(.+)$")
@@ -129,7 +130,7 @@ def _sentence_case(title: str, genre_len: int) -> str:
     """'NGHỊ ĐỊNH Quy định chi tiết …' -> 'Nghị định quy định chi tiết …'; a title all in
     capitals in lower case but its first letter (the names inside lose their capitals: the
     page does not say which words are names)."""
-    title = re.sub(r"\s+", " ", title).strip(" .:")
+    title = re.sub(r"\s+", " ", title).strip(" .:,;")
     head, rest = title[:genre_len], title[genre_len:]
     if capitals(rest) or not rest.strip():
         rest = rest.lower()
@@ -143,11 +144,14 @@ def _sentence_case(title: str, genre_len: int) -> str:
 def printed_again(title: str, text: str) -> bool | None:
     """Whether ``text`` prints ``title`` a second time (the preamble's '… ban hành <title>')
     with the same letters and marks, case aside: True; None where it prints it once; False
-    where a spelling differs only by marks ('sửa đối' / 'sửa đổi'): one of them is OCR's."""
+    where a spelling differs only by marks ('sửa đối' / 'sửa đổi'): one of them is OCR's —
+    unless the other one has a pair of syllables misread by a tone (``lexicon``) and the
+    title has none: then the other is the misreading."""
     want = [w.lower() for w in re.findall(r"[^\W_]+", title)]
     words = [w.lower() for w in re.findall(r"[^\W_]+", text)]
     key, folded, n = [fold(w) for w in want], [fold(w) for w in words], len(want)
     seen = [words[i: i + n] for i in range(len(words) - n + 1) if folded[i: i + n] == key]
-    if any(s != want for s in seen):
+    sound = lexicon.tone_misread(title) is None
+    if any(s != want and not (sound and lexicon.tone_misread(" ".join(s))) for s in seen):
         return False
-    return True if len(seen) >= 2 else None
+    return True if sum(s == want for s in seen) >= 2 else None

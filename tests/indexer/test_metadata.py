@@ -274,6 +274,19 @@ def test_a_province_cut_to_one_syllable_or_a_syllable_with_two_tones_is_no_place
     assert "commune" not in two_tones.values
 
 
+def test_an_agency_whose_province_ocr_cut_is_a_doubt_and_a_former_province_is_not():
+    """'Sở Y tế tỉnh Bắc Gian' (a letter lost at the line's end, sample seed 13): no province
+    of the national list, before 2025 or after, so not stored from a scan."""
+    text = ("SỞ Y TẾ TỈNH BẮC GIAN\nSố: 9/GP-SYT\n" + HEADER + "Bắc Giang, ngày 3 tháng 3 năm 2024\n"
+            "GIẤY PHÉP\nHọ và tên: Lê Văn An\n")
+    cut = read(text, ocr=True, unsure=frozenset())
+    assert "issuing_agency" not in cut.values and cut.doubts["issuing_agency"]["candidates"][0].endswith("Bắc Gian")
+    assert read(text.replace("BẮC GIAN\n", "BẮC GIANG\n"), ocr=True, unsure=frozenset()).values[
+        "issuing_agency"] == "Sở Y tế tỉnh Bắc Giang"
+    former = read(text.replace("BẮC GIAN\n", "THỪA THIÊN HUẾ\n"), ocr=True, unsure=frozenset())
+    assert former.values["issuing_agency"] == "Sở Y tế tỉnh Thừa Thiên Huế"
+
+
 def test_a_family_name_one_mark_from_one_family_name_is_a_doubt_on_a_scan():
     text = ("SỞ Y TẾ\nSố: 9/GP-SYT\n" + HEADER + "Vinh, ngày 3 tháng 3 năm 2024\nGIẤY PHÉP\n"
             "Họ và tên: Lễ Kim Thảo")
@@ -350,23 +363,40 @@ def test_a_number_with_a_letter_for_a_digit_or_cut_where_it_wraps_is_not_stored(
 
 
 def test_a_titles_summary_read_by_ocr_is_stored_only_where_nothing_puts_it_in_doubt():
-    """The summary under a kind is free text in bold, which OCR reads worst: from a scan it is
-    stored where the preamble prints it again the same, or where it is printed once and read
-    with full confidence; a repeat that differs by marks, or an unsure word, makes it a
-    candidate. A kind alone ('GIẤY KHAI SINH') is checked against the closed list."""
+    """The summary under a kind is free text in bold, which OCR reads worst, mostly by a tone
+    mark: from a scan it is stored where no pair of its syllables is a word only with another
+    tone ('chỉ tiết'), and the preamble prints it again the same or every unsure syllable makes
+    a word with a neighbour; a repeat that differs by marks, or an unsure syllable standing
+    alone, makes it a candidate. A kind alone ('GIẤY KHAI SINH') is checked against the
+    closed list."""
     head = "BỘ TÀI CHÍNH\nSố: 12/2025/TT-BTC\n" + GOV.split("\n", 1)[1] + "Hà Nội, ngày 3 tháng 3 năm 2025\n"
-    text = head + "THÔNG TƯ\nQuy định chỉ tiết hoạt động đầu tư\nCăn cứ Luật Ngân sách nhà nước;\n{preamble}"
-    confirmed = text.format(preamble="Bộ trưởng ban hành Thông tư quy định chỉ tiết hoạt động đầu tư.\n")
-    assert read(confirmed, ocr=True, unsure=frozenset({"chỉ"})).values["result_type"] == (
-        "Thông tư quy định chỉ tiết hoạt động đầu tư")
-    differs = read(text.format(preamble="Bộ trưởng ban hành Thông tư quy định chi tiết hoạt động đầu tư.\n"),
+    text = head + "THÔNG TƯ\nQuy định {title}\nCăn cứ Luật Ngân sách nhà nước;\n{preamble}"
+    sound = "chi tiết hoạt động đầu tư"
+    confirmed = text.format(title=sound, preamble=f"Bộ trưởng ban hành Thông tư quy định {sound}.\n")
+    assert read(confirmed, ocr=True, unsure=frozenset({"đầu", "hoạt"})).values["result_type"] == (
+        "Thông tư quy định chi tiết hoạt động đầu tư")
+    fee = "về mức chi tổ chức"  # 'chi' (spend) or 'chỉ' (only): both read as words, one is OCR's
+    differs = read(text.format(title=fee, preamble="Bộ trưởng ban hành Thông tư quy định về mức chỉ tổ chức.\n"),
                    ocr=True, unsure=frozenset())
     assert "result_type" not in differs.values
-    assert differs.doubts["result_type"]["candidates"] == ["Thông tư quy định chỉ tiết hoạt động đầu tư"]
-    once = text.format(preamble="Điều 1. Phạm vi\n")
-    assert "result_type" not in read(once, ocr=True, unsure=frozenset({"chỉ"})).values
-    assert read(once, ocr=True, unsure=frozenset()).values["result_type"] == "Thông tư quy định chỉ tiết hoạt động đầu tư"
-    assert extract(once)["result_type"] == "Thông tư quy định chỉ tiết hoạt động đầu tư"  # typed: as printed
+    assert differs.doubts["result_type"]["candidates"] == ["Thông tư quy định về mức chi tổ chức"]
+    once = text.format(title=sound, preamble="Điều 1. Phạm vi\n")
+    assert read(once, ocr=True, unsure=frozenset()).values["result_type"] == "Thông tư quy định chi tiết hoạt động đầu tư"
+    assert read(once, ocr=True, unsure=frozenset({"tiết"})).values["result_type"] == (
+        "Thông tư quy định chi tiết hoạt động đầu tư")  # unsure, but 'chi tiết' is a word
+    alone = text.format(title=fee, preamble="Điều 1. Phạm vi\n")
+    assert "result_type" not in read(alone, ocr=True, unsure=frozenset({"chi"})).values  # nothing confirms it
+    # 'chỉ tiết' is a word only as 'chi tiết': not stored, even where the preamble repeats the misreading.
+    misread = "chỉ tiết hoạt động đầu tư"
+    twice = text.format(title=misread, preamble=f"Bộ trưởng ban hành Thông tư quy định {misread}.\n")
+    assert "result_type" not in read(twice, ocr=True, unsure=frozenset()).values
+    assert read(twice, ocr=True, unsure=frozenset()).doubts["result_type"]["candidates"] == [
+        "Thông tư quy định chỉ tiết hoạt động đầu tư"]
+    assert extract(twice)["result_type"] == "Thông tư quy định chỉ tiết hoạt động đầu tư"  # typed: as printed
+    # A repeat misread by a tone does not outvote a title with none.
+    outvoted = text.format(title=sound, preamble="Bộ trưởng ban hành Thông tư quy định chỉ tiết hoạt động đầu tư.\n")
+    assert read(outvoted, ocr=True, unsure=frozenset()).values["result_type"] == (
+        "Thông tư quy định chi tiết hoạt động đầu tư")
     kind_alone = head.replace("BỘ TÀI CHÍNH", "ỦY BAN NHÂN DÂN\nXÃ UY NỖ") + "GIẤY KHAI SINH\nHọ, chữ đệm, tên: LÊ AN"
     assert read(kind_alone, ocr=True, unsure=frozenset({"KHAI"})).values["result_type"] == "Giấy khai sinh"
     dash = read(head + "NGHỊ QUYẾT -\nVề mức chi tổ chức\nCăn cứ Luật;\n", ocr=True, unsure=frozenset())
