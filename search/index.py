@@ -14,8 +14,6 @@ import json
 import logging
 import time
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Protocol
 
 import orjson
@@ -28,6 +26,7 @@ from .config import Settings
 from .errors import RecordNotFound, SearchUnavailable
 from .lookup import AddressReading, LookupHit, LookupResult, lookup_body, own_records_body
 from . import timing
+from .template import MAPPINGS_DIR, load_template
 from .query import Hit, SearchRequest, SearchResult, build_bodies, parse_response, similar_body, today_in_vietnam
 from archive.identifiers import canonical_or_none, canonical_subject_id
 from archive.places import parse_address, place_keys, place_names
@@ -40,7 +39,6 @@ from archive.reuse import ReuseEvent
 
 log = logging.getLogger(__name__)
 
-MAPPINGS_DIR = Path(__file__).resolve().parent.parent / "mappings"
 
 _UNAVAILABLE = (
     "Không kết nối được máy chủ tìm kiếm OpenSearch tại {url} (search server unavailable). "
@@ -77,13 +75,6 @@ def make_client(settings: Settings) -> OpenSearch:
         # load, found by profiling; bench/README.md).
         pool_maxsize=settings.opensearch_pool_size,
     )
-
-
-@lru_cache
-def load_template() -> dict[str, Any]:
-    """The index template from mappings/, with documentation keys (``_comment``) removed."""
-    raw = json.loads((MAPPINGS_DIR / "records.json").read_text(encoding="utf-8"))
-    return {k: v for k, v in raw.items() if not k.startswith("_comment")}
 
 
 class ReuseStore(Protocol):

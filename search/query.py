@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from .analysis import fold, normalize
 from .errors import InvalidQuery
+from .template import abbreviation_expansions
 from archive.identifiers import subject_ids_in
 from archive.places import filter_keys
 from archive.records import Status
@@ -174,6 +175,9 @@ KIND_PHRASE_BOOST = 2.0
 #: Words whose runs are compared with whole field values, and the longest run.
 SPAN_WORDS = 32
 MAX_SPAN = 10
+#: Records per shard, best first by the core, whose score the phrases add to (``rescore``):
+#: far more than anyone pages through, and the phrases cost nothing for the rest.
+RESCORE_WINDOW = 200
 #: Quoted phrases and exclusions kept (each at most PHRASE_WORDS words).
 MAX_QUOTED = 3
 #: A "word" longer than this is cut (the tokenizer would cut it at 255).
@@ -289,16 +293,34 @@ def core_query(seq: list[str]) -> dict[str, Any]:
     return {"bool": {"should": should}}
 
 
-def _words_query(q: str) -> dict[str, Any]:
+def _words_query(q: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(what selects and first scores the records: the BM25 core and whole-value matches,
+    all term lookups; the phrase clauses that then add to the score of the best of them).
+
+    Phrases in the text are most of a query's cost: each reads the positions of its words
+    in every record that has them all, and the words of a topical query ('giấy phép xây
+    dựng') are in most of a million records. Such a phrase only ever adds to a record the
+    core has already found (its words are the core's), so these go into a ``rescore`` of the
+    first RESCORE_WINDOW records per shard in the core's order (build_body): the same records
+    match, the same sum of scores orders the top, and the hits half of a search costs half
+    (docs/performance.md, issue #21). Phrases in the short metadata fields stay in the
+    query: a record may hold a name or a kind its text does not (a scan OCR could not read,
+    a value from the manifest), and only they find it."""
     seq = words(q)
     exact = typed_with_diacritics(seq)
     should: list[dict[str, Any]] = [core_query(seq)]
-    # Proximity: adjacent words side by side in the text; a short query as a whole.
+    proximity: list[dict[str, Any]] = []
+    # Proximity: adjacent words side by side in the text; a short query as a whole. Inside a
+    # run that an abbreviation stands for, the core asks for the run whole ('an toàn thực
+    # phẩm' or 'attp': core_query), so there a pair ('thực phẩm') is what finds a record
+    # with part of the run: those pairs, and then the whole query, stay in the query.
     pairs = _distinct([f"{a} {b}" for a, b in zip(seq, seq[1:])], PAIRS)
-    should += [c for pair in pairs for c in _text_phrase(pair, PAIR_BOOST, exact)]
+    in_runs = _pairs_in_expansions(seq)
+    for pair in pairs:
+        (should if pair.lower() in in_runs else proximity).extend(_text_phrase(pair, PAIR_BOOST, exact))
     short = " ".join(seq) if 2 <= len(seq) <= PHRASE_WORDS else None
     if short:
-        should += _text_phrase(short, 2.0, exact, slop=2)
+        (should if in_runs else proximity).extend(_text_phrase(short, 2.0, exact, slop=2))
     # Identifiers and whole field values: a run of the query's words equal to the value
     # (after the field's normalizer: "123 gp sxd" = "123/GP-SXD", "tran thi hoa" = "Trần Thị Hoa").
     head = seq[:SPAN_WORDS]
@@ -335,7 +357,20 @@ def _words_query(q: str) -> dict[str, Any]:
             should += [{"match_phrase": {name: {"query": short, "analyzer": _EXACT, "boost": boost}}},
                        {"match_phrase": {f"{name}.folded": {"query": short, "analyzer": _FOLDED,
                                                             "boost": boost * 0.75}}}]
-    return {"bool": {"should": should, "minimum_should_match": 1}}
+    return {"bool": {"should": should, "minimum_should_match": 1}}, proximity
+
+
+def _pairs_in_expansions(seq: list[str]) -> set[str]:
+    """The adjacent pairs of ``seq`` (lower case) that lie inside a run of words an
+    abbreviation stands for (mappings/records.json: 'an toàn thực phẩm' for 'attp')."""
+    folded = [fold(w).lower() for w in seq]
+    out: set[str] = set()
+    for run in abbreviation_expansions():
+        n = len(run)
+        for i in range(len(seq) - n + 1):
+            if tuple(folded[i:i + n]) == run:
+                out.update(f"{a} {b}".lower() for a, b in zip(seq[i:i + n], seq[i + 1:i + n]))
+    return out
 
 
 def _phrase(phrase: str, boost: float = 1.0) -> dict[str, Any]:
@@ -348,15 +383,18 @@ def _phrase(phrase: str, boost: float = 1.0) -> dict[str, Any]:
     ], "minimum_should_match": 1}}
 
 
-def _text_query(q: str) -> dict[str, Any] | None:
+def _text_query(q: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """(the query, the phrase clauses for the rescore: ``_words_query``)."""
     parsed = parse(q)
     must = [_phrase(p) for p in parsed.phrases[:MAX_QUOTED] if words(p)]
+    proximity: list[dict[str, Any]] = []
     if words(parsed.words):
-        must.append(_words_query(parsed.words))
+        selecting, proximity = _words_query(parsed.words)
+        must.append(selecting)
     must_not = [_phrase(x) for x in parsed.excluded[:MAX_QUOTED] if words(x)]
     if not must and not must_not:
-        return None
-    return {"bool": {"must": must or [{"match_all": {}}], "must_not": must_not}}
+        return None, []
+    return {"bool": {"must": must or [{"match_all": {}}], "must_not": must_not}}, proximity
 
 
 def highlight(q: str) -> dict[str, Any] | None:
@@ -434,7 +472,8 @@ def build_body(req: SearchRequest) -> dict[str, Any]:
     if req.issued_from or req.issued_to:  # a span of issue dates (report drill-downs), not a facet
         bounds = {k: d.isoformat() for k, d in (("gte", req.issued_from), ("lte", req.issued_to)) if d}
         filters["issued"] = {"range": {"issued_date": bounds}}
-    query = (_text_query(q) if q else None) or {"match_all": {}}
+    query, proximity = _text_query(q) if q else (None, [])
+    query = query or {"match_all": {}}
     ranked = query != {"match_all": {}}
 
     def others(name: str) -> dict[str, Any]:
@@ -476,6 +515,11 @@ def build_body(req: SearchRequest) -> dict[str, Any]:
     if req.sort != "relevance" or not ranked:
         order = "asc" if req.sort == "date_asc" else "desc"
         body["sort"] = [{"issued_date": {"order": order, "missing": "_last"}}, {"id": "asc"}]
+    elif proximity:
+        # Every record of the page is inside the window, however deep the page.
+        window = max(RESCORE_WINDOW, req.page * req.size)
+        body["rescore"] = {"window_size": window, "query": {
+            "rescore_query": {"bool": {"should": proximity}}, "query_weight": 1.0, "rescore_query_weight": 1.0}}
     return body
 
 

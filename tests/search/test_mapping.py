@@ -1,4 +1,4 @@
-from search.index import load_template
+from search.template import load_template
 from archive.records import RECORD_FIELDS, StatusPeriod
 
 INDEX_ONLY = {"schema_version", "text_words", "place_keys", "place_names"}

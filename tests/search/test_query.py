@@ -51,9 +51,9 @@ def _leaves(query) -> int:
 def test_the_number_of_clauses_does_not_grow_with_the_query():
     """Past a few hundred words (more than the 500 characters a query keeps), more words make
     no more clauses."""
-    assert _leaves(_words_query(" ".join(f"từ{i}" for i in range(300)))) == \
-        _leaves(_words_query(" ".join(f"từ{i}" for i in range(3000))))
-    assert json.dumps(build_body(SearchRequest(q="a " * 3000))["query"]).count('"match_phrase"') <= 2 * PAIRS + 20
+    few, many = (list(_words_query(" ".join(f"từ{i}" for i in range(n)))) for n in (300, 3000))
+    assert _leaves(few) == _leaves(many) > 2 * PAIRS  # the query and the rescore's phrases
+    assert json.dumps(build_body(SearchRequest(q="a " * 3000))).count('"match_phrase"') <= 2 * PAIRS + 20
     core = core_query(words(" ".join(f"w{i} w{i}" for i in range(3000))))["bool"]["should"][0]
     assert core["match"]["text.folded"]["query"].split() == [f"w{i}" for i in range(CORE_WORDS)]
 
@@ -112,3 +112,12 @@ def test_a_refused_query_is_not_reported_as_an_unavailable_server():
 
     with pytest.raises(SearchUnavailable):
         index._call(down)
+
+
+def test_the_phrases_in_the_text_rescore_every_record_of_the_page():
+    """Phrases in the text add to the core's best records only (a rescore); however deep the
+    page, its records are inside that window, and a date order has no scores to add to."""
+    deep = build_body(SearchRequest(q="giấy phép xây dựng nhà ở", page=40, size=100))
+    assert deep["rescore"]["window_size"] >= 40 * 100
+    assert '"match_phrase": {"text' in json.dumps(deep["rescore"])
+    assert "rescore" not in build_body(SearchRequest(q="giấy phép xây dựng nhà ở", sort="date_desc"))
