@@ -7,6 +7,8 @@ itself, so a test (or a second instance) can run with its own settings side by s
 
 from __future__ import annotations
 
+import ipaddress
+
 from functools import lru_cache
 from pathlib import Path
 
@@ -76,11 +78,16 @@ class Settings(BaseSettings):
                             "when empty, the URL of the request is used.")
     citizen_session_minutes: int = Field(30, ge=1)
     officer_session_hours: int = Field(10, ge=1, description="An officer's working day; then log in again.")
-    # Guessing limits (the `limits` library's syntax), counted per server process.
+    # Guessing limits (the `limits` library's syntax), counted in the database: shared by
+    # every process and host (database/rate_limits.py).
     citizen_limit_client: str = "10/minute;40/hour"
     citizen_limit_subject: str = "5/15 minutes;20/day"
     login_limit_client: str = "20/minute;100/hour"
     max_request_bytes: int = Field(64 * 1024, ge=1024, description="Larger request bodies are refused (413).")
+    trusted_proxies: str = Field(
+        "", description="Reverse proxies whose X-Forwarded-For header names the client (addresses or networks, "
+        "comma-separated: 127.0.0.1,10.0.0.0/8). Empty: none; the client is whoever connects. Behind a proxy "
+        "not listed here every citizen has the proxy's address, and shares its guessing limits.")
 
     # Reports: phases of the digitization plan by year of issue ("start..end=label; …",
     # an open end left empty), as the province's plan sets them.
@@ -128,6 +135,21 @@ class Settings(BaseSettings):
         if value <= 0:
             raise ValueError("phải lớn hơn 0 giây (must be > 0 seconds)")
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        for item in (v.strip() for v in value.split(",") if v.strip()):
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"'{item[:60]}' không phải địa chỉ IP hay dải mạng (not an IP address or "
+                                 "network), ví dụ 127.0.0.1,10.0.0.0/8") from None
+        return value
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [v.strip() for v in self.trusted_proxies.split(",") if v.strip()]
 
     @field_validator("report_phases")
     @classmethod

@@ -454,11 +454,14 @@ def serve(
     for line in import_old_files(settings):
         console.print(line, highlight=False)
     # access_log=False: uvicorn's line carries the query string (names, CCCD numbers);
-    # web/access_log.py logs each request without it.
+    # web/access_log.py logs each request without it. proxy_headers=False: uvicorn would
+    # believe X-Forwarded-For from 127.0.0.1 unasked; the app believes only the proxies of
+    # TRACUU_TRUSTED_PROXIES (web/app.py).
     if workers == 1:
         from web.app import create_app
 
-        uvicorn.run(create_app(settings), host=host, port=port, log_config=LOG_CONFIG, access_log=False)
+        uvicorn.run(create_app(settings), host=host, port=port, log_config=LOG_CONFIG, access_log=False,
+                    proxy_headers=False)
     else:  # each process builds its app from the same TRACUU_ settings
         import os
         import tempfile
@@ -468,7 +471,7 @@ def serve(
         # which several hosts may share.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="tracuu-metrics-")
         uvicorn.run("web.app:create_app", factory=True, workers=workers, host=host, port=port,
-                    log_config=LOG_CONFIG, access_log=False)
+                    log_config=LOG_CONFIG, access_log=False, proxy_headers=False)
 
 
 @app.command()

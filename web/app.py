@@ -12,6 +12,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from archive.recovery import catch_up
 from database.accounts import AccountStore
@@ -85,6 +86,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(Hardening, max_bytes=settings.max_request_bytes,
                        uploads={ingest.PUSH_PATH: settings.max_file_bytes + 1024 * 1024,
                                 ingest_page.PAGE_PATH: ingest_page.MAX_FILES * settings.max_file_bytes + 1024 * 1024})
+    if settings.trusted_proxy_list:
+        # Outermost of all: the rate limits, the audit and the access log see the client the
+        # proxy names, and only a listed proxy is believed (`tracuu serve` leaves uvicorn's
+        # own handling of these headers off).
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     metrics.install(app, settings.database_dsn())
     problems.install(app)

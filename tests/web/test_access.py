@@ -399,3 +399,30 @@ def test_a_report_cell_that_looks_like_a_formula_stays_text():
     sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(report))).active
     cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_the_client_behind_a_proxy_counts_only_when_that_proxy_is_trusted(ingested_corpus):
+    """Behind a reverse proxy every citizen connects from the proxy's address: without
+    TRACUU_TRUSTED_PROXIES a forged X-Forwarded-For is ignored (it cannot buy a fresh
+    allowance); with the proxy listed, each citizen it names has an allowance of their own."""
+    settings = ingested_corpus[0]
+
+    def guesses(app_settings, forwarded_for: list[str]) -> list[int]:
+        with TestClient(create_app(app_settings), client=("10.0.0.5", 50000)) as c:
+            return [c.post("/citizen", headers={"X-Forwarded-For": ip},
+                           data={"subject_id": f"0020850{i:05d}", "dossier_code": "000.00.00.H00-000000-0000",
+                                 "csrf_token": csrf_of(c.get("/citizen").text)}).status_code
+                    for i, ip in enumerate(forwarded_for)]
+
+    forged = [f"203.0.113.{i}" for i in range(11)]
+    assert guesses(settings, forged)[-1] == 429  # one client, whatever the header says
+    trusted = settings.model_copy(update={"trusted_proxies": "10.0.0.0/24"})
+    assert guesses(trusted, [f"198.51.100.{i}" for i in range(11)]) == [400] * 11
+    assert guesses(trusted, ["198.51.100.77"] * 11)[-1] == 429  # one citizen through the proxy
+
+
+def test_a_trusted_proxy_setting_that_is_not_an_address_is_refused_at_start():
+    from search.config import Settings
+
+    with pytest.raises(ValueError, match="không phải địa chỉ IP"):
+        Settings(trusted_proxies="proxy.example")
