@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import random
+import socket
 import statistics
 import subprocess
 import sys
@@ -166,11 +167,17 @@ def run(args, settings: Settings) -> None:
 
     env = {**os.environ, "TRACUU_INDEX": args.index, "TRACUU_DATA_DIR": str(work),
            "TRACUU_DATABASE_URL": settings.database_dsn()}
+    with socket.socket() as probe:  # a server left on the port would answer for ours
+        if probe.connect_ex(("127.0.0.1", args.port)) == 0:
+            raise SystemExit(f"port {args.port} is taken (a server left running?); free it or pass --port")
+    app_log = work / "app.log"
     app = subprocess.Popen([str(VENV_BIN / "tracuu"), "serve", "--port", str(args.port)], env=env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                           stdout=subprocess.DEVNULL, stderr=app_log.open("w"))
     app_url, raw_url = f"http://127.0.0.1:{args.port}", settings.opensearch_url
     try:
         for _ in range(300):
+            if app.poll() is not None:
+                raise SystemExit(f"the app exited ({app.returncode}); its log: {app_log}")
             try:
                 if httpx.get(f"{app_url}/readyz", timeout=1).status_code == 200:
                     break
@@ -218,7 +225,8 @@ def run(args, settings: Settings) -> None:
                   "opensearch_heap_used_mb": round(jvm["heap_used_in_bytes"] / 2**20),
                   "opensearch_heap_max_mb": round(jvm["heap_max_in_bytes"] / 2**20),
                   "opensearch_rss_mb": round(rss_mb(os_pid)) if os_pid else None,
-                  "app_rss_mb": round(rss_mb(app.pid)), "loadavg": os.getloadavg()[0]}
+                  "app_rss_mb": round(rss_mb(app.pid)) if app.poll() is None else f"exited {app.returncode}",
+                  "loadavg": os.getloadavg()[0]}
         print(json.dumps(memory))
         if args.out:
             with args.out.open("a") as f:
