@@ -417,13 +417,11 @@ def lookup(index: RecordIndex, subject_id: str, procedure_code: str | None = Non
 
 
 def own_records(index: RecordIndex, subject_id: str, dossier_code: str) -> list[Record] | None:
-    """A citizen's records, or None when the CCCD and the receipt's dossier code do not
-    belong together (the caller must not tell which of the two was wrong). Both as typed;
-    InvalidQuery if ``subject_id`` is no subject id."""
-    resp = index.search(own_records_body(subject_id, dossier_code))
-    if resp["aggregations"]["proof"]["doc_count"] == 0:
-        return None
-    return [record_from_source(h["_source"]) for h in resp["hits"]["hits"]]
+    """A citizen's results of the dossier on their receipt, or None when the CCCD and the
+    dossier code do not belong together (the caller must not tell which of the two was
+    wrong). Both as typed; InvalidQuery if ``subject_id`` is no subject id."""
+    hits = index.search(own_records_body(subject_id, dossier_code))["hits"]["hits"]
+    return [record_from_source(h["_source"]) for h in hits] or None
 
 
 def record_reuse(index: RecordIndex, store: ReuseStore, event: ReuseEvent) -> ReuseEvent:

@@ -148,7 +148,7 @@ def test_lookups_ask_for_the_stored_form(typed):
     assert lookup_body(typed, None, None, 20)["query"]["bool"]["filter"][0] == {"term": {"subject_id": CCCD}}
     assert own_records_body(typed, "000.00.12.h06-210408-0012")["query"]["bool"]["filter"][0] == {
         "term": {"subject_id": CCCD}}
-    assert own_records_body(typed, "000.00.12.h06-210408-0012")["aggs"]["proof"]["filter"] == {
+    assert own_records_body(typed, "000.00.12.h06-210408-0012")["query"]["bool"]["filter"][1] == {
         "term": {"dossier_code": "000.00.12.H06-210408-0012"}}
 
 

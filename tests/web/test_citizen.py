@@ -38,15 +38,21 @@ def _citizen(truth):
     return t["fields"]["subject_id"], t["fields"]["dossier_code"], own
 
 
-def test_citizen_sees_and_downloads_their_own_results(browser, ingested_corpus):
+def _dossier(truth, cccd, code):
+    """The results of that dossier of that subject: what its receipt opens."""
+    return {record_id_for(u["sha256"]) for u in truth if u["in_manifest"] and u["fields"]["subject_id"] == cccd
+            and u["fields"].get("dossier_code") == code}
+
+
+def test_citizen_sees_and_downloads_the_results_of_their_dossier(browser, ingested_corpus):
     truth = ingested_corpus[3]
     cccd, code, own = _citizen(truth)
     r = _post(browser, "/citizen", {"subject_id": cccd, "dossier_code": code})
     assert r.status_code == 303 and r.headers["location"] == "/citizen/records"
     listing = browser.get("/citizen/records").text
-    for rid in own:
-        assert f"/citizen/records/{rid}" in listing
-    rid = sorted(own)[0]
+    dossier = _dossier(truth, cccd, code)
+    assert dossier and all(f"/citizen/records/{rid}" in listing for rid in dossier)
+    rid = sorted(dossier)[0]
     assert browser.get(f"/citizen/records/{rid}").status_code == 200
     pdf = browser.get(f"/citizen/records/{rid}/file", params={"download": True})
     assert pdf.status_code == 200 and pdf.headers["content-disposition"].startswith("attachment")
@@ -60,6 +66,21 @@ def test_citizen_cannot_open_a_record_that_is_not_theirs(browser, ingested_corpu
     assert other not in browser.get("/citizen/records").text
     assert browser.get(f"/citizen/records/{other}").status_code == 404
     assert browser.get(f"/citizen/records/{other}/file").status_code == 404
+
+
+def test_one_receipt_opens_its_dossier_not_the_citizens_other_results(browser, ingested_corpus):
+    """Issue #20, item 1: a dossier code (an agency-date-sequence pattern, printed on a paper
+    receipt) opened every record of that CCCD; now only that dossier's."""
+    truth = ingested_corpus[3]
+    cccd, code, own = _citizen(truth)
+    others = own - _dossier(truth, cccd, code)
+    assert others, "the corpus must give this citizen a result of another dossier"
+    _post(browser, "/citizen", {"subject_id": cccd, "dossier_code": code})
+    listing = browser.get("/citizen/records").text
+    for rid in others:
+        assert f"/citizen/records/{rid}" not in listing
+        assert browser.get(f"/citizen/records/{rid}").status_code == 404
+        assert browser.get(f"/citizen/records/{rid}/file").status_code == 404
 
 
 def test_wrong_cccd_and_wrong_code_fail_the_same_way(browser, ingested_corpus):

@@ -1,5 +1,6 @@
 """Citizens retrieve their own results: the CCCD plus the dossier code printed on their
-receipt open a short session that lists, shows and downloads those records and no other.
+receipt open a short session that lists, shows and downloads the results of that dossier
+and no other (not even the citizen's other dossiers': a paper receipt proves no more).
 
 Proof of identity is one function (:func:`search.index.own_records`) and the session holds
 only record ids, so a login through the national identity provider can later replace the
