@@ -12,7 +12,7 @@ import ipaddress
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import SettingsError
@@ -84,6 +84,24 @@ class Settings(BaseSettings):
     citizen_limit_subject: str = "5/15 minutes;20/day"
     login_limit_client: str = "20/minute;100/hour"
     max_request_bytes: int = Field(64 * 1024, ge=1024, description="Larger request bodies are refused (413).")
+    # Single sign-on with OpenID Connect (web/oidc.py, docs/security.md). Officers: the
+    # province's identity provider, beside local accounts; an empty issuer turns it off.
+    oidc_issuer: str = Field("", description="Issuer URL of the officers' OpenID Connect provider "
+                             "(e.g. https://sso.example.gov.vn/realms/tinh); empty: local accounts only.")
+    oidc_client_id: str = ""
+    oidc_client_secret: SecretStr | None = None
+    oidc_roles_claim: str = Field("tracuu_roles", description="ID-token claim listing the officer's roles: "
+                                  "'officer' or 'admin', and 'manage' for the right to record status decisions.")
+    # Citizens' strong login (VNeID or a provincial portal): all of one's own results.
+    citizen_oidc_issuer: str = Field("", description="Issuer URL of the citizens' OpenID Connect provider; "
+                                     "empty: citizens prove themselves with a receipt only.")
+    citizen_oidc_client_id: str = ""
+    citizen_oidc_client_secret: SecretStr | None = None
+    citizen_oidc_id_claim: str = Field("cccd", description="ID-token claim holding the citizen's personal "
+                                       "identification number (CCCD).")
+    # The local identity provider `tracuu services` runs for development and tests (Keycloak).
+    keycloak_url: str = "http://127.0.0.1:8180"
+    keycloak_version: str = "26.5.6"
     trusted_proxies: str = Field(
         "", description="Reverse proxies whose X-Forwarded-For header names the client (addresses or networks, "
         "comma-separated: 127.0.0.1,10.0.0.0/8). Empty: none; the client is whoever connects. Behind a proxy "
@@ -135,6 +153,22 @@ class Settings(BaseSettings):
         if value <= 0:
             raise ValueError("phải lớn hơn 0 giây (must be > 0 seconds)")
         return value
+
+    @field_validator("oidc_issuer", "citizen_oidc_issuer", "keycloak_url")
+    @classmethod
+    def _issuer(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(f"'{value[:80]}' không phải URL http(s) (not an http(s) URL)")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _oidc_clients(self) -> "Settings":
+        for issuer, client, name in ((self.oidc_issuer, self.oidc_client_id, "TRACUU_OIDC_CLIENT_ID"),
+                                     (self.citizen_oidc_issuer, self.citizen_oidc_client_id,
+                                      "TRACUU_CITIZEN_OIDC_CLIENT_ID")):
+            if issuer and not client:
+                raise ValueError(f"thiếu {name} cho nhà cung cấp định danh {issuer[:80]} (client id missing)")
+        return self
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -24,7 +24,7 @@ from opensearchpy import exceptions as os_exc
 from .analysis import segment
 from .config import Settings
 from .errors import RecordNotFound, SearchUnavailable
-from .lookup import AddressReading, LookupHit, LookupResult, lookup_body, own_records_body
+from .lookup import AddressReading, LookupHit, LookupResult, lookup_body, own_records_body, subject_records_body
 from . import timing
 from .template import MAPPINGS_DIR, load_template
 from .query import Hit, SearchRequest, SearchResult, build_bodies, parse_response, similar_body, today_in_vietnam
@@ -422,6 +422,12 @@ def own_records(index: RecordIndex, subject_id: str, dossier_code: str) -> list[
     wrong). Both as typed; InvalidQuery if ``subject_id`` is no subject id."""
     hits = index.search(own_records_body(subject_id, dossier_code))["hits"]["hits"]
     return [record_from_source(h["_source"]) for h in hits] or None
+
+
+def subject_records(index: RecordIndex, subject_id: str) -> list[Record]:
+    """Every result of a subject whose identity was proved by a provider (a strong login);
+    InvalidQuery if ``subject_id`` is no subject id."""
+    return [record_from_source(h["_source"]) for h in index.search(subject_records_body(subject_id))["hits"]["hits"]]
 
 
 def record_reuse(index: RecordIndex, store: ReuseStore, event: ReuseEvent) -> ReuseEvent:

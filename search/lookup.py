@@ -113,6 +113,17 @@ def lookup_body(subject_id: str, procedure_code: str | None, status: Status | No
             "sort": [{"issued_date": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]}
 
 
+def subject_records_body(subject_id: str) -> dict[str, Any]:
+    """Every record of the subject (up to MAX_OWN_RECORDS, newest first): what a citizen
+    whose identity a provider proved may see (web/oidc.py)."""
+    return {
+        "query": {"bool": {"filter": [{"term": {"subject_id": canonical_subject_id(subject_id)}}]}},
+        "size": MAX_OWN_RECORDS,
+        "_source": {"excludes": ["text", "text_words"]},
+        "sort": [{"issued_date": {"order": "desc", "missing": "_last"}}, {"id": "asc"}],
+    }
+
+
 def own_records_body(subject_id: str, dossier_code: str) -> dict[str, Any]:
     """The subject's records of this dossier: the code on the receipt proves the person
     asking holds that receipt, and no more — not the subject's other results (codes follow

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import socket
 import threading
@@ -10,6 +11,7 @@ import time
 from collections.abc import Iterator
 
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from search.config import Settings
 
@@ -99,3 +101,43 @@ OLD_ACCOUNTS_SCHEMA = """
         created_at TEXT NOT NULL, rights TEXT NOT NULL DEFAULT '');
     CREATE TABLE api_keys (key_id TEXT PRIMARY KEY, name TEXT NOT NULL, scopes TEXT NOT NULL,
         secret_hash TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT, last_used_at TEXT);"""
+
+
+# -- the local identity provider (Keycloak, tracuu/services.py) --------------------------
+
+
+def oidc_settings(settings: Settings) -> Settings:
+    """``settings`` with both single sign-on providers pointed at the local Keycloak realm,
+    with the clients and secrets its realm file defines."""
+    from tracuu.services import REALM, REALM_FILE
+
+    clients = {c["clientId"]: c["secret"] for c in json.loads(REALM_FILE.read_text(encoding="utf-8"))["clients"]}
+    issuer = f"{settings.keycloak_url}/realms/{REALM}"
+    return settings.model_copy(update={
+        "oidc_issuer": issuer, "oidc_client_id": "tracuu-officers",
+        "oidc_client_secret": SecretStr(clients["tracuu-officers"]),
+        "citizen_oidc_issuer": issuer, "citizen_oidc_client_id": "tracuu-citizens",
+        "citizen_oidc_client_secret": SecretStr(clients["tracuu-citizens"])})
+
+
+def keycloak_user(settings: Settings, username: str, password: str, roles: list[str] = (),
+                  attributes: dict[str, list[str]] | None = None) -> None:
+    """A user of the local realm, made (or made again) through Keycloak's admin REST API."""
+    import httpx
+
+    from tracuu.services import KEYCLOAK_ADMIN, REALM
+
+    base = settings.keycloak_url
+    token = httpx.post(f"{base}/realms/master/protocol/openid-connect/token", data={
+        "grant_type": "password", "client_id": "admin-cli", "username": KEYCLOAK_ADMIN[0],
+        "password": KEYCLOAK_ADMIN[1]}).raise_for_status().json()["access_token"]
+    admin = httpx.Client(base_url=f"{base}/admin/realms/{REALM}", headers={"Authorization": f"Bearer {token}"})
+    for old in admin.get("/users", params={"username": username, "exact": "true"}).json():
+        admin.delete(f"/users/{old['id']}").raise_for_status()
+    admin.post("/users", json={
+        "username": username, "enabled": True, "firstName": "Người", "lastName": "Thử", "attributes": attributes or {},
+        "credentials": [{"type": "password", "value": password, "temporary": False}]}).raise_for_status()
+    uid = admin.get("/users", params={"username": username, "exact": "true"}).json()[0]["id"]
+    if roles:
+        known = [admin.get(f"/roles/{r}").raise_for_status().json() for r in roles]
+        admin.post(f"/users/{uid}/role-mappings/realm", json=known).raise_for_status()

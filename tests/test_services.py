@@ -8,7 +8,7 @@ pytestmark = [pytest.mark.opensearch, pytest.mark.tika, pytest.mark.postgres]
 
 def test_status_reports_the_services_up(running_services):
     assert {(name, up) for name, _, up, _ in services.status(running_services)} == {
-        ("opensearch", True), ("tika", True), ("postgres", True)}
+        ("opensearch", True), ("tika", True), ("keycloak", True), ("postgres", True)}
 
 
 def test_start_when_running_says_so_and_starts_nothing(running_services):

@@ -1,6 +1,6 @@
-"""Local OpenSearch and Tika servers for development, CI and the demo.
+"""Local OpenSearch, Tika and Keycloak servers for development, CI and the demo.
 
-Both come from Maven Central through ``mvn dependency:get`` (cached in ~/.m2), are unpacked
+All three come from Maven Central through ``mvn dependency:get`` (cached in ~/.m2), are unpacked
 once into ``TRACUU_CACHE_DIR`` and run as plain Java processes whose data, logs and pid
 files live under ``TRACUU_DATA_DIR/services``. ``stop`` stops only what ``start`` started
 (pid file); a server already answering on the configured URL is reused, never touched.
@@ -14,6 +14,11 @@ PostgreSQL (the ingest job queue, docs/ingest-service.md) is Debian's ``postgres
 run by tracuu/postgres.py with its data under ``TRACUU_DATA_DIR/services/postgres``; with
 ``TRACUU_DATABASE_URL`` set, an external server is used and nothing is started for it. After
 it is up, the database's migrations are applied (indexer/queue.py).
+
+Keycloak (its server distribution, ``keycloak-quarkus-dist``) is the local OpenID Connect
+provider for single sign-on (web/oidc.py): the ``tracuu`` realm of tracuu/data holds the
+officers' and the citizens' clients and a few demo officers. A deployment uses the
+province's provider instead and points TRACUU_OIDC_ISSUER at it.
 
 The OpenSearch integ-test distribution ships without the ``analysis-common`` module (no
 asciifolding, synonyms or pattern filters); we add that module, also from Maven Central.
@@ -41,6 +46,11 @@ M2 = Path.home() / ".m2" / "repository"
 OPENSEARCH_GAV = "org.opensearch.distribution.integ-test-zip:opensearch:{v}:zip"
 ANALYSIS_COMMON_GAV = "org.opensearch.plugin:analysis-common:{v}"
 TIKA_GAV = "org.apache.tika:tika-server-standard:{v}"
+#: The local identity provider's realm: its clients, roles, mappers and demo officers.
+REALM = "tracuu"
+REALM_FILE = Path(__file__).resolve().parent / "data" / f"{REALM}-realm.json"
+#: The local provider's first administrator (its admin console and REST API), local only.
+KEYCLOAK_ADMIN = ("admin", "admin-local-only")
 
 
 class ServiceError(TracuuError):
@@ -88,6 +98,9 @@ def services(settings: Settings) -> list[Service]:
     return [
         Service("opensearch", settings.opensearch_url, "/_cluster/health", 180, root / "opensearch"),
         Service("tika", settings.tika_url, "/version", 120, root / "tika"),
+        # Ready once its realm is imported: the realm's discovery document answers.
+        Service("keycloak", settings.keycloak_url, f"/realms/{REALM}/.well-known/openid-configuration", 240,
+                root / "keycloak"),
     ]
 
 
@@ -111,6 +124,15 @@ def _artifact(group: str, artifact: str, version: str, ext: str) -> Path:
     return path
 
 
+def _unzip(zip_path: Path, into: Path) -> None:
+    with zipfile.ZipFile(zip_path) as z:
+        z.extractall(into)
+        for info in z.infolist():  # zipfile drops the executable bits
+            mode = info.external_attr >> 16
+            if mode:
+                os.chmod(into / info.filename, mode & 0o777)
+
+
 def opensearch_home(settings: Settings) -> Path:
     """Unpacked OpenSearch with the analysis-common module; fetched and built once."""
     v = settings.opensearch_version
@@ -122,12 +144,7 @@ def opensearch_home(settings: Settings) -> Path:
     staging = settings.cache_dir / f".opensearch-{v}.partial"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    with zipfile.ZipFile(zip_path) as z:
-        z.extractall(staging)
-        for info in z.infolist():  # zipfile drops the executable bits
-            mode = info.external_attr >> 16
-            if mode:
-                os.chmod(staging / info.filename, mode & 0o777)
+    _unzip(zip_path, staging)
     unpacked = staging / f"opensearch-{v}"
     module = unpacked / "modules" / "analysis-common"
     module.mkdir()
@@ -149,10 +166,15 @@ def tika_jar(settings: Settings) -> Path:
     return _artifact("org.apache.tika", "tika-server-standard", settings.tika_version, "jar")
 
 
+def keycloak_zip(settings: Settings) -> Path:
+    return _artifact("org.keycloak", "keycloak-quarkus-dist", settings.keycloak_version, "zip")
+
+
 def fetch(settings: Settings) -> None:
     """Download and unpack everything, without starting anything (for set-up scripts)."""
     opensearch_home(settings)
     tika_jar(settings)
+    keycloak_zip(settings)
 
 
 # -- starting and stopping ------------------------------------------------------------
@@ -209,7 +231,31 @@ def _tika_command(settings: Settings, svc: Service) -> tuple[list[str], dict[str
     return cmd, dict(os.environ)
 
 
-_COMMANDS = {"opensearch": _opensearch_command, "tika": _tika_command}
+def _keycloak_command(settings: Settings, svc: Service) -> tuple[list[str], dict[str, str]]:
+    """Keycloak's server distribution in development mode (its own file database) with the
+    ``tracuu`` realm imported at start. Unpacked into the service folder, not the shared
+    cache: a Keycloak start rebuilds into its own installation, and its database lives there."""
+    v = settings.keycloak_version
+    home = svc.home / f"keycloak-{v}"
+    if not (home / ".complete").exists():
+        staging = svc.home / f".keycloak-{v}.partial"
+        shutil.rmtree(staging, ignore_errors=True)
+        _unzip(keycloak_zip(settings), staging)
+        shutil.rmtree(home, ignore_errors=True)
+        (staging / f"keycloak-{v}").rename(home)
+        shutil.rmtree(staging, ignore_errors=True)
+        (home / ".complete").touch()
+    (home / "data" / "import").mkdir(parents=True, exist_ok=True)
+    shutil.copy2(REALM_FILE, home / "data" / "import" / REALM_FILE.name)
+    url = urlparse(svc.url)
+    env = {**os.environ, "JAVA_HOME": _java_home(), "KC_BOOTSTRAP_ADMIN_USERNAME": KEYCLOAK_ADMIN[0],
+           "KC_BOOTSTRAP_ADMIN_PASSWORD": KEYCLOAK_ADMIN[1], "JAVA_OPTS_KC_HEAP": "-Xms64m -Xmx512m"}
+    cmd = [str(home / "bin" / "kc.sh"), "start-dev", "--import-realm", f"--http-port={url.port or 8180}",
+           f"--http-host={url.hostname or '127.0.0.1'}"]
+    return cmd, env
+
+
+_COMMANDS = {"opensearch": _opensearch_command, "tika": _tika_command, "keycloak": _keycloak_command}
 
 
 def _postgres_home(settings: Settings) -> Path:

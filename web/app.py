@@ -29,7 +29,9 @@ from .access_log import AccessLog
 from .hardening import Hardening
 from .ratelimit import Limiter
 from .server_sessions import ServerSessions
-from .routes import account, admin, api, citizen, corrections, health, ingest, ingest_page, pages, reports, status
+from .oidc import make_oauth, provider_origins
+from .routes import (account, admin, api, citizen, corrections, health, ingest, ingest_page, pages, reports, sso,
+                     status)
 from .templating import STATIC_DIR, make_templates
 
 log = logging.getLogger(__name__)
@@ -72,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.templates = make_templates()
     app.state.accounts = AccountStore.of(settings)
+    app.state.oauth = make_oauth(settings)
     app.state.audit = AuditLog.of(settings)
     app.state.citizen_limiter = Limiter(settings.database_dsn(), "citizen",
                                         {"client": settings.citizen_limit_client,
@@ -83,7 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        https_only=settings.public_url.startswith("https://"))
     app.add_middleware(AccessLog)
     # A pushed file may be as large as a file in a folder (+ the multipart envelope).
-    app.add_middleware(Hardening, max_bytes=settings.max_request_bytes,
+    app.add_middleware(Hardening, max_bytes=settings.max_request_bytes, form_targets=provider_origins(settings),
                        uploads={ingest.PUSH_PATH: settings.max_file_bytes + 1024 * 1024,
                                 ingest_page.PAGE_PATH: ingest_page.MAX_FILES * settings.max_file_bytes + 1024 * 1024})
     if settings.trusted_proxy_list:
@@ -105,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(sso.router)
     app.include_router(citizen.router)
     app.include_router(account.router)
     app.include_router(admin.router)

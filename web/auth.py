@@ -19,7 +19,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from search.errors import TracuuError
 
-from database.accounts import AccountStore, Role, Scope
+from database.accounts import GRANTABLE, AccountStore, Role, Scope
 from database.audit import AuditEvent, AuditLog
 
 #: What an officer's session may do through the API (the JSON behind the pages). Rights
@@ -74,9 +74,16 @@ def audit(request: Request, who: Principal, action: str, **fields) -> None:
 # -- sessions of officers and admins -----------------------------------------------------
 
 
-def sign_in(request: Request, login: str, role: Role, hours: int) -> None:
+def sign_in(request: Request, login: str, role: Role, hours: int,
+            provider_rights: frozenset[Scope] | None = None) -> None:
+    """An officer's or admin's session. ``provider_rights``: signed in through the identity
+    provider (web/oidc.py), which vouched for the role and these rights at login; there is
+    no local account to look up, and the session ends at its time or at logout."""
     request.session.clear()  # nothing carried over from before the login (no fixation)
-    request.session[_USER] = {"login": login, "role": role.value, "until": int(time.time()) + hours * 3600}
+    user = {"login": login, "role": role.value, "until": int(time.time()) + hours * 3600}
+    if provider_rights is not None:
+        user["provider_rights"] = sorted(provider_rights)
+    request.session[_USER] = user
     request.session[_CSRF] = secrets.token_urlsafe(32)
     request.state.staff = _UNKNOWN
 
@@ -102,6 +109,10 @@ def _load_staff(request: Request) -> Principal | None:
     if data.get("until", 0) < time.time():
         request.session.pop(_USER, None)
         return None
+    if "provider_rights" in data:  # single sign-on: the provider vouched at login
+        kind = "admin" if data.get("role") == Role.admin else "officer"
+        rights = GRANTABLE if kind == "admin" else frozenset(Scope(r) for r in data["provider_rights"]) & GRANTABLE
+        return Principal(kind, data.get("login", "-"), OFFICER_SCOPES | rights)
     accounts: AccountStore = request.app.state.accounts
     user = accounts.get_user(data.get("login", ""))
     if user is None or user.disabled:  # disabled or deleted since: the session dies now

@@ -27,10 +27,16 @@ class Hardening:
     (413) by Content-Length up front, or by counting for chunked uploads, before anything
     parses them. One middleware for both: each ASGI layer costs every request."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, uploads: dict[str, int] | None = None) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, uploads: dict[str, int] | None = None,
+                 form_targets: list[str] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.uploads = uploads or {}  # path -> its own cap (the push API takes whole files)
+        # The logout form's answer sends the browser to the identity provider's end-session
+        # endpoint, and browsers hold a form's redirects to form-action too: the providers'
+        # origins (web/oidc.py) join 'self' there, nothing else.
+        targets = " ".join(dict.fromkeys(form_targets or []))
+        self.csp = CSP.replace("form-action 'self'", f"form-action 'self' {targets}").encode() if targets else _CSP
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -43,7 +49,7 @@ class Hardening:
             return
         path = scope["path"]
         extra = [(k, v) for k, v in HEADERS]
-        extra.append((b"content-security-policy", _DOCS_CSP if path == _DOCS else _CSP))
+        extra.append((b"content-security-policy", _DOCS_CSP if path == _DOCS else self.csp))
         no_store = not path.startswith("/static/")  # pages and API answers carry personal data
         seen = 0
 

@@ -103,3 +103,15 @@ SORT_LABELS: dict[str, str] = {
     "date_desc": "Mới nhất",
     "date_asc": "Cũ nhất",
 }
+
+#: Who read a citizen's records, as the citizen's access log names them (web/routes/citizen.py).
+ACTOR_KIND_LABELS: dict[str, str] = {
+    "officer": "Cán bộ", "admin": "Quản trị viên", "system": "Hệ thống khác (khóa API)",
+    "citizen": "Bạn", "anonymous": "Không xác định",
+}
+#: What was done, in the citizen's access log.
+AUDIT_ACTION_LABELS: dict[str, str] = {
+    "view": "Xem kết quả", "download": "Tải tệp kết quả", "search": "Tìm kiếm có nhắc số định danh của bạn",
+    "lookup": "Hỏi kết quả còn hiệu lực", "reuse": "Dùng lại kết quả trong hồ sơ mới", "status": "Ghi quyết định về tình trạng",
+    "citizen_login": "Đăng nhập tra cứu", "correct": "Sửa thông tin kết quả", "access_log": "Xem nhật ký truy cập",
+}

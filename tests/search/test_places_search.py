@@ -41,13 +41,17 @@ NAME = {v: k for k, v in ID.items()}
 
 
 def _record(rid: str, n: int) -> Record:
+    """The citizen's two results (a receipt opens one dossier: these two are of one dossier,
+    at two places) and one result each of others."""
     province, district, commune, issued = PLACES[rid]
     where = ", ".join(u for u in (commune, district, province) if u)
+    mine = rid in ("bg-tanmoc", "bn-namduong")
     return Record(
         id=ID[rid], doc_number=f"{n}/XNTTHN", issued_date=issued, issuing_agency=f"Ủy ban nhân dân {commune}",
         result_type="Giấy xác nhận tình trạng hôn nhân", procedure_code="1.004873",
-        subject_name="Nguyễn Thị Lan", subject_id=CITIZEN if rid in ("bg-tanmoc", "bn-namduong") else f"0011900{n:05d}",
-        subject_type="citizen", subject_address=f"Thôn {n}, {where}", dossier_code=f"000.00.12.H24-{issued:%y%m%d}-{n:04d}",
+        subject_name="Nguyễn Thị Lan", subject_id=CITIZEN if mine else f"0011900{n:05d}",
+        subject_type="citizen", subject_address=f"Thôn {n}, {where}",
+        dossier_code="000.00.12.H24-240105-0001" if mine else f"000.00.12.H24-{issued:%y%m%d}-{n:04d}",
         province=province, district=district, commune=commune,
         text=f"ỦY BAN NHÂN DÂN {commune.upper()}\nGIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN\nNơi cư trú: Thôn {n}, {where}",
     )

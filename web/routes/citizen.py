@@ -28,11 +28,12 @@ from search.index import own_records
 from search.lookup import address_of
 from search.query import today_in_vietnam
 
-from .. import record_view, session
+from .. import oidc, record_view, session
 from ..auth import CsrfDep, Principal, audit, client_of
 from ..deps import IndexDep, SettingsDep, TemplatesDep
 from ..ratelimit import TooManyAttempts
 from ..files import Variant, available, send_file
+from . import sso
 from .pages import RecordId
 
 router = APIRouter(prefix="/citizen", include_in_schema=False)
@@ -117,7 +118,8 @@ def own_list(request: Request, index: IndexDep, templates: TemplatesDep) -> Resp
             error = e.message
     rows = [(r, record_view.validity(r, today), record_view.now_is(r)) for r in records]
     return templates.TemplateResponse(request, "citizen_records.html", {
-        "rows": rows, "address": typed, "address_error": error, "total": len(ids)},
+        "rows": rows, "address": typed, "address_error": error, "total": len(ids),
+        "strong": session.proved_subject(request) is not None},
         status_code=400 if error else 200)
 
 
@@ -144,7 +146,23 @@ def own_file(record_id: RecordId, request: Request, index: IndexDep, settings: S
     return send_file(request, _citizen(request), settings, index.get(record_id), variant, download)
 
 
+@router.get("/access-log", response_class=HTMLResponse)
+def access_log(request: Request, templates: TemplatesDep) -> Response:
+    """Who read this citizen's records, and when (Decree 13/2023: a data subject may know
+    how their data is processed): for a strong login only — a receipt proves one dossier,
+    not the person. Newest first; the readers' network addresses are not shown."""
+    subject = session.proved_subject(request)
+    if subject is None:
+        return RedirectResponse("/citizen", status_code=303)
+    events = request.app.state.audit.query(subject=subject)
+    audit(request, _citizen(request), "access_log", subject_id=subject, count=len(events))
+    return templates.TemplateResponse(request, "citizen_access_log.html",
+                                      {"events": list(reversed(events))[:500], "own": set(session.citizen_ids(request) or [])})
+
+
 @router.post("/logout", dependencies=[CsrfDep])
-def sign_out(request: Request) -> Response:
+async def sign_out(request: Request, settings: SettingsDep) -> Response:
+    id_token = request.session.pop(sso.ID_TOKEN, None)
     session.end_citizen(request)
-    return RedirectResponse("/citizen", status_code=303)
+    there = await sso.provider_logout_url(request, settings, id_token, oidc.CITIZENS, "/citizen")
+    return RedirectResponse(there or "/citizen", status_code=303)
