@@ -215,19 +215,3 @@ def canonical_or_none(canonical: Callable[[str], str], raw: str | None) -> str |
         return canonical(raw)
     except InvalidQuery:
         return None
-
-
-def mask_digits(value: str, keep_start: int = 3, keep_end: int = 2) -> str:
-    """An identifier as written, with all but its first three and last two digits hidden:
-    '001 085 012 345' -> '001 *** *** *45'. Whatever is not a digit stays where it is."""
-    total = sum(c.isdigit() for c in value)
-    if total <= keep_start + keep_end:
-        return value
-    out, seen = [], 0
-    for c in value:
-        if c.isdigit():
-            seen += 1
-            out.append(c if seen <= keep_start or seen > total - keep_end else "*")
-        else:
-            out.append(c)
-    return "".join(out)

@@ -120,7 +120,7 @@ def _filter_clause(name: str, values: list[str], today: dt.date) -> dict[str, An
         ranges = []
         for v in values:
             if not v.isdigit() or len(v) != 4:
-                raise InvalidQuery(f"Năm '{v[:20]}' không hợp lệ; dùng 4 chữ số, ví dụ 2021.")
+                raise InvalidQuery("Năm lọc không hợp lệ; dùng 4 chữ số, ví dụ 2021.")
             ranges.append({"range": {"issued_date": {"gte": f"{v}-01-01", "lte": f"{v}-12-31"}}})
         return {"bool": {"should": ranges, "minimum_should_match": 1}}
     if name in PLACE_FILTERS:
@@ -466,7 +466,7 @@ def build_body(req: SearchRequest) -> dict[str, Any]:
         )
     unknown = set(req.filters) - set(FACETS)
     if unknown:
-        raise InvalidQuery(f"Bộ lọc không hỗ trợ: {', '.join(sorted(unknown))[:100]}.")
+        raise InvalidQuery(f"Có bộ lọc không được hỗ trợ; các bộ lọc được dùng: {', '.join(FACETS)}.")
 
     filters = {n: _filter_clause(n, v, req.today) for n, v in req.filters.items() if v}
     if req.issued_from or req.issued_to:  # a span of issue dates (report drill-downs), not a facet

@@ -41,7 +41,7 @@ MAX_REUSED_RECORDS = 10_000
 
 def group_of(by: str) -> tuple[str, str, str]:
     if by not in GROUPS:
-        raise InvalidQuery(f"Không nhóm được theo '{by[:40]}'; chọn một trong: {', '.join(GROUPS)}.")
+        raise InvalidQuery(f"Không nhóm được theo cách đã chọn; chọn một trong: {', '.join(GROUPS)}.")
     return GROUPS[by]
 
 

@@ -63,7 +63,7 @@ def status_clause(status: str, today: dt.date) -> dict[str, Any]:
         return {"bool": {"filter": [expired], "must_not": [_standing(day), not_yet]}}
     if status == Status.valid:
         return {"bool": {"must_not": [_standing(day), not_yet, expired]}}
-    raise InvalidQuery(f"Trạng thái '{str(status)[:40]}' không hợp lệ; chọn một trong: {', '.join(Status)}.")
+    raise InvalidQuery(f"Trạng thái lọc không hợp lệ; chọn một trong: {', '.join(Status)}.")
 
 
 def status_of_source(src: dict[str, Any], day: dt.date) -> Status:

@@ -1,6 +1,6 @@
 """One form per kind of identifier (archive/identifiers.py), and every place that takes one
-from outside or asks for one using it: the text of a result, the query, a correction,
-masking. The manifest is in tests/indexer/test_manifest.py; the API and the citizen form,
+from outside or asks for one using it: the text of a result, the query, a correction. The
+manifest is in tests/indexer/test_manifest.py; the API and the citizen form,
 end to end, in tests/web/test_api.py and tests/web/test_citizen.py."""
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from indexer.metadata.subject import subject_fields
 from search.errors import InvalidQuery
 from search.lookup import lookup_body, own_records_body
 from search.query import SearchRequest, build_body
-from web.masking import mask_identifiers
 
 CCCD = "001085012345"
 
@@ -198,27 +197,3 @@ def test_a_correction_is_archived_and_indexed_in_the_form_lookups_ask_for(fresh_
     assert read_record(fresh_settings.archive_dir, record.id).subject_id == CCCD
     for typed in ("001085012345", "001.085.012.345"):
         assert [r.id for r in lookup(fresh_index, typed, status=None).records] == [record.id]
-
-
-# -- masking -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("text, masked", [
-    ("Số CCCD: 001085012345, cấp ngày 01/02/2021", "Số CCCD: 001*******45, cấp ngày 01/02/2021"),
-    ("CCCD 001 085 012 345 năm 2021", "CCCD 001 *** *** *45 năm 2021"),
-    ("CCCD 001.085.012.345.", "CCCD 001.***.***.*45."),
-    ("<mark>001</mark> <mark>085</mark> <mark>012</mark> <mark>345</mark>",
-     "<mark>001</mark> <mark>***</mark> <mark>***</mark> <mark>*45</mark>"),
-    ("Mã số chi nhánh: 0101234567 - 001", "Mã số chi nhánh: 010******* - *01"),
-    ("số001085012345", "số001*******45"),
-    ("001085012345 2021", "001*******45 2021"),
-    ("CMND số 271.234.567 cấp ngày", "CMND số 271.***.*67 cấp ngày"),  # read as money and shown
-])
-def test_an_identifier_is_masked_however_it_is_written(text, masked):
-    assert mask_identifiers(text) == masked
-
-
-@pytest.mark.parametrize("text", ["lệ phí 1.000.000.000 đồng", "vốn 500.000.000 VNĐ", "số 45/2020/NĐ-CP ngày 01.02.2021",
-                                  "mã hồ sơ 000.00.12.H06-210408-0012", "12345678901234567"])
-def test_amounts_dates_document_numbers_and_long_runs_are_not_masked(text):
-    assert mask_identifiers(text) == text

@@ -53,8 +53,8 @@ class Principal:
 
     @property
     def sees_identifiers(self) -> bool:
-        """Officers confirm a person by CCCD; a system that may only search does not need
-        to see CCCD numbers in the snippets it gets."""
+        """Officers confirm a person by CCCD; a system that may only search needs neither
+        the names nor the snippets (which print names and CCCD numbers) of what it finds."""
         return self.is_staff or Scope.read in self.scopes
 
 

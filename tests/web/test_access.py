@@ -89,16 +89,23 @@ def test_a_key_does_only_what_its_scopes_say(client, ingested_corpus):
     assert len(denied) == 3
 
 
-def test_a_search_only_key_gets_cccd_numbers_masked_in_snippets(client, ingested_corpus):
+def test_a_search_only_key_cannot_tie_a_cccd_to_a_name(client, ingested_corpus):
+    """Issue #20, item 4: a key that may only search found a person's results by CCCD and got
+    their name beside them (only the snippet's CCCD was masked). Now it gets the results
+    without the name or a snippet; a key with `read` gets both."""
     settings, _, _, truth = ingested_corpus
-    t = next(t for t in truth if t["in_manifest"] and len(t["fields"]["subject_id"]) == 12)
-    cccd = t["fields"]["subject_id"]
+    t = next(t for t in truth if t["in_manifest"] and len(t["fields"]["subject_id"]) == 12
+             and t["fields"].get("subject_name"))
+    cccd, name = t["fields"]["subject_id"], t["fields"]["subject_name"]
     searcher = {"Authorization": f"Bearer {api_key(settings, 'search')}"}
     reader = {"Authorization": f"Bearer {api_key(settings, 'search', 'read')}"}
-    masked = client.get("/api/v1/search", params={"q": cccd}, headers=searcher).text
+    found = client.get("/api/v1/search", params={"q": cccd}, headers=searcher).json()
     plain = client.get("/api/v1/search", params={"q": cccd}, headers=reader).text
-    assert cccd in plain
-    assert cccd not in masked and cccd[:3] + "*******" + cccd[-2:] in masked
+    assert cccd in plain and name in plain
+    own = record_id_for(t["sha256"])
+    assert own in [h["id"] for h in found["hits"]]  # still found, by its CCCD
+    assert all(h["subject_name"] is None and h["snippet"] == "" for h in found["hits"])
+    assert name not in json.dumps(found, ensure_ascii=False) and cccd[3:10] not in json.dumps(found)
 
 
 def test_a_revoked_or_forged_key_is_refused(client, ingested_corpus):
@@ -426,3 +433,19 @@ def test_a_trusted_proxy_setting_that_is_not_an_address_is_refused_at_start():
 
     with pytest.raises(ValueError, match="không phải địa chỉ IP"):
         Settings(trusted_proxies="proxy.example")
+
+
+@pytest.mark.parametrize("params", [{"status": "ZZQ<i>x</i>"}, {"year": "ZZQ19"}])
+def test_an_error_names_what_is_allowed_never_what_was_typed(client, ingested_corpus, params):
+    """Issue #20, item 3: a message that repeats the input reflects whatever a link carries
+    into our pages and answers."""
+    settings = ingested_corpus[0]
+    searcher = {"Authorization": f"Bearer {api_key(settings, 'search')}"}
+    answer = client.get("/api/v1/search", params={"q": "giấy phép", **params}, headers=searcher)
+    assert answer.status_code == 400 and "ZZQ" not in answer.text
+    log_in(client, settings)
+    page = client.get("/", params={"q": "giấy phép", **params})
+    messages = re.findall(r'class="alert"[^>]*>(.*?)</(?:div|p)>', page.text, re.S)
+    assert messages and not any("ZZQ" in m for m in messages)
+    report = client.get("/reports/reuse", params={"by": "ZZQ<i>x</i>"})
+    assert "ZZQ" not in report.text

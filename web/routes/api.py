@@ -19,7 +19,6 @@ from database.reuse_events import ReuseEvents
 from search.reuse import Reference
 
 from ..auth import LookupAccess, Principal, ReadAccess, ReuseAccess, SearchAccess, audit
-from ..masking import mask_identifiers
 from ..deps import IndexDep, SettingsDep
 from ..files import Variant, send_file
 from ..links import record_links
@@ -48,11 +47,16 @@ def _with(*codes: int) -> dict:
     return {c: PROBLEMS[c] for c in (401, 403, *codes)}
 
 
-def _mask_for(who: Principal, hits: list[Hit]) -> None:
-    """CCCD numbers in snippets only for readers who need them (see Principal.sees_identifiers)."""
+def _hide_subject_for(who: Principal, hits: list[Hit]) -> None:
+    """Who a result is about only for readers who need it (Principal.sees_identifiers): a
+    key that may only search gets no subject name and no snippet (free text that names
+    people and prints their CCCD), so a search by a CCCD cannot tie it to a name. What
+    remains — kind, number, date, agency, procedure, validity — is what finding a result
+    needs; the person's details take the `read` scope."""
     if not who.sees_identifiers:
         for hit in hits:
-            hit.snippet = mask_identifiers(hit.snippet)
+            hit.subject_name = None
+            hit.snippet = ""
 
 
 def _filters(request: Request) -> dict[str, list[str]]:
@@ -99,7 +103,7 @@ def search(
     result = find(index, req)
     audit(request, who, "search", query=q, filters=req.filters or None, count=result.total,
           hits=[h.id for h in result.hits])
-    _mask_for(who, result.hits)
+    _hide_subject_for(who, result.hits)
     return _json(result)
 
 
@@ -134,7 +138,7 @@ def similar_records(record_id: RecordId, request: Request, index: IndexDep, who:
                     size: Annotated[int, Query(ge=1, le=20)] = 5) -> list[Hit]:
     hits = similar(index, record_id, size)
     audit(request, who, "similar", record_id=record_id, count=len(hits), hits=[h.id for h in hits])
-    _mask_for(who, hits)
+    _hide_subject_for(who, hits)
     return hits
 
 
