@@ -445,7 +445,9 @@ class Ingestor:
     def _keep_aside(self, path: Path, rel: str, err: IngestError) -> None:
         dest = self.settings.failed_dir / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, dest)
+        # copyfile, not copy2: the copy's time is when it was kept aside, which is what its
+        # retention counts from (archive/retention.py), not when the original was last written.
+        shutil.copyfile(path, dest)
         dest.with_name(dest.name + ".reason.txt").write_text(f"{err.reason}: {err.message}\n", encoding="utf-8")
 
     def _write_report(self, report: IngestReport) -> Path:

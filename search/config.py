@@ -102,6 +102,8 @@ class Settings(BaseSettings):
     # The local identity provider `tracuu services` runs for development and tests (Keycloak).
     keycloak_url: str = "http://127.0.0.1:8180"
     keycloak_version: str = "26.5.6"
+    retention_days: int = Field(90, ge=1, description="Days the files an ingest could not take (failed/) and "
+                                "the ingest reports (reports/) are kept before `tracuu purge` removes them.")
     trusted_proxies: str = Field(
         "", description="Reverse proxies whose X-Forwarded-For header names the client (addresses or networks, "
         "comma-separated: 127.0.0.1,10.0.0.0/8). Empty: none; the client is whoever connects. Behind a proxy "

@@ -417,6 +417,32 @@ def sample(
     console.print(f"{len(truth)} kết quả mẫu ({scans} bản quét, {len(truth) - scans} bản điện tử) trong {folder}")
 
 
+@app.command()
+@errors_to_exit
+def purge(
+    days: Annotated[int | None, typer.Option(min=1, help="Keep what is younger than this many days "
+                                                          "(default TRACUU_RETENTION_DAYS, 90)")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count what would be removed; remove nothing")] = False,
+) -> None:
+    """Remove the files ingest kept aside (failed/) and the ingest reports (reports/) once
+    older than the retention period: they carry personal data and are the record of nothing
+    (the archive is). Audited. The archive, the database and the audit log are not touched."""
+    from archive.retention import purge as run_purge
+    from database.audit import AuditEvent, AuditLog
+
+    settings = get_settings()
+    done = run_purge(settings, days, dry_run=dry_run)
+    kept = settings.retention_days if days is None else days
+    verb = "would remove" if dry_run else "removed"
+    console.print(f"{verb} {done.total} files ({done.bytes / 2**20:.1f} MiB) older than {kept} days: "
+                  + ", ".join(f"{name}/ {n}" for name, n in done.files.items()), highlight=False)
+    if not dry_run:
+        log = AuditLog.of(settings)
+        log.write(AuditEvent(actor_kind="system", actor="cli", action="purge", count=done.total,
+                             detail=f"older than {kept} days: " + ", ".join(f"{k} {v}" for k, v in done.files.items())))
+        log.close()
+
+
 @app.command("upgrade-state")
 @errors_to_exit
 def upgrade_state() -> None:
