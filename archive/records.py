@@ -77,9 +77,15 @@ class SubjectType(StrEnum):
 
 
 class Signature(BaseModel):
+    """``valid``: the signed bytes are intact. ``trusted``: the signer's certificate chains to
+    a root the operator installed (TRACUU_TRUST_ROOTS) — None when that was not checked —
+    and ``trust_note`` says why not, for the record page."""
+
     signer: str | None = None
     signed_at: dt.datetime | None = None
     valid: bool | None = None
+    trusted: bool | None = None
+    trust_note: str | None = None
 
 
 class ValidityDates(BaseModel):

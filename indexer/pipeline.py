@@ -59,7 +59,7 @@ from .legacy import fix_legacy
 from .manifest import MANIFEST_NAMES, read_manifest
 from .ocr import ocr_file
 from .pdf import has_text, page_texts
-from .signature import read_signature
+from .signature import load_trust_roots, read_signature
 
 log = logging.getLogger(__name__)
 
@@ -199,6 +199,8 @@ class Ingestor:
         self.tika = tika or TikaClient(settings)
         self.archive_dir = settings.archive_dir
         self._updated: set[str] = set()
+        # The CA roots a signature's chain is checked against, read once (indexer/signature.py).
+        self.trust_roots = load_trust_roots(settings.trust_roots)
 
     def ingest_dir(self, root: Path, on_file: ProgressCallback | None = None,
                    files: list[Path] | None = None) -> IngestReport:
@@ -342,7 +344,7 @@ class Ingestor:
             source_filename=item.path.name,
             archival_sha256=file_sha256(read.archival) if read.archival else None,
             ingested_at=_now(),
-            signature=read_signature(item.path) if item.fmt.kind == "pdf" else None,
+            signature=read_signature(item.path, self.trust_roots) if item.fmt.kind == "pdf" else None,
             pipeline={
                 "format": item.fmt.mime, "route": read.route, "pages": read.pages, "legacy_encoding": legacy,
                 "extracted": versions.jsonable(extracted), "disagree": disagree,

@@ -102,6 +102,10 @@ class Settings(BaseSettings):
     # The local identity provider `tracuu services` runs for development and tests (Keycloak).
     keycloak_url: str = "http://127.0.0.1:8180"
     keycloak_version: str = "26.5.6"
+    trust_roots: Path | None = Field(
+        None, description="Folder of the root (and intermediate) CA certificates a signature's chain is checked "
+        "against, PEM or DER (the national Root CA and the CAs it certifies, as the operator installs them); "
+        "unset: signatures are checked for integrity only and shown as not verified.")
     retention_days: int = Field(90, ge=1, description="Days the files an ingest could not take (failed/) and "
                                 "the ingest reports (reports/) are kept before `tracuu purge` removes them.")
     trusted_proxies: str = Field(
@@ -171,6 +175,13 @@ class Settings(BaseSettings):
             if issuer and not client:
                 raise ValueError(f"thiếu {name} cho nhà cung cấp định danh {issuer[:80]} (client id missing)")
         return self
+
+    @field_validator("trust_roots")
+    @classmethod
+    def _trust_roots(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"'{str(value)[:120]}' không phải thư mục (not a folder of CA certificates)")
+        return value
 
     @field_validator("trusted_proxies")
     @classmethod

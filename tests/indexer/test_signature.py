@@ -230,3 +230,79 @@ def test_no_network_and_no_event_loop_needed(tmp_path, agency, monkeypatch):
 
     signature = asyncio.run(inside_a_loop())
     assert signature is not None and signature.valid is True
+
+
+# -- who signed: the certificate chain, against the roots the operator installs ------------
+
+
+from signing import ca as _ca, issued_signer as _issued_signer  # noqa: E402
+
+
+def _roots(tmp_path, *cas) -> list:
+    from indexer.signature import load_trust_roots
+
+    folder = tmp_path / "roots"
+    folder.mkdir(exist_ok=True)
+    for n, (_, cert) in enumerate(cas):
+        (folder / f"root{n}.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return load_trust_roots(folder)
+
+
+def test_a_signer_certified_by_an_installed_root_is_trusted(tmp_path):
+    root = _ca("Root CA thử")
+    signature = read_signature(_write(tmp_path, _sign(_pdf(), _issued_signer(root, AGENCY))), _roots(tmp_path, root))
+    assert (signature.valid, signature.trusted, signature.trust_note) == (True, True, None)
+
+
+def test_without_installed_roots_the_signer_is_not_verified_and_the_page_says_why(tmp_path, agency):
+    from indexer.signature import NO_ROOTS
+
+    signature = read_signature(_write(tmp_path, _sign(_pdf(), agency)))
+    assert signature.valid is True and signature.trusted is None and signature.trust_note == NO_ROOTS
+
+
+def test_a_self_signed_or_foreign_signer_is_not_trusted(tmp_path, agency):
+    from indexer.signature import NO_PATH
+
+    root, other = _ca("Root CA thử"), _ca("CA khác")
+    roots = _roots(tmp_path, root)
+    self_signed = read_signature(_write(tmp_path, _sign(_pdf(), agency), "a.pdf"), roots)
+    foreign = read_signature(_write(tmp_path, _sign(_pdf(), _issued_signer(other, AGENCY)), "b.pdf"), roots)
+    for signature in (self_signed, foreign):
+        assert signature.valid is True  # intact bytes, but nobody vouches for the signer
+        assert signature.trusted is False and signature.trust_note == NO_PATH
+
+
+def test_the_chain_is_checked_inside_a_running_event_loop_and_offline(tmp_path, monkeypatch):
+    root = _ca("Root CA thử")
+    path = _write(tmp_path, _sign(_pdf(), _issued_signer(root, AGENCY)))
+    roots = _roots(tmp_path, root)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the chain check tried to use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+
+    async def inside_a_loop():
+        return read_signature(path, roots)
+
+    assert asyncio.run(inside_a_loop()).trusted is True
+
+
+def test_a_file_in_the_roots_folder_that_is_no_certificate_is_named(tmp_path):
+    from indexer.signature import load_trust_roots
+
+    folder = tmp_path / "roots"
+    folder.mkdir()
+    (folder / "ghi-chu.pem").write_text("-----BEGIN CERTIFICATE-----\nxyz\n-----END CERTIFICATE-----\n")
+    with pytest.raises(ValueError, match="ghi-chu.pem"):
+        load_trust_roots(folder)
+
+
+def test_a_certificate_expired_when_it_signed_is_not_trusted(tmp_path):
+    from indexer.signature import NOT_VALID
+
+    root = _ca("Root CA thử")
+    expired = _issued_signer(root, AGENCY, days=-0.1)  # expired two hours before it signs
+    signature = read_signature(_write(tmp_path, _sign(_pdf(), expired)), _roots(tmp_path, root))
+    assert signature.trusted is False and signature.trust_note == NOT_VALID
