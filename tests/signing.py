@@ -3,6 +3,8 @@ standing in for the national Root CA, and signers it certifies."""
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime as dt
 import io
 
@@ -54,6 +56,30 @@ def issued_signer(authority, cn: str, days: float = 30) -> signers.SimpleSigner:
         cert_registry=None)
 
 
+def run_alone(coroutine):
+    """``asyncio.run`` in a thread of its own: pyHanko's synchronous calls start an event
+    loop, which fails where one already runs in this thread (the browser tests' playwright
+    keeps one for the whole test session)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def sign_writer(writer: IncrementalPdfFileWriter, signer: signers.SimpleSigner, field: str = "Sig1",
+                name: str | None = None) -> bytes:
+    """The PDF in ``writer`` signed (PAdES) by ``signer``."""
+    meta = signers.PdfSignatureMetadata(field_name=field, name=name, subfilter=fields.SigSeedSubFilter.PADES)
+
+    async def signing() -> bytes:
+        return (await signers.async_sign_pdf(writer, meta, signer=signer)).getvalue()
+
+    return run_alone(signing())
+
+
+def sign(pdf: bytes, signer: signers.SimpleSigner, field: str = "Sig1", name: str | None = None) -> bytes:
+    """``pdf`` signed (PAdES) by ``signer``."""
+    return sign_writer(IncrementalPdfFileWriter(io.BytesIO(pdf)), signer, field, name)
+
+
 def signed_pdf(text: str, signer: signers.SimpleSigner) -> bytes:
     """A one-page text PDF signed (PAdES) by ``signer``."""
     buf = io.BytesIO()
@@ -61,5 +87,4 @@ def signed_pdf(text: str, signer: signers.SimpleSigner) -> bytes:
     page.drawString(72, 720, text)
     page.showPage()
     page.save()
-    meta = signers.PdfSignatureMetadata(field_name="Sig1", subfilter=fields.SigSeedSubFilter.PADES)
-    return signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(buf.getvalue())), meta, signer=signer).getvalue()
+    return sign(buf.getvalue(), signer)

@@ -6,7 +6,6 @@ Everything is made inside the tests (no committed binaries): a key and certifica
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import io
 import socket
@@ -21,11 +20,12 @@ from cryptography.x509.oid import NameOID
 from PIL import Image
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import fields, signers
+from pyhanko.sign import signers
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen import canvas
 
 from indexer.signature import read_signature
+from signing import run_alone, sign, sign_writer
 
 AGENCY = "UBND huyện Lục Ngạn"  # non-ASCII on purpose: Vietnamese CNs are the norm
 BODY = b"QUYET DINH so 123/QD-UBND"
@@ -80,11 +80,7 @@ def _pdf() -> bytes:
 def _sign(
     pdf: bytes, signer: signers.SimpleSigner, field: str = "Sig1", name: str | None = None
 ) -> bytes:
-    meta = signers.PdfSignatureMetadata(
-        field_name=field, name=name, subfilter=fields.SigSeedSubFilter.PADES
-    )
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    return signers.sign_pdf(writer, meta, signer=signer).getvalue()
+    return sign(pdf, signer, field, name)
 
 
 def _write(tmp_path, data: bytes, name: str = "doc.pdf"):
@@ -190,8 +186,7 @@ def test_signed_pdf_with_only_an_owner_password_is_read(tmp_path, agency):
     page.save()
     writer = IncrementalPdfFileWriter(io.BytesIO(buf.getvalue()))
     writer.encrypt("chu-so-huu")
-    meta = signers.PdfSignatureMetadata(field_name="Sig1", subfilter=fields.SigSeedSubFilter.PADES)
-    signed = signers.sign_pdf(writer, meta, signer=agency).getvalue()
+    signed = sign_writer(writer, agency)
 
     signature = read_signature(_write(tmp_path, signed))
 
@@ -228,7 +223,7 @@ def test_no_network_and_no_event_loop_needed(tmp_path, agency, monkeypatch):
     async def inside_a_loop():
         return read_signature(path)
 
-    signature = asyncio.run(inside_a_loop())
+    signature = run_alone(inside_a_loop())
     assert signature is not None and signature.valid is True
 
 
@@ -286,7 +281,7 @@ def test_the_chain_is_checked_inside_a_running_event_loop_and_offline(tmp_path, 
     async def inside_a_loop():
         return read_signature(path, roots)
 
-    assert asyncio.run(inside_a_loop()).trusted is True
+    assert run_alone(inside_a_loop()).trusted is True
 
 
 def test_a_file_in_the_roots_folder_that_is_no_certificate_is_named(tmp_path):
