@@ -35,6 +35,10 @@ from .status_cli import status_app  # noqa: E402 - after the app it joins
 
 app.add_typer(status_app, name="status")
 
+from .subject_cli import subject_app  # noqa: E402 - after the app it joins
+
+app.add_typer(subject_app, name="subject")
+
 
 
 def _bar() -> Progress:

@@ -449,3 +449,38 @@ def test_an_error_names_what_is_allowed_never_what_was_typed(client, ingested_co
     assert messages and not any("ZZQ" in m for m in messages)
     report = client.get("/reports/reuse", params={"by": "ZZQ<i>x</i>"})
     assert "ZZQ" not in report.text
+
+
+def test_a_subject_export_holds_their_results_their_files_and_who_looked(client, ingested_corpus, monkeypatch,
+                                                                          tmp_path):
+    """Issue #20, personal-data rights: `tracuu subject export` gives a person everything
+    held about them — every result as archived (and none of anyone else's), the files, and
+    who looked — and the export is itself audited."""
+    from search.config import get_settings
+    from tracuu.cli import app
+
+    settings, _, _, truth = ingested_corpus
+    cccd, _, looked_at = _citizen(truth)
+    own = set(_records(truth, lambda t: t["in_manifest"] and t["fields"].get("subject_id") == cccd))
+    log_in(client, settings)
+    client.get(f"/records/{looked_at}")
+    for name, value in (("TRACUU_DATA_DIR", str(settings.data_dir)), ("TRACUU_DATABASE_URL", settings.database_dsn()),
+                        ("TRACUU_INDEX", settings.index)):
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    out = tmp_path / "export.json"
+    grouped = " ".join(cccd[i:i + 3] for i in range(0, 12, 3))  # typed in groups, as on the card
+    try:
+        result = CliRunner().invoke(app, ["subject", "export", grouped, "--out", str(out)])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["subject_id"] == cccd
+    assert {r["record"]["id"] for r in document["results"]} >= own
+    assert all(r["record"]["subject_id"] == cccd for r in document["results"])
+    assert all("record.json" in r["files"] for r in document["results"])
+    assert any(e["action"] == "view" and e["record"] == looked_at and e["actor"] == "officer:canbo"
+               for e in document["audit_events"])
+    export = [e for e in _audit(settings) if e.action == "subject_export"][-1]
+    assert export.subject_id == cccd and export.count == len(document["results"])
