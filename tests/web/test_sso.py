@@ -138,6 +138,20 @@ def test_without_a_provider_the_sso_pages_say_so(ingested_corpus):
         assert app.get("/citizen/sso").status_code == 404
 
 
+def _through_keycloak(chromium, url: str, start: str, link: str, username: str, password: str):
+    """A fresh browser from our page ``start``, through the link to Keycloak's login page,
+    the form filled and sent: (its context, its page)."""
+    context = chromium.new_context(base_url=url, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(start)
+    page.get_by_text(link).click()
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("#kc-login")
+    return context, page
+
+
 def test_in_the_browser_an_officer_and_a_citizen_go_through_the_provider(chromium, sso_settings, ingested_corpus):
     """The real Chromium, the app served over HTTP, the real Keycloak login page."""
     from helpers import served
@@ -147,14 +161,8 @@ def test_in_the_browser_an_officer_and_a_citizen_go_through_the_provider(chromiu
     keycloak_user(sso_settings, "canbo.trinhduyet", "mat-khau-thu-9", roles=["officer"])
     keycloak_user(sso_settings, "congdan.trinhduyet", "mat-khau-thu-10", attributes={"cccd": [cccd]})
     with served(sso_settings) as url:
-        context = chromium.new_context(base_url=url, locale="vi-VN")
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        page.goto("/login")
-        page.get_by_text("Đăng nhập một lần bằng tài khoản của tỉnh").click()
-        page.fill("#username", "canbo.trinhduyet")
-        page.fill("#password", "mat-khau-thu-9")
-        page.click("#kc-login")
+        context, page = _through_keycloak(chromium, url, "/login", "Đăng nhập một lần bằng tài khoản của tỉnh",
+                                          "canbo.trinhduyet", "mat-khau-thu-9")
         page.wait_for_url(url + "/")
         assert "sso:canbo.trinhduyet" in page.content()
         page.get_by_role("button", name="Đăng xuất").click()
@@ -165,14 +173,8 @@ def test_in_the_browser_an_officer_and_a_citizen_go_through_the_provider(chromiu
         page.wait_for_selector("#username")  # the provider asks again
         context.close()
 
-        context = chromium.new_context(base_url=url, locale="vi-VN")
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        page.goto("/citizen")
-        page.get_by_text("Đăng nhập bằng tài khoản định danh điện tử").click()
-        page.fill("#username", "congdan.trinhduyet")
-        page.fill("#password", "mat-khau-thu-10")
-        page.click("#kc-login")
+        context, page = _through_keycloak(chromium, url, "/citizen", "Đăng nhập bằng tài khoản định danh điện tử",
+                                          "congdan.trinhduyet", "mat-khau-thu-10")
         page.wait_for_url("**/citizen/records")
         links = {a.get_attribute("href") for a in page.locator("a[href^='/citizen/records/']").all()}
         assert links == {f"/citizen/records/{rid}" for rid in own}
