@@ -2,9 +2,10 @@
 receipt open a short session that lists, shows and downloads the results of that dossier
 and no other (not even the citizen's other dossiers': a paper receipt proves no more).
 
-Proof of identity is one function (:func:`search.index.own_records`) and the session holds
-only record ids, so a login through the national identity provider can later replace the
-form without touching the record pages.
+Proof by receipt is one function (:func:`search.index.own_records`) and the session holds
+the record ids it proved, so the strong login through an identity provider
+(web/routes/sso.py: all of the citizen's results) opens the same kind of session, and the
+record pages serve both; only the access log (``/citizen/access-log``) needs the strong one.
 
 An address narrows the list to the results at one place, given the way the citizen knows
 it: as printed before the 1 July 2025 reorganisation ('xã Tân Mộc, huyện Lục Ngạn, tỉnh Bắc
