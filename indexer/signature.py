@@ -155,8 +155,7 @@ def _chain(embedded: EmbeddedPdfSignature, roots: list[asn1_x509.Certificate],
         others = list(embedded.other_embedded_certs)
     except Exception:  # noqa: BLE001 - no certificate to check
         return False, NO_CERT
-    context = ValidationContext(trust_roots=roots, other_certs=others, moment=signed_at,
-                                allow_fetching=False, revocation_mode="soft-fail")
+    context = ValidationContext(trust_roots=roots, moment=signed_at, allow_fetching=False, revocation_mode="soft-fail")
     try:
         _run(CertificateValidator(signer, intermediate_certs=others, validation_context=context).async_validate_path())
     except (PathBuildingError, InvalidCertificateError):  # no path, or a self-signed one

@@ -130,13 +130,9 @@ def own_records_body(subject_id: str, dossier_code: str) -> dict[str, Any]:
     an agency-date-sequence pattern, so one leaked receipt must not open a whole life's
     records; those need a strong login). One query for both values, so a wrong CCCD and a
     wrong code look exactly the same from outside."""
-    sid = canonical_subject_id(subject_id)
+    body = subject_records_body(subject_id)
     # A code stored before dossier codes had one form may not have one of their shapes:
     # it is still compared, as typed (the index's normalizer folds case and separators).
     code = canonical_or_none(canonical_dossier_code, dossier_code) or dossier_code.strip()[:100]
-    return {
-        "query": {"bool": {"filter": [{"term": {"subject_id": sid}}, {"term": {"dossier_code": code}}]}},
-        "size": MAX_OWN_RECORDS,
-        "_source": {"excludes": ["text", "text_words"]},
-        "sort": [{"issued_date": {"order": "desc", "missing": "_last"}}, {"id": "asc"}],
-    }
+    body["query"]["bool"]["filter"].append({"term": {"dossier_code": code}})
+    return body

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from search.config import Settings, get_settings
 from search.errors import TracuuError
 
-from .terminal import console, errors_to_exit
+from .terminal import audit_operator, console, errors_to_exit
 
 app = typer.Typer(
     help="Tra cứu — tìm kiếm và khai thác kết quả giải quyết thủ tục hành chính đã số hóa.\n\n"
@@ -432,7 +432,6 @@ def purge(
     older than the retention period: they carry personal data and are the record of nothing
     (the archive is). Audited. The archive, the database and the audit log are not touched."""
     from archive.retention import purge as run_purge
-    from database.audit import AuditEvent, AuditLog
 
     settings = get_settings()
     done = run_purge(settings, days, dry_run=dry_run)
@@ -441,10 +440,8 @@ def purge(
     console.print(f"{verb} {done.total} files ({done.bytes / 2**20:.1f} MiB) older than {kept} days: "
                   + ", ".join(f"{name}/ {n}" for name, n in done.files.items()), highlight=False)
     if not dry_run:
-        log = AuditLog.of(settings)
-        log.write(AuditEvent(actor_kind="system", actor="cli", action="purge", count=done.total,
-                             detail=f"older than {kept} days: " + ", ".join(f"{k} {v}" for k, v in done.files.items())))
-        log.close()
+        audit_operator(settings, "purge", count=done.total,
+                       detail=f"older than {kept} days: " + ", ".join(f"{k} {v}" for k, v in done.files.items()))
 
 
 @app.command("upgrade-state")

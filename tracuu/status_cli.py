@@ -10,7 +10,6 @@ tracuu/cli.py with ``app.add_typer(status_app, name="status")``.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 import re
 from typing import Annotated
@@ -21,7 +20,7 @@ from pydantic import ValidationError
 from search.config import get_settings
 from search.errors import InvalidQuery, RecordNotFound, TracuuError
 
-from .terminal import console, errors_to_exit
+from .terminal import console, errors_to_exit, operator_name
 
 status_app = typer.Typer(
     help="Status over time: revoke (thu hồi), suspend (tạm đình chỉ), replace (thay thế), restore "
@@ -76,7 +75,7 @@ def _record_change(record_id: str, actor: str | None, **asked) -> None:
     except ValidationError as e:
         where = ", ".join(sorted({str(err["loc"][0]) for err in e.errors()}))
         raise InvalidQuery(f"Giá trị không hợp lệ: {where} (mã kết quả gồm 0–9, a–f; lý do tối đa 2000 ký tự).") from None
-    who = actor or f"cli:{getpass.getuser()}"
+    who = actor or operator_name()
     index = RecordIndex.from_settings(settings)
     log = AuditLog.of(settings)
     detail = f"{change.action} {change.decision_number[:100]} {change.effective_date}"

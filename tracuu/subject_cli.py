@@ -9,7 +9,6 @@ Restriction and erasure (issue #20) are not built yet: docs/security.md says wha
 
 from __future__ import annotations
 
-import getpass
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,7 +20,7 @@ from archive.layout import bag_path, read_record
 from archive.records import PublicRecord
 from search.config import Settings, get_settings
 
-from .terminal import console, errors_to_exit
+from .terminal import audit_operator, console, errors_to_exit
 
 subject_app = typer.Typer(help="A data subject's rights (Decree 13/2023): export all that is held about a "
                                "CCCD or enterprise code.", no_args_is_help=True)
@@ -54,8 +53,6 @@ def export_command(
 ) -> None:
     """Everything held about a subject, as JSON: their results as archived, the files of
     each, and who did what with them (the audit log). The export is audited."""
-    from database.audit import AuditEvent, AuditLog
-
     settings = get_settings()
     document = export(settings, subject_id)
     text = json.dumps(document, ensure_ascii=False, indent=2, default=str)
@@ -65,7 +62,4 @@ def export_command(
         out.write_text(text, encoding="utf-8")
         console.print(f"{len(document['results'])} kết quả, {len(document['audit_events'])} sự kiện → {out}",
                       highlight=False)
-    log = AuditLog.of(settings)
-    log.write(AuditEvent(actor_kind="admin", actor=f"cli:{getpass.getuser()}", action="subject_export",
-                         subject_id=document["subject_id"], count=len(document["results"])))
-    log.close()
+    audit_operator(settings, "subject_export", subject_id=document["subject_id"], count=len(document["results"]))

@@ -19,7 +19,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from search.errors import TracuuError
 
-from database.accounts import GRANTABLE, AccountStore, Role, Scope
+from database.accounts import GRANTABLE, AccountStore, Role, Scope, User
 from database.audit import AuditEvent, AuditLog
 
 #: What an officer's session may do through the API (the JSON behind the pages). Rights
@@ -109,15 +109,15 @@ def _load_staff(request: Request) -> Principal | None:
     if data.get("until", 0) < time.time():
         request.session.pop(_USER, None)
         return None
-    if "provider_rights" in data:  # single sign-on: the provider vouched at login
-        kind = "admin" if data.get("role") == Role.admin else "officer"
-        rights = GRANTABLE if kind == "admin" else frozenset(Scope(r) for r in data["provider_rights"]) & GRANTABLE
-        return Principal(kind, data.get("login", "-"), OFFICER_SCOPES | rights)
-    accounts: AccountStore = request.app.state.accounts
-    user = accounts.get_user(data.get("login", ""))
-    if user is None or user.disabled:  # disabled or deleted since: the session dies now
-        request.session.pop(_USER, None)
-        return None
+    if "provider_rights" in data:  # single sign-on: the provider vouched at login, no account here
+        user = User(data.get("login", "-"), Role(data.get("role")),
+                    rights=frozenset(Scope(r) for r in data["provider_rights"]) & GRANTABLE)
+    else:
+        accounts: AccountStore = request.app.state.accounts
+        user = accounts.get_user(data.get("login", ""))
+        if user is None or user.disabled:  # disabled or deleted since: the session dies now
+            request.session.pop(_USER, None)
+            return None
     kind = "admin" if user.role == Role.admin else "officer"
     return Principal(kind, user.login, OFFICER_SCOPES | user.holds)
 

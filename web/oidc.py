@@ -19,7 +19,7 @@ the next person at the one-stop desk does not find the officer still signed in t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 from typing import Any
 
 from authlib.integrations.starlette_client import OAuth, OAuthError
@@ -30,7 +30,8 @@ from search.config import Settings
 
 OFFICERS, CITIZENS = "officers", "citizens"
 
-__all__ = ["CITIZENS", "OFFICERS", "OAuthError", "OfficerClaims", "make_oauth", "officer_claims", "provider_origins"]
+__all__ = ["CITIZENS", "OFFICERS", "OAuthError", "OfficerClaims", "ID_TOKEN", "client", "logout_url", "make_oauth", "officer_claims",
+           "provider_origins"]
 
 
 def make_oauth(settings: Settings) -> OAuth:
@@ -46,6 +47,31 @@ def make_oauth(settings: Settings) -> OAuth:
                            server_metadata_url=f"{issuer}/.well-known/openid-configuration",
                            client_kwargs={"scope": "openid profile", "code_challenge_method": "S256"})
     return oauth
+
+
+#: Where a session that came through a provider keeps its ID token (the id_token_hint of
+#: the provider's logout).
+ID_TOKEN = "provider_id_token"
+
+
+def client(request: Request, name: str):
+    """The registered provider ``name`` (OFFICERS, CITIZENS), or None when not configured."""
+    return request.app.state.oauth.create_client(name)
+
+
+async def logout_url(request: Request, settings: Settings, id_token: str | None, name: str,
+                     back: str) -> str | None:
+    """The provider's end-session URL for a session that came through it (then back to
+    our path ``back``), else None."""
+    provider = client(request, name)
+    if provider is None or not id_token:
+        return None
+    endpoint = (await provider.load_server_metadata()).get("end_session_endpoint")
+    if not endpoint:
+        return None
+    query = urlencode({"id_token_hint": id_token, "client_id": provider.client_id,
+                       "post_logout_redirect_uri": callback_url(request, settings, back)})
+    return f"{endpoint}?{query}"
 
 
 def provider_origins(settings: Settings) -> list[str]:

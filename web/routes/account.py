@@ -12,7 +12,6 @@ from database.accounts import LoginFailed
 from ..auth import ANONYMOUS, CsrfDep, Principal, audit, client_of, sign_in, sign_out, staff_of
 from .. import oidc
 from ..deps import SettingsDep, TemplatesDep
-from . import sso
 from ..ratelimit import TooManyAttempts
 
 router = APIRouter(include_in_schema=False)
@@ -50,7 +49,7 @@ async def logout(request: Request, settings: SettingsDep) -> Response:
     """Ends the session here and, for one that came through the identity provider, there too
     (its end-session endpoint, then back to the login page)."""
     audit(request, staff_of(request) or ANONYMOUS, "logout")
-    id_token = request.session.get(sso.ID_TOKEN)
+    id_token = request.session.get(oidc.ID_TOKEN)
     sign_out(request)
-    there = await sso.provider_logout_url(request, settings, id_token, oidc.OFFICERS, "/login")
+    there = await oidc.logout_url(request, settings, id_token, oidc.OFFICERS, "/login")
     return RedirectResponse(there or "/login", status_code=303)

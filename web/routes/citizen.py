@@ -34,7 +34,6 @@ from ..auth import CsrfDep, Principal, audit, client_of
 from ..deps import IndexDep, SettingsDep, TemplatesDep
 from ..ratelimit import TooManyAttempts
 from ..files import Variant, available, send_file
-from . import sso
 from .pages import RecordId
 
 router = APIRouter(prefix="/citizen", include_in_schema=False)
@@ -52,7 +51,7 @@ def form(request: Request, templates: TemplatesDep):
     return templates.TemplateResponse(request, "citizen_form.html", {"error": None, "live": live})
 
 
-def _form_error(request: Request, templates, message: str, status: int) -> Response:
+def form_error(request: Request, templates, message: str, status: int) -> Response:
     return templates.TemplateResponse(request, "citizen_form.html", {"error": message, "live": False},
                                       status_code=status)
 
@@ -71,15 +70,15 @@ def sign_in(request: Request, index: IndexDep, settings: SettingsDep, templates:
         request.app.state.citizen_limiter.hit(client=client_of(request), subject=typed or "-")
     except TooManyAttempts as e:
         audit(request, attempt, "citizen_login", outcome="rate_limited", subject_id=typed)
-        return _form_error(request, templates, e.message, 429)
+        return form_error(request, templates, e.message, 429)
     try:
         records = own_records(index, subject_id, dossier_code) if dossier_code.strip() else None
     except InvalidQuery as e:
         audit(request, attempt, "citizen_login", outcome="invalid", subject_id=typed)
-        return _form_error(request, templates, e.message, 400)
+        return form_error(request, templates, e.message, 400)
     if not records:
         audit(request, attempt, "citizen_login", outcome="failed", subject_id=typed)
-        return _form_error(request, templates, NO_MATCH, 400)
+        return form_error(request, templates, NO_MATCH, 400)
     handle = session.start_citizen(request, [r.id for r in records], settings.citizen_session_minutes)
     audit(request, attempt, "citizen_login", subject_id=typed, detail=f"session {handle}",
           hits=[r.id for r in records])
@@ -163,7 +162,7 @@ def access_log(request: Request, templates: TemplatesDep) -> Response:
 
 @router.post("/logout", dependencies=[CsrfDep])
 async def sign_out(request: Request, settings: SettingsDep) -> Response:
-    id_token = request.session.pop(sso.ID_TOKEN, None)
+    id_token = request.session.pop(oidc.ID_TOKEN, None)
     session.end_citizen(request)
-    there = await sso.provider_logout_url(request, settings, id_token, oidc.CITIZENS, "/citizen")
+    there = await oidc.logout_url(request, settings, id_token, oidc.CITIZENS, "/citizen")
     return RedirectResponse(there or "/citizen", status_code=303)

@@ -4,8 +4,6 @@ audited like a password login or a receipt's proof."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -16,13 +14,12 @@ from search.index import subject_records
 from .. import oidc, session
 from ..auth import ANONYMOUS, Principal, audit, sign_in
 from ..deps import IndexDep, SettingsDep, TemplatesDep
+from .citizen import form_error
 
 router = APIRouter(include_in_schema=False)
 
 OFFICER_CALLBACK = "/login/sso/callback"
 CITIZEN_CALLBACK = "/citizen/sso/callback"
-#: Where the ID token is kept for the provider's logout (id_token_hint).
-ID_TOKEN = "provider_id_token"
 
 NOT_CONFIGURED = "Đăng nhập một lần (SSO) chưa được cấu hình trên hệ thống này."
 FAILED = "Nhà cung cấp định danh không xác nhận được phiên đăng nhập; hãy thử lại."
@@ -31,17 +28,13 @@ NO_ROLE = ("Tài khoản của bạn chưa được giao vai trò trong Tra cứ
 NO_ID = "Nhà cung cấp định danh không cho biết số định danh cá nhân (CCCD) của bạn."
 
 
-def _client(request: Request, name: str):
-    return request.app.state.oauth.create_client(name)
-
-
 def _login_page(request: Request, templates, message: str, status: int) -> Response:
     return templates.TemplateResponse(request, "login.html", {"error": message, "next": "/"}, status_code=status)
 
 
 @router.get("/login/sso")
 async def officer_start(request: Request, settings: SettingsDep, templates: TemplatesDep) -> Response:
-    client = _client(request, oidc.OFFICERS)
+    client = oidc.client(request, oidc.OFFICERS)
     if client is None:
         return _login_page(request, templates, NOT_CONFIGURED, 404)
     return await client.authorize_redirect(request, oidc.callback_url(request, settings, OFFICER_CALLBACK))
@@ -49,7 +42,7 @@ async def officer_start(request: Request, settings: SettingsDep, templates: Temp
 
 @router.get(OFFICER_CALLBACK, response_class=HTMLResponse)
 async def officer_callback(request: Request, settings: SettingsDep, templates: TemplatesDep) -> Response:
-    client = _client(request, oidc.OFFICERS)
+    client = oidc.client(request, oidc.OFFICERS)
     if client is None:
         return _login_page(request, templates, NOT_CONFIGURED, 404)
     try:
@@ -64,42 +57,26 @@ async def officer_callback(request: Request, settings: SettingsDep, templates: T
               outcome="denied", detail="sso no role")
         return _login_page(request, templates, NO_ROLE, 403)
     sign_in(request, officer.login, officer.role, settings.officer_session_hours, provider_rights=officer.rights)
-    request.session[ID_TOKEN] = token.get("id_token")
+    request.session[oidc.ID_TOKEN] = token.get("id_token")
     audit(request, Principal(officer.role.value, officer.login), "login", detail="sso")
     return RedirectResponse("/", status_code=303)
 
 
-async def provider_logout_url(request: Request, settings, id_token: str | None, name: str, back: str) -> str | None:
-    """The provider's end-session URL for a session that came through it, else None."""
-    client = _client(request, name)
-    if client is None or not id_token:
-        return None
-    metadata = await client.load_server_metadata()
-    endpoint = metadata.get("end_session_endpoint")
-    if not endpoint:
-        return None
-    query = urlencode({"id_token_hint": id_token, "client_id": client.client_id,
-                       "post_logout_redirect_uri": oidc.callback_url(request, settings, back)})
-    return f"{endpoint}?{query}"
-
-
 @router.get("/citizen/sso")
 async def citizen_start(request: Request, settings: SettingsDep, templates: TemplatesDep) -> Response:
-    client = _client(request, oidc.CITIZENS)
+    client = oidc.client(request, oidc.CITIZENS)
     if client is None:
-        return templates.TemplateResponse(request, "citizen_form.html", {"error": NOT_CONFIGURED, "live": False},
-                                          status_code=404)
+        return form_error(request, templates, NOT_CONFIGURED, 404)
     return await client.authorize_redirect(request, oidc.callback_url(request, settings, CITIZEN_CALLBACK))
 
 
 @router.get(CITIZEN_CALLBACK, response_class=HTMLResponse)
 async def citizen_callback(request: Request, index: IndexDep, settings: SettingsDep,
                            templates: TemplatesDep) -> Response:
-    client = _client(request, oidc.CITIZENS)
+    client = oidc.client(request, oidc.CITIZENS)
 
     def refuse(message: str, status: int) -> Response:
-        return templates.TemplateResponse(request, "citizen_form.html", {"error": message, "live": False},
-                                          status_code=status)
+        return form_error(request, templates, message, status)
 
     if client is None:
         return refuse(NOT_CONFIGURED, 404)
@@ -119,7 +96,7 @@ async def citizen_callback(request: Request, index: IndexDep, settings: Settings
         return refuse(e.message, 400)
     handle = session.start_citizen(request, [r.id for r in records], settings.citizen_session_minutes,
                                    subject_id=cccd)
-    request.session[ID_TOKEN] = token.get("id_token")
+    request.session[oidc.ID_TOKEN] = token.get("id_token")
     audit(request, Principal("citizen", cccd), "citizen_login", subject_id=cccd, detail=f"sso session {handle}",
           hits=[r.id for r in records])
     return RedirectResponse("/citizen/records", status_code=303)
