@@ -40,6 +40,8 @@ class OcrResult:
     tools: dict[str, str]
     confidence: float | None = None  # tesseract's mean word confidence, 0–100
     unsure_words: frozenset[str] = frozenset()  # words read with low confidence
+    #: each unsure syllable with its neighbours on its line (ocr_engine.unsure_places)
+    unsure_places: frozenset[tuple[str, str, str]] = frozenset()
 
     @property
     def pages(self) -> int:
@@ -135,7 +137,8 @@ def ocr_prepared(src: Path, fmt: Format, prepared: Prepared, workdir: Path, sett
     pages, pdfa = _inspect(out)
     return OcrResult(pdfa=out, page_texts=split_sidecar(sidecar_text, pages),
                      tools={**_versions(), "pdfa": pdfa}, confidence=ocr_engine.read_confidence(confidence_file),
-                     unsure_words=ocr_engine.read_unsure_words(confidence_file))
+                     unsure_words=ocr_engine.read_unsure_words(confidence_file),
+                     unsure_places=ocr_engine.read_unsure_places(confidence_file))
 
 
 _SKIPPED = re.compile(r"^\[OCR skipped on page\(s\) (\d+)(?:-(\d+))?\]$")

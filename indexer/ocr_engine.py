@@ -20,6 +20,7 @@ docs/extraction.md):
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -31,7 +32,7 @@ from ocrmypdf.exceptions import SubprocessOutputError
 from ocrmypdf.builtin_plugins.tesseract_ocr import TesseractOcrEngine
 from PIL import Image
 
-from search.analysis import fold
+from search.analysis import SYLLABLE, fold, normalize
 
 from . import skew
 
@@ -41,6 +42,8 @@ ENV = "TRACUU_OCR_CONFIDENCE_FILE"
 UNSURE_BELOW = 90
 _WORD = re.compile(r"class=['\"]ocrx_word['\"][^>]*x_wconf (\d+)[^>]*>(.*?)</span>", re.S)
 _TAGS = re.compile(r"<[^>]+>")
+#: Where one line of the hOCR starts (tesseract marks some lines as captions or headers).
+_LINE = re.compile(r"class=['\"]ocr_(?:line|caption|header|textfloat)['\"]")
 
 
 class TracuuTesseract(TesseractOcrEngine):
@@ -125,8 +128,26 @@ def _record_confidence(hocr: Path) -> None:
     mean = sum(conf * len(w) for conf, w in words) / chars if chars else None
     unsure = sorted({w for conf, w in words if conf < UNSURE_BELOW and any(c.isalpha() for c in w)})
     with open(target, "a", encoding="utf-8") as f:
-        f.write(json.dumps({"page": int(page or 0), "words": len(words), "confidence": mean, "unsure": unsure},
-                           ensure_ascii=False) + "\n")
+        f.write(json.dumps({"page": int(page or 0), "words": len(words), "confidence": mean, "unsure": unsure,
+                            "unsure_at": unsure_places(hocr.read_text("utf-8"))}, ensure_ascii=False) + "\n")
+
+
+def unsure_places(hocr: str) -> list[list[str]]:
+    """Each syllable of a word read unsure, with the syllables before and after it on its
+    line ('' at either end), lower case: [before, syllable, after]. A title's syllables are
+    looked up by them (indexer/metadata/ocr_title.py), so that a word read unsure in one
+    place does not make the same word unsure everywhere on the page."""
+    places = []
+    for line in _LINE.split(hocr)[1:]:
+        syllables: list[tuple[str, bool]] = []
+        for conf, word in _WORD.findall(line):
+            text = normalize(html.unescape(_TAGS.sub("", word))).lower()  # as the text is read
+            syllables += [(s, int(conf) < UNSURE_BELOW) for s in SYLLABLE.findall(text)]
+        for i, (syllable, unsure) in enumerate(syllables):
+            if unsure:
+                places.append([syllables[i - 1][0] if i else "", syllable,
+                               syllables[i + 1][0] if i + 1 < len(syllables) else ""])
+    return places
 
 
 @hookimpl
@@ -140,6 +161,14 @@ def read_unsure_words(path: Path) -> frozenset[str]:
         return frozenset()
     pages = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return frozenset(w for p in pages for w in p.get("unsure", []))
+
+
+def read_unsure_places(path: Path) -> frozenset[tuple[str, str, str]]:
+    """Where on their lines the OCR'd pages' unsure syllables stand (``unsure_places``)."""
+    if not path.exists():
+        return frozenset()
+    pages = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return frozenset(tuple(place) for p in pages for place in p.get("unsure_at", []))
 
 
 def read_confidence(path: Path) -> float | None:

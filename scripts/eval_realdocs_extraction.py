@@ -78,15 +78,17 @@ def scans(cases: bool) -> None:
         for name, pages in variants.items():
             # Each page as the scanner gave it, read as the pipeline reads a multi-page scan:
             # page by page, the texts joined in order.
-            texts, unsure, confidences = [], set(), []
+            texts, unsure, places, confidences = [], set(), set(), []
             for i, page in enumerate(pages):
                 work = Path(tmp) / f"{name}-{i}"
                 work.mkdir()
                 result = ocr_file(page, sniff(page), work, settings)
                 texts += [t or "" for t in result.page_texts]
                 unsure |= result.unsure_words
+                places |= result.unsure_places
                 confidences.append(result.confidence)
-            got = metadata.extract(normalize("\n".join(texts)), ocr=True, unsure=frozenset(unsure))
+            got = metadata.extract(normalize("\n".join(texts)), ocr=True, unsure=frozenset(unsure),
+                                    unsure_at=frozenset(places))
             print(f"  scan {name}: confidence {confidences}, read {sorted(got)}")
             (clean if name == "clean" else degraded).append((label, got))
     table("Real scan, clean (1 letter, 2 pages)", score(clean), cases)

@@ -163,16 +163,24 @@ def ocr_page(pdf: str, page: int, kind: str, cache: str) -> dict[str, Any]:
             result = ocr_file(png, sniff(png), work, Settings())
         seconds = time.perf_counter() - started
     got = {"text": "\n".join(t or "" for t in result.page_texts), "unsure": sorted(result.unsure_words),
-           "confidence": result.confidence, "seconds": seconds, "size": list(image.size)}
+           "unsure_at": sorted(result.unsure_places), "confidence": result.confidence, "seconds": seconds, "size": list(image.size)}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(got, ensure_ascii=False), encoding="utf-8")
     return got
 
 
-def read_as_pipeline(texts: list[str], unsure: frozenset[str] | None, ocr: bool) -> dict[str, Any]:
+def read_as_pipeline(texts: list[str], unsure: frozenset[str] | None, ocr: bool,
+                     unsure_at: frozenset[tuple[str, str, str]] | None = None) -> dict[str, Any]:
     """Page texts joined in order, then as ``Ingestor._finish`` reads a text."""
     text, _ = fix_legacy("\n".join(texts))
-    return metadata.extract(normalize(text), ocr=ocr, unsure=unsure)
+    return metadata.extract(normalize(text), ocr=ocr, unsure=unsure, unsure_at=unsure_at)
+
+
+def read_pages(got: list[dict[str, Any]]) -> dict[str, Any]:
+    """Cached OCR results of a document's pages, read as the pipeline reads them (a cache made
+    before the unsure syllables' places were kept is read with the words alone)."""
+    at = frozenset(tuple(p) for g in got for p in g["unsure_at"]) if all("unsure_at" in g for g in got) else None
+    return read_as_pipeline([g["text"] for g in got], frozenset(w for g in got for w in g["unsure"]), True, at)
 
 
 def cell(row: dict[str, Any]) -> str:
@@ -248,8 +256,7 @@ def main() -> None:
         pairs = []
         for label, pdf, pages, _ in docs:
             got = [done[(str(pdf), p, kind)] for p in pages]
-            unsure = frozenset(w for g in got for w in g["unsure"])
-            pairs.append((label, read_as_pipeline([g["text"] for g in got], unsure, ocr=True)))
+            pairs.append((label, read_pages(got)))
             times.setdefault(kind, []).extend(g["seconds"] for g in got)
         results[kind] = score(pairs)
     print(f"\n### Gazette PDFs drawn as scans, {len(docs)} documents\n")
@@ -272,8 +279,7 @@ def _print_empty(kind: str, docs: list, done: dict) -> None:
         if kind == "text layer":
             got = read_as_pipeline([layer[p] for p in pages], None, ocr=False)
         else:
-            g = [done[(str(pdf), p, kind)] for p in pages]
-            got = read_as_pipeline([x["text"] for x in g], frozenset(w for x in g for w in x["unsure"]), ocr=True)
+            got = read_pages([done[(str(pdf), p, kind)] for p in pages])
         for lf, rf in FIELDS.items():
             if comparable(rf, label.get(lf)) is not None and comparable(rf, got.get(rf)) is None:
                 print(f"  EMPTY {rf}: {label['file']}  want {label.get(lf)!r}")

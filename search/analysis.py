@@ -35,6 +35,9 @@ _TONE_PLACEMENT = re.compile(
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
+#: A syllable of Vietnamese text: a run of letters (OCR's unsure syllables are recorded by it
+#: and a title's are looked up by it, indexer/ocr_engine.py and indexer/metadata/lexicon.py).
+SYLLABLE = re.compile(r"[^\W\d_]+")
 
 
 #: Letters OCR and old fonts put where Vietnamese has đ: the Icelandic eth looks the same.

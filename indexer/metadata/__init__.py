@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import names
-from . import lexicon
 from .doubts import doubt_name, doubt_places
 from .header import (
     as_spelled_in, authentication_block, authentication_line, consolidated, doc_number, issued_date,
@@ -29,7 +28,8 @@ from .header import (
 from .shapes import LOCALITY
 from .signer import signer_name
 from .subject import places, registration_code, subject_fields
-from .title import KINDS as _KINDS, document_title, letter_summary, normative, printed_again
+from .ocr_title import stored_title
+from .title import document_title, letter_summary, normative
 from .validity import valid_until
 
 __all__ = ["Reading", "extract", "places", "read"]
@@ -48,16 +48,22 @@ class Reading:
         self.doubts[name] = {"reason": reason, "candidates": list(dict.fromkeys(kept))}
 
 
-def extract(text: str, ocr: bool = False, unsure: frozenset[str] | None = None) -> dict[str, Any]:
+Places = frozenset[tuple[str, str, str]]
+
+
+def extract(text: str, ocr: bool = False, unsure: frozenset[str] | None = None,
+            unsure_at: Places | None = None) -> dict[str, Any]:
     """Every field this text states that we can read with confidence; absent otherwise."""
-    return read(text, ocr, unsure).values
+    return read(text, ocr, unsure, unsure_at).values
 
 
-def read(text: str, ocr: bool = False, unsure: frozenset[str] | None = None) -> Reading:
+def read(text: str, ocr: bool = False, unsure: frozenset[str] | None = None,
+         unsure_at: Places | None = None) -> Reading:
     """The fields of a result as its Decree 30/2020 layout places them, and the doubts.
 
     ``ocr``: the text was read by OCR; ``unsure``: the words tesseract read with low
-    confidence (None: not known). A person's name is never changed. If one of its syllables
+    confidence (None: not known); ``unsure_at``: where on their lines its unsure syllables
+    stand (``ocr_engine.unsure_places``; None: not kept). A person's name is never changed. If one of its syllables
     was read unsure *and* is a common misreading of another name syllable ('QUẦN' for
     'QUÂN'), the name is not stored: it goes to review with both readings. A rare syllable
     read with confidence ('Thụ' in Hoàng Văn Thụ) is the name as printed. With confidence
@@ -102,19 +108,14 @@ def read(text: str, ocr: bool = False, unsure: frozenset[str] | None = None) -> 
         else:
             title = "Công văn " + about
     kind = title  # what the page is, for the rules below, even where the title is not stored
-    if title and ocr and title.lower() not in _KINDS and (lexicon.tone_misread(title) or (
-            (again := printed_again(title, text)) is not True
-            and (again is False or unsure is None or lexicon.unconfirmed(_after_kind(title), unsure)))):
-        # The same holds for the summary under a kind ('NGHỊ ĐỊNH' / 'Quy định chi tiết …'),
-        # in bold, which OCR reads worst ('chỉ tiết', 'sửa đối', a third of the titles of real
-        # gazette pages drawn at 200 dpi), mostly by a tone mark: from a scan it is stored
-        # where no pair of its syllables looks misread by a tone (``lexicon``; the preamble's
-        # '… ban hành …' may repeat the same misreading) and either the text prints it again
-        # the same or every syllable tesseract was unsure of makes a word with a neighbour;
-        # else it is a candidate.
-        reading.doubt("result_type", "Trích yếu đọc bằng OCR: có chữ OCR không chắc, hoặc văn bản nhắc lại "
-                      "khác dấu; cần đối chiếu với bản quét", title)
-        title = None
+    if title and ocr:
+        # The summary under a kind, in bold, is what OCR reads worst (ocr_title.py): stored
+        # where its printings agree or can be reconciled and tesseract was sure of it, else
+        # a candidate.
+        if (stored := stored_title(title, text, unsure, unsure_at)) is None:
+            reading.doubt("result_type", "Trích yếu đọc bằng OCR: có chữ OCR không chắc, hoặc văn bản nhắc lại "
+                          "khác dấu; cần đối chiếu với bản quét", title)
+        title = stored
     if title:
         found["result_type"] = title
     elif candidate:
@@ -150,14 +151,6 @@ _DIGIT_OR_LETTER = re.compile(r"[IlO]\d|\d[IlO]")
 _NOISE = re.compile(
     r"^(?:CÔNG BÁO\s*/.*|\d{1,4}|Người ký\s*:.*|Email\s*:.*@.*|Cơ quan\s*:\s*[A-ZĐÀ-Ỹ ]+|"
     r"Thời gian ký\s*:.*|Ký bởi\s*:.*|VĂN BẢN PHÁP LUẬT KHÁC|VĂN BẢN (?:HỢP NHẤT\s*[-–].*|QUY PHẠM PHÁP LUẬT)|[-–—_.…]{3,}|\[.{0,8}\])$")
-
-
-def _after_kind(title: str) -> str:
-    """The title past its kind, where it starts with one of the closed list spelled as listed
-    ('Trích lục' of 'Trích lục khai sinh'): those words need no lexicon to be trusted."""
-    low = title.lower()
-    kind = max((k for k in _KINDS if low == k or low.startswith(k + " ")), key=len, default="")
-    return title[len(kind):]
 
 
 def _raw_index(raw: list[str], lines: list[str], i: int) -> int:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pyvi
 
-from search.analysis import toneless
+from search.analysis import SYLLABLE, toneless
 
 #: Tone marks as Unicode combining characters: grave, acute, hook above, tilde, dot below.
 _TONE_MARKS = frozenset("\u0300\u0301\u0309\u0303\u0323")
@@ -58,7 +58,7 @@ def _words() -> tuple[frozenset[str], frozenset[str]]:
 
 def _runs(text: str) -> list[list[str]]:
     """The text's runs of syllables between punctuation."""
-    return [re.findall(r"[^\W\d_]+", part) for part in _BREAK.split(text)]
+    return [SYLLABLE.findall(part) for part in _BREAK.split(text)]
 
 
 def _in_word(run: list[str], i: int, skip: tuple[int, int] | None = None) -> bool:
@@ -72,14 +72,35 @@ def _in_word(run: list[str], i: int, skip: tuple[int, int] | None = None) -> boo
     return False
 
 
-def unconfirmed(text: str, unsure: frozenset[str]) -> str | None:
-    """The first syllable of ``text`` that OCR read unsure and no word of the lexicon
-    confirms; None when every unsure syllable is part of a word."""
+def unconfirmed(text: str, unsure: frozenset[str] = frozenset(),
+                places: frozenset[tuple[str, str, str]] | None = None,
+                at: frozenset[int] | None = None) -> str | None:
+    """The first syllable of ``text`` that is in doubt and no word of the lexicon confirms;
+    None when every doubted syllable is part of a word. Doubted: with ``at``, the syllables
+    at those positions (of ``SYLLABLE.findall(text)``); with ``places`` (each syllable OCR
+    read unsure, with the syllables before and after it on its line, '' at a line's end),
+    a syllable where it stands in one of them; else wherever it is one of the ``unsure``
+    words."""
     low = {w.strip(".,;:()").lower() for w in unsure}
+    flat = [s.lower() for s in SYLLABLE.findall(text)]
+    where: dict[str, list[tuple[str, str]]] = {}
+    for before, syllable, after in places or ():
+        where.setdefault(syllable, []).append((before, after))
+
+    def doubted(g: int) -> bool:
+        if at is not None:
+            return g in at
+        if places is None:
+            return flat[g] in low
+        return any((not b or g == 0 or b == flat[g - 1]) and (not a or g + 1 == len(flat) or a == flat[g + 1])
+                   for b, a in where.get(flat[g], ()))
+
+    g = 0
     for run in _runs(text):
         for i, syllable in enumerate(run):
-            if syllable.lower() in low and not _in_word(run, i):
+            if doubted(g) and not _in_word(run, i):
                 return syllable
+            g += 1
     return None
 
 

@@ -9,7 +9,6 @@ import re
 
 from search.analysis import fold
 
-from . import lexicon
 from .shapes import AGENCY_HEAD, DOC_NUMBER, MOTTO_START, capitals, is_role
 
 _ABOUT = re.compile(r"^\W{0,2}V\s*/\s*v\.?\s+(.+)$")
@@ -139,19 +138,3 @@ def _sentence_case(title: str, genre_len: int) -> str:
         if first[:1].isupper() and first[1:2].islower():
             rest = " " + first[0].lower() + first[1:]
     return head[:1] + head[1:].lower() + rest
-
-
-def printed_again(title: str, text: str) -> bool | None:
-    """Whether ``text`` prints ``title`` a second time (the preamble's '… ban hành <title>')
-    with the same letters and marks, case aside: True; None where it prints it once; False
-    where a spelling differs only by marks ('sửa đối' / 'sửa đổi'): one of them is OCR's —
-    unless the other one has a pair of syllables misread by a tone (``lexicon``) and the
-    title has none: then the other is the misreading."""
-    want = [w.lower() for w in re.findall(r"[^\W_]+", title)]
-    words = [w.lower() for w in re.findall(r"[^\W_]+", text)]
-    key, folded, n = [fold(w) for w in want], [fold(w) for w in words], len(want)
-    seen = [words[i: i + n] for i in range(len(words) - n + 1) if folded[i: i + n] == key]
-    sound = lexicon.tone_misread(title) is None
-    if any(s != want and not (sound and lexicon.tone_misread(" ".join(s))) for s in seen):
-        return False
-    return True if sum(s == want for s in seen) >= 2 else None

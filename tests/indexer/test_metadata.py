@@ -403,6 +403,40 @@ def test_a_titles_summary_read_by_ocr_is_stored_only_where_nothing_puts_it_in_do
     assert dash.values["result_type"] == "Nghị quyết về mức chi tổ chức"
 
 
+def test_a_bold_title_misread_by_its_marks_is_settled_by_its_other_printings():
+    """The title in bold and the preamble's '… ban hành <title>' in ordinary type, read with
+    the same letters and other marks: each syllable as one printing reads it, where exactly
+    one way of choosing leaves every chosen syllable in a word. A run of the title the body
+    prints with other marks counts too, and where the lexicon cannot settle it (both 'chi'
+    and 'chỉ' stand alone) the title is a candidate. The real gazette pages drawn as scans
+    are the measure (docs/extraction.md, (c))."""
+    head = "BỘ TÀI CHÍNH\nSố: 12/2025/TT-BTC\n" + GOV.split("\n", 1)[1] + "Hà Nội, ngày 3 tháng 3 năm 2025\n"
+    bold = head + "THÔNG TƯ\nSửa đối, bỗ sung một số điều của Thông tư số 26/2016/TT-BTC\nCăn cứ Luật;\n"
+    settled = read(bold + "Bộ trưởng ban hành Thông tư sửa đổi, bổ sung một số điều của Thông tư số 26/2016/TT-BTC.\n",
+                   ocr=True, unsure=frozenset(), unsure_at=frozenset())
+    assert settled.values["result_type"] == "Thông tư sửa đổi, bổ sung một số điều của Thông tư số 26/2016/TT-BTC"
+    assert "result_type" not in settled.doubts
+    assert extract(bold)["result_type"].startswith("Thông tư sửa đối, bỗ sung")  # typed text: as printed
+    title = head + "THÔNG TƯ\nVề mức chỉ tổ chức và hoạt động bảo hiểm xã hội\nCăn cứ Luật;\n"
+    body = "Điều 1. Mức chi tổ chức và hoạt động bảo hiểm xã hội được quy định như sau.\n"
+    unsettled = read(title + body, ocr=True, unsure=frozenset(), unsure_at=frozenset())
+    assert "result_type" not in unsettled.values
+    assert unsettled.doubts["result_type"]["candidates"] == ["Thông tư về mức chỉ tổ chức và hoạt động bảo hiểm xã hội"]
+
+
+def test_an_unsure_word_holds_a_title_back_only_where_it_stands_in_the_title():
+    """tesseract's confidence is kept with each unsure syllable's neighbours on its line: 'và'
+    read unsure in the body does not put the title's 'và' in doubt; read unsure in the
+    title it does (a syllable standing alone, no word of the lexicon can confirm it)."""
+    head = "BỘ TÀI CHÍNH\nSố: 12/2025/TT-BTC\n" + GOV.split("\n", 1)[1] + "Hà Nội, ngày 3 tháng 3 năm 2025\n"
+    text = head + "THÔNG TƯ\nQuy định tiêu chí và quy trình đánh giá\nCăn cứ Luật;\nĐiều 1. Tiền lương và thù lao.\n"
+    elsewhere = read(text, ocr=True, unsure=frozenset({"và"}), unsure_at=frozenset({("lương", "và", "thù")}))
+    assert elsewhere.values["result_type"] == "Thông tư quy định tiêu chí và quy trình đánh giá"
+    in_title = read(text, ocr=True, unsure=frozenset({"và"}), unsure_at=frozenset({("chí", "và", "quy")}))
+    assert "result_type" not in in_title.values
+    assert "result_type" not in read(text, ocr=True, unsure=frozenset({"và"})).values  # places not kept: anywhere
+
+
 def test_the_signer_of_a_consolidated_text_past_its_authentication_block_read_across():
     text = ("BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI\nSố: 27/2018/TT-BLĐTBXH\n" + HEADER + "THÔNG TƯ\nQuy định thử\n"
             + "".join(f"Điều {i}. Quy định thứ {i}.\n" for i in range(1, 25))

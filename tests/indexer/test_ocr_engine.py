@@ -9,7 +9,7 @@ from indexer.formats import sniff
 from indexer.metadata import extract
 from indexer.ocr import ocr_file
 from indexer.ocr_engine import lost_motto_line
-from search.analysis import normalize
+from search.analysis import SYLLABLE, normalize
 from search.config import Settings
 from tracuu.sample import Options, generate_file
 
@@ -25,9 +25,18 @@ def test_a_header_line_tesseract_drops_is_in_the_text(tmp_path):
     loses 'PHƯỜNG LAM SƠN | Độc lập - Tự do - Hạnh phúc' whole, and with it the agency."""
     row = generate_file(tmp_path / "sample", Options(n=200, seed=1), "0189.pdf")
     src = tmp_path / "sample" / "0189.pdf"
-    text = normalize("\n".join(t or "" for t in ocr_file(src, sniff(src), tmp_path, Settings()).page_texts))
+    result = ocr_file(src, sniff(src), tmp_path, Settings())
+    text = normalize("\n".join(t or "" for t in result.page_texts))
     assert "PHƯỜNG LAM SƠN" in text and "Hạnh phúc" in text
     assert extract(text, ocr=True)["issuing_agency"] == row["fields"]["issuing_agency"]
+    # Each unsure syllable is kept with its neighbours as its line reads them, so that a
+    # title's syllables are judged where they stand (indexer/metadata/ocr_title.py).
+    lines = [" ".join(SYLLABLE.findall(line.lower())) for line in text.splitlines()]
+    unsure = {s for w in result.unsure_words for s in SYLLABLE.findall(w.lower())}
+    assert result.unsure_places
+    for before, syllable, after in result.unsure_places:
+        assert syllable in unsure
+        assert any(f" {before} {syllable} {after} ".replace("  ", " ") in f" {line} " for line in lines)
 
 
 def _options() -> SimpleNamespace:
