@@ -75,33 +75,45 @@ def write_bag(archive_dir: Path, record: Record, original: Path, archival_pdf: P
     return final
 
 
-def rewrite_record(archive_dir: Path, record: Record) -> None:
+def rewrite_record(archive_dir: Path, record: Record, *, text: bool = False, drop: tuple[str, ...] = ()) -> None:
     """Replace the record JSON of an existing bag (a correction, a status event, a new
     manifest version) and renew the bag's manifests, so ``tracuu verify`` still holds. The
-    original, the PDF/A and the text are not touched. Hold ``bag_lock`` around the read that
+    original, the PDF/A and the text are not touched — except by an erasure of personal data
+    (archive/erasure.py), which also writes the text anew (``text``) and removes payload
+    files (``drop``: their names under ``data/``). Hold ``bag_lock`` around the read that
     led to this write, and clear ``pending`` for the record once the index has it.
 
-    Four files change together (record.json, its manifest line, the Payload-Oxum in
+    Several files change together (record.json, its manifest line, the Payload-Oxum in
     bag-info.txt, the tag manifest), and a kill -9 or a power cut may come between any two
     writes. So the change is a small redo log: the new files are written whole into
-    ``.rewrite.tmp`` in the bag, fsynced, and that folder is renamed to ``.rewrite`` — the
-    commit point — before they are moved into place. A crash before the commit leaves the
-    old bag (the half-written folder is dropped); after it, whoever next touches the bag
-    (``bag_lock``, ``read_record``, ``tracuu verify``) finishes the move. bagit's own
-    ``Bag.save`` is not used: it changes the process's working folder, which the web
-    server's threads share, and it truncates record.json before it writes it.
+    ``.rewrite.tmp`` in the bag, with an empty ``….drop`` mark for each file to remove,
+    fsynced, and that folder is renamed to ``.rewrite`` — the commit point — before they are
+    moved into place. A crash before the commit leaves the old bag (the half-written folder
+    is dropped); after it, whoever next touches the bag (``bag_lock``, ``read_record``,
+    ``tracuu verify``) finishes the move. bagit's own ``Bag.save`` is not used: it changes
+    the process's working folder, which the web server's threads share, and it truncates
+    record.json before it writes it.
     """
     path = bag_path(archive_dir, record.id)
     finish_rewrite(path)
     pending.mark(archive_dir, record.id)  # the caller clears it once the index has the record
     new = {"data/record.json": record.model_dump_json(indent=2).encode("utf-8")}
-    digest = hashlib.sha256(new["data/record.json"]).hexdigest()
+    if text:
+        new["data/text.txt"] = record.text.encode("utf-8")
+    gone = {f"data/{name}" for name in drop if (path / "data" / name).is_file()}
+    digests = {name: hashlib.sha256(content).hexdigest() for name, content in new.items()}
     manifest = (path / "manifest-sha256.txt").read_text(encoding="utf-8").splitlines()
-    new["manifest-sha256.txt"] = _lines(
-        f"{digest}  data/record.json" if line.split(maxsplit=1)[1:] == ["data/record.json"] else line
-        for line in manifest)
-    others = [p for p in (path / "data").rglob("*") if p.is_file() and p.name != "record.json"]
-    oxum = f"{sum(p.stat().st_size for p in others) + len(new['data/record.json'])}.{len(others) + 1}"
+    kept_lines = []
+    for line in manifest:
+        name = line.split(maxsplit=1)[1].strip() if len(line.split(maxsplit=1)) == 2 else ""
+        if name in gone:
+            continue
+        kept_lines.append(f"{digests[name]}  {name}" if name in digests else line)
+    new["manifest-sha256.txt"] = _lines(kept_lines)
+    others = [p for p in (path / "data").rglob("*")
+              if p.is_file() and f"data/{p.relative_to(path / 'data').as_posix()}" not in {*new, *gone}]
+    payload = [len(c) for n, c in new.items() if n.startswith("data/")]
+    oxum = f"{sum(p.stat().st_size for p in others) + sum(payload)}.{len(others) + len(payload)}"
     new["bag-info.txt"] = _lines(f"Payload-Oxum: {oxum}" if line.startswith("Payload-Oxum:") else line
                                  for line in (path / "bag-info.txt").read_text(encoding="utf-8").splitlines())
     tag = path / "tagmanifest-sha256.txt"
@@ -113,8 +125,9 @@ def rewrite_record(archive_dir: Path, record: Record) -> None:
     work = path / (REWRITE + ".tmp")
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
-    for name, content in new.items():
-        with open(work / name.replace("/", "%"), "wb") as f:
+    marks = {name.replace("/", "%") + _DROP: b"" for name in gone}
+    for name, content in [*((n.replace("/", "%"), c) for n, c in new.items()), *marks.items()]:
+        with open(work / name, "wb") as f:
             f.write(content)
             f.flush()
             os.fsync(f.fileno())
@@ -122,6 +135,10 @@ def rewrite_record(archive_dir: Path, record: Record) -> None:
     os.rename(work, path / REWRITE)  # the commit point
     fsync_dir(path)
     finish_rewrite(path)
+
+
+#: The mark, in a rewrite's redo log, of a payload file the rewrite removes.
+_DROP = ".drop"
 
 
 def finish_rewrite(bag_dir: Path) -> bool:
@@ -132,7 +149,11 @@ def finish_rewrite(bag_dir: Path) -> bool:
     if not work.is_dir():
         return False
     for waiting in sorted(work.iterdir()):
-        os.replace(waiting, bag_dir / waiting.name.replace("%", "/"))
+        if waiting.name.endswith(_DROP):
+            (bag_dir / waiting.name[: -len(_DROP)].replace("%", "/")).unlink(missing_ok=True)
+            waiting.unlink()
+        else:
+            os.replace(waiting, bag_dir / waiting.name.replace("%", "/"))
     fsync_dir(bag_dir / "data")
     fsync_dir(bag_dir)
     work.rmdir()

@@ -108,6 +108,10 @@ class Settings(BaseSettings):
         "unset: signatures are checked for integrity only and shown as not verified.")
     retention_days: int = Field(90, ge=1, description="Days the files an ingest could not take (failed/) and "
                                 "the ingest reports (reports/) are kept before `tracuu purge` removes them.")
+    restricted_roles: str = Field(
+        "admin", description="Officer roles that still see the results of a subject whose personal data is "
+        "restricted (`tracuu subject restrict`), comma-separated: admin, officer. Everyone else, and every "
+        "other system, is told the result is restricted.")
     trusted_proxies: str = Field(
         "", description="Reverse proxies whose X-Forwarded-For header names the client (addresses or networks, "
         "comma-separated: 127.0.0.1,10.0.0.0/8). Empty: none; the client is whoever connects. Behind a proxy "
@@ -193,6 +197,19 @@ class Settings(BaseSettings):
                 raise ValueError(f"'{item[:60]}' không phải địa chỉ IP hay dải mạng (not an IP address or "
                                  "network), ví dụ 127.0.0.1,10.0.0.0/8") from None
         return value
+
+    @field_validator("restricted_roles")
+    @classmethod
+    def _roles(cls, value: str) -> str:
+        unknown = {v.strip() for v in value.split(",") if v.strip()} - {"admin", "officer"}
+        if unknown:
+            raise ValueError(f"vai trò không có: {', '.join(sorted(unknown))}; dùng admin, officer "
+                             "(unknown roles; use admin, officer)")
+        return value
+
+    @property
+    def restricted_role_set(self) -> frozenset[str]:
+        return frozenset(v.strip() for v in self.restricted_roles.split(",") if v.strip())
 
     @property
     def trusted_proxy_list(self) -> list[str]:

@@ -391,12 +391,13 @@ def find(index: RecordIndex, req: SearchRequest) -> SearchResult:
     return result
 
 
-def similar(index: RecordIndex, record_id: str, size: int = 5) -> list[Hit]:
-    """Records most like this one ("more like this"); the record itself is left out."""
+def similar(index: RecordIndex, record_id: str, size: int = 5, hidden: frozenset[str] = frozenset()) -> list[Hit]:
+    """Records most like this one ("more like this"); the record itself is left out, and
+    the results of the ``hidden`` subjects (a restriction)."""
     index.get(record_id)  # RecordNotFound for an unknown id, not an empty list
     physical = index.physical_indices()
     req = SearchRequest(size=size)
-    resp = index.search(similar_body(record_id, physical[-1] if physical else index.alias, size))
+    resp = index.search(similar_body(record_id, physical[-1] if physical else index.alias, size, hidden))
     return parse_response(resp, req).hits
 
 
@@ -471,5 +472,6 @@ def six_month_report(index: RecordIndex, date_from: dt.date, date_to: dt.date, p
     return parse_report(resp, reuse, date_from, date_to, phases, agency, by, reused)
 
 
-def quality_backlog(index: RecordIndex, min_confidence: float, page: int = 1, size: int = 50) -> Backlog:
-    return parse_backlog(index.search(backlog_body(min_confidence, page, size)), min_confidence)
+def quality_backlog(index: RecordIndex, min_confidence: float, page: int = 1, size: int = 50,
+                    hidden: frozenset[str] = frozenset()) -> Backlog:
+    return parse_backlog(index.search(backlog_body(min_confidence, page, size, hidden)), min_confidence)

@@ -17,6 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .query import hidden_clause
+
 
 #: Without these a record cannot be found or cited.
 KEY_FIELDS = ("doc_number", "issued_date", "issuing_agency", "result_type")
@@ -36,7 +38,8 @@ class Backlog(BaseModel):
     items: list[BacklogItem]
 
 
-def backlog_body(min_confidence: float, page: int, size: int) -> dict[str, Any]:
+def backlog_body(min_confidence: float, page: int, size: int, hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The review list's page; the results of ``hidden`` subjects (a restriction) left out."""
     return {
         "from": (page - 1) * size, "size": size, "track_total_hits": True,
         "_source": ["id", "doc_number", "result_type", "issuing_agency", "source_filename", "issued_date",
@@ -49,7 +52,8 @@ def backlog_body(min_confidence: float, page: int, size: int) -> dict[str, Any]:
                        {"range": {"pipeline.ocr_confidence": {"lt": min_confidence}}},
                        *({"bool": {"must_not": {"exists": {"field": f}}}} for f in KEY_FIELDS)],
             "minimum_should_match": 1,
-            "must_not": [{"exists": {"field": "pipeline.reviewed_at"}}],
+            "must_not": [{"exists": {"field": "pipeline.reviewed_at"}},
+                         *([hidden_clause(hidden)] if hidden else [])],
         }},
         "sort": [{"ingested_at": "desc"}, {"id": "asc"}],
     }

@@ -78,6 +78,9 @@ class SearchRequest(BaseModel):
     issued_from: dt.date | None = None
     issued_to: dt.date | None = None
     today: dt.date = Field(default_factory=today_in_vietnam)
+    #: Subjects whose results this asker may not see (database/restrictions.py): left out of
+    #: the hits, the total and the facets alike. Set by the server, never by the asker.
+    hidden_subjects: frozenset[str] = Field(default_factory=frozenset, exclude=True)
 
 
 class Hit(BaseModel):
@@ -475,6 +478,8 @@ def build_body(req: SearchRequest) -> dict[str, Any]:
     query, proximity = _text_query(q) if q else (None, [])
     query = query or {"match_all": {}}
     ranked = query != {"match_all": {}}
+    if req.hidden_subjects:
+        query = {"bool": {"must": [query], "must_not": [hidden_clause(req.hidden_subjects)]}}
 
     def others(name: str) -> dict[str, Any]:
         """Facet counts of a dimension ignore that dimension's own filter."""
@@ -573,7 +578,13 @@ def parse_response(resp: dict[str, Any], req: SearchRequest, facets: dict[str, A
     )
 
 
-def similar_body(record_id: str, index: str, size: int = 5) -> dict[str, Any]:
+def hidden_clause(subject_ids: frozenset[str]) -> dict[str, Any]:
+    """The results of these subjects (a restriction, database/restrictions.py)."""
+    return {"terms": {"subject_id": sorted(subject_ids)}}
+
+
+def similar_body(record_id: str, index: str, size: int = 5,
+                 hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
     """'More like this': records whose text and summary share the most telling words."""
     return {
         "size": size,
@@ -584,6 +595,6 @@ def similar_body(record_id: str, index: str, size: int = 5) -> dict[str, Any]:
                 "like": [{"_index": index, "_id": record_id}],
                 "min_term_freq": 1, "min_doc_freq": 1, "max_query_terms": 40,
             }}],
-            "must_not": [{"ids": {"values": [record_id]}}],
+            "must_not": [{"ids": {"values": [record_id]}}, *([hidden_clause(hidden)] if hidden else [])],
         }},
     }

@@ -16,6 +16,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from archive.recovery import catch_up
 from database.accounts import AccountStore
+from database.restrictions import RestrictionStore
 from database.audit import AuditLog
 from database.connection import DatabaseUnavailable
 from database.sessions import SessionStore
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.templates = make_templates()
     app.state.accounts = AccountStore.of(settings)
+    app.state.restrictions = RestrictionStore.of(settings)
     app.state.oauth = make_oauth(settings)
     app.state.audit = AuditLog.of(settings)
     app.state.citizen_limiter = Limiter(settings.database_dsn(), "citizen",

@@ -14,6 +14,7 @@ from search.errors import FileNotAvailable
 from archive.records import Record
 
 from .auth import Principal, audit
+from .restrictions import refuse_if_restricted
 
 Variant = Literal["archival", "original"]
 #: Types a browser runs rather than shows: never served inline from our origin.
@@ -30,6 +31,7 @@ def send_file(request: Request, who: Principal, settings: Settings, record: Reco
               download: bool, action: str | None = None) -> FileResponse:
     """The file as a response, after writing the audit line (``action``: by default
     ``download`` or ``view_file`` for a PDF shown in the page)."""
+    refuse_if_restricted(request, who, record, action or ("download" if download else "view_file"))
     stored = stored_file(settings.archive_dir, record, variant)
     if stored is None:
         raise FileNotAvailable(record.id, variant)

@@ -90,6 +90,24 @@ def _bag_with_record(archive_dir: Path, tmp_path: Path) -> Record:
     return record
 
 
+def _killed_after_first_move(monkeypatch, rewrite) -> None:
+    """Run ``rewrite`` as a process that dies after moving the first file into place."""
+    real_replace, moved = os.replace, []
+
+    def cut_after_one(src, dst):
+        if moved:
+            raise KeyboardInterrupt("killed")
+        moved.append(dst)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(archive.os, "replace", cut_after_one)
+    try:
+        rewrite()
+    except KeyboardInterrupt:
+        pass
+    monkeypatch.setattr(archive.os, "replace", real_replace)
+
+
 def test_a_rewrite_cut_after_its_commit_is_finished_by_the_next_reader(tmp_path, monkeypatch):
     """record.json, its manifest line, the Payload-Oxum and the tag manifest change together;
     a crash between two of those writes used to leave a bag that fails verification."""
@@ -98,24 +116,32 @@ def test_a_rewrite_cut_after_its_commit_is_finished_by_the_next_reader(tmp_path,
 
     archive_dir = tmp_path / "archive"
     record = _bag_with_record(archive_dir, tmp_path)
-    real_replace, moved = os.replace, []
-
-    def cut_after_one(src, dst):  # the process dies after moving the first file into place
-        if moved:
-            raise KeyboardInterrupt("killed")
-        moved.append(dst)
-        real_replace(src, dst)
-
-    monkeypatch.setattr(archive.os, "replace", cut_after_one)
-    try:
-        archive.rewrite_record(archive_dir, record.model_copy(update={"signer": "Hoàng Văn Thụ"}))
-    except KeyboardInterrupt:
-        pass
-    monkeypatch.setattr(archive.os, "replace", real_replace)
+    _killed_after_first_move(monkeypatch, lambda: archive.rewrite_record(
+        archive_dir, record.model_copy(update={"signer": "Hoàng Văn Thụ"})))
 
     assert read_record(archive_dir, record.id).signer == "Hoàng Văn Thụ"  # the committed state
     with archive.bag_lock(archive_dir, record.id):
         pass
+    bagit.Bag(str(bag_path(archive_dir, record.id))).validate()
+
+
+def test_an_erasure_cut_after_its_commit_is_finished_and_the_bag_verifies(tmp_path, monkeypatch):
+    """An erasure also writes the text anew and removes the original (archive/erasure.py):
+    cut after the first file is moved, the next reader finishes it — the original gone, the
+    new text in place, the manifests renewed."""
+    import bagit
+    from archive.layout import read_record
+
+    archive_dir = tmp_path / "archive"
+    record = _bag_with_record(archive_dir, tmp_path)
+    data = bag_path(archive_dir, record.id) / "data"
+    _killed_after_first_move(monkeypatch, lambda: archive.rewrite_record(
+        archive_dir, record.model_copy(update={"text": "[đã xóa]"}), text=True, drop=("original.txt", "archival.pdf")))
+    assert read_record(archive_dir, record.id).text == "[đã xóa]"  # the committed state
+    with archive.bag_lock(archive_dir, record.id):  # the next writer finishes the move
+        pass
+    assert not (data / "original.txt").exists()
+    assert (data / "text.txt").read_text(encoding="utf-8") == "[đã xóa]"
     bagit.Bag(str(bag_path(archive_dir, record.id))).validate()
 
 

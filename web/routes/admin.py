@@ -1,5 +1,5 @@
 """Admins manage officer accounts and API keys (the same operations as `tracuu user` and
-`tracuu apikey`)."""
+`tracuu apikey`), and restrict a data subject's personal data (`tracuu subject restrict`)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
+from archive.erasure import erase_on_request
+from archive.identifiers import canonical_subject_id
 from database.accounts import AccountError, AccountStore, Role, Scope
+from search.errors import InvalidQuery
 from ..auth import AdminDep, CsrfDep, audit
 from ..deps import TemplatesDep
 
@@ -16,10 +20,11 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 
 
 def _page(request: Request, templates, who, *, error: str | None = None, new_key: str | None = None,
-          status_code: int = 200) -> Response:
+          notice: str | None = None, status_code: int = 200) -> Response:
     accounts: AccountStore = request.app.state.accounts
     context = {"users": accounts.users(), "keys": accounts.keys(), "roles": list(Role), "scopes": list(Scope),
-               "error": error, "new_key": new_key, "me": who}
+               "error": error, "new_key": new_key, "notice": notice, "me": who, "restrictions": request.app.state.restrictions.all(),
+               "restricted_roles": sorted(request.app.state.settings.restricted_role_set)}
     return templates.TemplateResponse(request, "admin.html", context, status_code=status_code)
 
 
@@ -73,3 +78,52 @@ def revoke_key(key_id: str, request: Request, templates: TemplatesDep, who: Admi
         return _page(request, templates, who, error=e.message, status_code=404)
     audit(request, who, "key_revoke", detail=key_id)
     return RedirectResponse("/admin", status_code=303)
+
+
+@router.post("/subjects/restrict", dependencies=[CsrfDep])
+def restrict_subject(request: Request, templates: TemplatesDep, who: AdminDep,
+                     subject_id: Annotated[str, Form(max_length=64)],
+                     reason: Annotated[str, Form(max_length=500)]) -> Response:
+    """Restrict a subject's personal data on their request (database/restrictions.py)."""
+    try:
+        sid = canonical_subject_id(subject_id)
+        added = request.app.state.restrictions.restrict(sid, reason, who.name)
+    except InvalidQuery as e:
+        return _page(request, templates, who, error=e.message, status_code=400)
+    audit(request, who, "subject_restrict", subject_id=sid, detail=reason[:200], outcome="ok" if added else "already")
+    return RedirectResponse("/admin#subjects", status_code=303)
+
+
+@router.post("/subjects/{subject_id}/lift", dependencies=[CsrfDep])
+def lift_restriction(subject_id: str, request: Request, templates: TemplatesDep, who: AdminDep) -> Response:
+    try:
+        sid = canonical_subject_id(subject_id)
+    except InvalidQuery as e:
+        return _page(request, templates, who, error=e.message, status_code=400)
+    if not request.app.state.restrictions.lift(sid):
+        return _page(request, templates, who, error="Chủ thể này không bị hạn chế xử lý.", status_code=404)
+    audit(request, who, "subject_lift", subject_id=sid)
+    return RedirectResponse("/admin#subjects", status_code=303)
+
+
+@router.post("/subjects/erase", dependencies=[CsrfDep])
+async def erase_subject_data(request: Request, templates: TemplatesDep, who: AdminDep,
+                             subject_id: Annotated[str, Form(max_length=64)],
+                             reason: Annotated[str, Form(max_length=500)],
+                             confirm: Annotated[bool, Form()] = False) -> Response:
+    """Erase a subject's personal data where the archival duty allows (archive/erasure.py)."""
+    if not confirm:
+        return _page(request, templates, who, error="Hãy đánh dấu xác nhận: việc xóa không hoàn tác được.",
+                     status_code=400)
+    try:  # archive and index writes block: off the event loop
+        sid, outcomes = await run_in_threadpool(erase_on_request, request.app.state.settings, subject_id, reason,
+                                                who.name, request.app.state.index)
+    except InvalidQuery as e:
+        return _page(request, templates, who, error=e.message, status_code=400)
+    erased = [o.record_id for o in outcomes if o.erased]
+    kept = [o for o in outcomes if not o.erased]
+    audit(request, who, "subject_erase", subject_id=sid, count=len(erased), hits=erased or None,
+          detail=f"{reason[:150]}; kept {len(kept)}")
+    notice = f"Đã xóa dữ liệu cá nhân khỏi {len(erased)} kết quả; giữ nguyên {len(kept)} kết quả"
+    notice += f" ({kept[0].reason})" if kept else "."
+    return _page(request, templates, who, notice=notice)

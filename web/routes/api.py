@@ -22,6 +22,7 @@ from ..auth import LookupAccess, Principal, ReadAccess, ReuseAccess, SearchAcces
 from ..deps import IndexDep, SettingsDep
 from ..files import Variant, send_file
 from ..links import record_links
+from ..restrictions import hidden_subjects, refuse_if_restricted
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -99,7 +100,7 @@ def search(
     current units only. A name with its unit word (`commune=xã Tân Mộc`) matches that unit; a
     bare name (`commune=Tân Mộc`) any unit of that name."""
     req = SearchRequest(q=q, page=page, size=size, filters=_filters(request), sort=sort,
-                        issued_from=issued_from, issued_to=issued_to)
+                        issued_from=issued_from, issued_to=issued_to, hidden_subjects=hidden_subjects(request, who))
     result = find(index, req)
     audit(request, who, "search", query=q, filters=req.filters or None, count=result.total,
           hits=[h.id for h in result.hits])
@@ -114,6 +115,7 @@ def get_record(record_id: RecordId, request: Request, index: IndexDep, who: Read
     they lie now (`current_province`, `current_commune`; an old commune split between
     several new ones has `current_commune_candidates` and a `current_units_note` instead)."""
     record = index.get(record_id)
+    refuse_if_restricted(request, who, record, "view")
     audit(request, who, "view", record_id=record.id, subject_id=record.subject_id)
     return _json(PublicRecord.of(record))
 
@@ -136,7 +138,8 @@ def get_file(record_id: RecordId, request: Request, index: IndexDep, settings: S
             summary="Records like this one (scope: search)", responses=_with(404))
 def similar_records(record_id: RecordId, request: Request, index: IndexDep, who: SearchAccess,
                     size: Annotated[int, Query(ge=1, le=20)] = 5) -> list[Hit]:
-    hits = similar(index, record_id, size)
+    refuse_if_restricted(request, who, index.get(record_id), "similar")
+    hits = similar(index, record_id, size, hidden_subjects(request, who))
     audit(request, who, "similar", record_id=record_id, count=len(hits), hits=[h.id for h in hits])
     _hide_subject_for(who, hits)
     return hits
@@ -185,6 +188,7 @@ def lookup(
     commune split between several new ones is found by each of them (its
     `current_commune_candidates`): nothing is chosen for it."""
     sid = canonical_subject_id(subject_id)  # the form it is stored in, for the query and the audit log
+    refuse_if_restricted(request, who, None, "lookup", subject_id=sid)  # refused, not "holds nothing"
     result = lookup_records(index, sid, procedure_code, status, size, address=address)
     audit(request, who, "lookup", subject_id=sid, query=procedure_code, count=result.total, detail=address,
           hits=[r.id for r in result.records])
@@ -205,6 +209,7 @@ class ReuseRequest(BaseModel):
 def reuse(record_id: RecordId, body: Annotated[ReuseRequest, Body()], request: Request,
           index: IndexDep, settings: SettingsDep, who: ReuseAccess) -> Reference:
     record = index.get(record_id)
+    refuse_if_restricted(request, who, record, "reuse")
     event = record_reuse(index, ReuseEvents.of(settings), ReuseEvent.of(record, body.dossier_code, who.name))
     audit(request, who, "reuse", record_id=record.id, subject_id=record.subject_id, detail=event.dossier_code)
     url, file_url = record_links(request, settings, record.id)

@@ -12,6 +12,7 @@ from archive.corrections import CORRECTABLE, correct
 from ..auth import CsrfDep, StaffDep, audit
 from ..deps import IndexDep, SettingsDep, TemplatesDep
 from ..labels import FIELD_LABELS
+from ..restrictions import refuse_if_restricted
 from .pages import RecordId
 
 router = APIRouter(include_in_schema=False)
@@ -31,6 +32,7 @@ def _form(request: Request, templates, record, error: str | None = None, values:
 def correction_form(record_id: RecordId, request: Request, index: IndexDep, templates: TemplatesDep,
                     who: StaffDep) -> Response:
     record = index.get(record_id)
+    refuse_if_restricted(request, who, record, "view")
     audit(request, who, "view", record_id=record.id, subject_id=record.subject_id, detail="correction form")
     return _form(request, templates, record)
 
@@ -38,6 +40,7 @@ def correction_form(record_id: RecordId, request: Request, index: IndexDep, temp
 @router.post("/records/{record_id}/correct", dependencies=[CsrfDep])
 async def save_correction(record_id: RecordId, request: Request, index: IndexDep, settings: SettingsDep,
                           templates: TemplatesDep, who: StaffDep) -> Response:
+    refuse_if_restricted(request, who, index.get(record_id), "correct")
     form = await request.form()
     changes = {name: str(form.get(name, "")) for name in CORRECTABLE if name in form}
     try:  # archive and index writes block: off the event loop

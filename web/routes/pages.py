@@ -26,6 +26,7 @@ from ..deps import IndexDep, SettingsDep, TemplatesDep
 from ..files import Variant, available, send_file
 from ..labels import ACTION_LABELS, EVENT_FIELD_LABELS, SORT_LABELS
 from ..links import record_links
+from ..restrictions import hidden_subjects, refuse_if_restricted
 from ..views import SearchState, chips, facet_blocks, pager
 
 router = APIRouter(include_in_schema=False)
@@ -68,7 +69,8 @@ def search_page(request: Request, index: IndexDep, templates: TemplatesDep, who:
     )
     page = _int(params.get("page"), 1, 1, 500)
     req = SearchRequest(q=state.q, page=page, size=PAGE_SIZE, filters=state.filters, sort=state.sort,
-                        issued_from=state.issued_from, issued_to=state.issued_to)
+                        issued_from=state.issued_from, issued_to=state.issued_to,
+                        hidden_subjects=hidden_subjects(request, who))
     result = None
     if error is None:
         try:
@@ -94,6 +96,7 @@ def record_page_response(request: Request, index, settings, templates, who, reco
     """The record page; ``status_error`` and ``status_values``: the status decision form
     sent back with what the clerk typed and why it was refused."""
     record = index.get(record_id)
+    refuse_if_restricted(request, who, record, "view")
     audit(request, who, "view", record_id=record.id, subject_id=record.subject_id)
     today = today_in_vietnam()
     files = available(settings, record.id)
@@ -104,7 +107,7 @@ def record_page_response(request: Request, index, settings, templates, who, reco
         "validity": record_view.validity(record, today),
         "disagreements": record_view.disagreements(record),
         **files,
-        "similar": similar(index, record.id, 5),
+        "similar": similar(index, record.id, 5, hidden_subjects(request, who)),
         "reference": reference,
         "reference_json": json.dumps(reference.model_dump(mode="json"), ensure_ascii=False, indent=2)
         if reference else "",
@@ -150,6 +153,7 @@ def reuse(record_id: RecordId, request: Request, index: IndexDep, settings: Sett
     """Record that this result is attached to a new dossier, then show the citation and the
     JSON reference to copy (a redirect, so reloading the page does not count it twice)."""
     record = index.get(record_id)
+    refuse_if_restricted(request, who, record, "reuse")
     try:
         event = ReuseEvent.of(record, dossier_code, who.name)
     except InvalidQuery as e:

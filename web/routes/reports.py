@@ -17,6 +17,7 @@ from search.reports import GROUPS, Phase, group_of, parse_phases
 from .. import report_files
 from ..labels import REPORT_GROUP_LABELS
 from ..auth import StaffDep, audit
+from ..restrictions import hidden_subjects
 from ..deps import IndexDep, SettingsDep, TemplatesDep
 
 router = APIRouter(prefix="/reports", include_in_schema=False)
@@ -104,7 +105,7 @@ def six_monthly(request: Request, index: IndexDep, settings: SettingsDep, templa
 @router.get("/quality", response_class=HTMLResponse)
 def quality_page(request: Request, index: IndexDep, settings: SettingsDep, templates: TemplatesDep,
                  who: StaffDep, page: Annotated[int, Query(ge=1, le=100)] = 1) -> Response:
-    backlog = quality_backlog(index, settings.quality_min_ocr_confidence, page, 50)
+    backlog = quality_backlog(index, settings.quality_min_ocr_confidence, page, 50, hidden_subjects(request, who))
     audit(request, who, "report", detail="quality", count=backlog.total)
     return templates.TemplateResponse(request, "reports_quality.html", {
         "backlog": backlog, "page": page, "min_conf": settings.quality_min_ocr_confidence})

@@ -21,6 +21,7 @@ from search.query import today_in_vietnam
 from ..auth import CsrfDep, ManageAccess, ManageStaff, Principal, ReadAccess, audit
 from ..deps import IndexDep, SettingsDep, TemplatesDep
 from ..problems import problem
+from ..restrictions import refuse_if_restricted
 from .api import PROBLEMS, RecordId
 from .pages import record_page_response
 
@@ -73,6 +74,7 @@ def _record(request: Request, index, settings, who: Principal, record_id: str, c
     events existed gets their fields first (mappings only grow), once per process: its
     strict mapping would refuse the record after the bag was written."""
     detail = f"{change.action} {change.decision_number[:100]} {change.effective_date}"
+    refuse_if_restricted(request, who, index.get(record_id), f"status_{change.action}")
     try:
         if index.alias not in _MAPPED:
             index.ensure()
@@ -91,6 +93,7 @@ def _record(request: Request, index, settings, who: Principal, record_id: str, c
             responses={c: PROBLEMS[c] for c in (401, 403, 404, 503)})
 def get_status(record_id: RecordId, request: Request, index: IndexDep, who: ReadAccess) -> StatusView:
     record = index.get(record_id)
+    refuse_if_restricted(request, who, record, "view")
     audit(request, who, "view", record_id=record.id, subject_id=record.subject_id, detail="status")
     return StatusView.of(record, today_in_vietnam())
 

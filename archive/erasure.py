@@ -1,0 +1,157 @@
+"""Erasure of a data subject's personal data on their request (Decree 13/2023/NĐ-CP, art. 16),
+where the archival duty allows — and, where it does not, the reason, kept with the result.
+
+Tra cứu is the province's system of record for results that must be kept while they are
+in force (Decree 45/2020/NĐ-CP: every still-valid result is digitized and kept in the data
+warehouse; a suspended one may be restored). So:
+
+* a result **valid, not yet valid or suspended** today is kept whole; the request and the
+  reason it cannot be met are written into the record (``pipeline.erasure_refused``) and the
+  audit log;
+* a result **no longer in force** (expired, revoked, replaced) keeps what makes it a result
+  of the province — its kind, number, date, agency, signer, procedure, place and status
+  history, so the reports count it as before — and loses what names the subject: the name,
+  the identifier, the address and the dossier code are emptied, the text keeps its words
+  but each printing of the name, the identifier and the address is replaced by
+  ``[đã xóa]``, the readings that held them (``pipeline``: what the text and the manifest
+  said, the doubts, OCR's unsure words) are removed, and the original and the PDF/A copy —
+  which print them — are removed from the bag, whose manifests are renewed
+  (archive/bags.py ``rewrite_record``) so it still verifies.
+
+Each record is erased under its bag's lock, archive first, then the index. What cannot be
+erased here, and why: the audit log (it is the record of who processed the data, which the
+same decree requires) and the backups already taken (they expire on their own schedule).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
+
+from search.config import Settings
+from search.errors import InvalidQuery
+
+from . import pending
+from .bags import bag_lock, rewrite_record
+from .identifiers import canonical_subject_id
+from .layout import ARCHIVAL_NAME, ORIGINAL_PREFIX, bag_path, read_record
+from .records import Record, Status
+
+if TYPE_CHECKING:
+    from search.index import RecordIndex
+
+ERASED = "[đã xóa]"
+#: Fields that name or locate the subject.
+PERSONAL_FIELDS = ("subject_name", "subject_id", "subject_address", "dossier_code")
+#: Readings kept in ``pipeline`` that may hold them.
+PERSONAL_READINGS = ("extracted", "manifest", "doubts", "doubtful", "disagree", "corrections", "ocr_unsure",
+                     "ocr_unsure_at")
+#: Standings in which a result must be kept whole.
+IN_FORCE = frozenset({Status.valid, Status.not_yet_valid, Status.suspended})
+DUTY = ("Kết quả còn hiệu lực (hoặc đang tạm đình chỉ) nên phải được lưu giữ nguyên vẹn theo Nghị định "
+        "45/2020/NĐ-CP; dữ liệu cá nhân sẽ xóa được khi kết quả hết hiệu lực, bị thu hồi hoặc bị thay thế.")
+
+
+class RecordSink(Protocol):
+    """Where a changed record goes after the archive: the search index."""
+
+    def put(self, record: Record) -> None: ...
+
+
+@dataclass(frozen=True)
+class Outcome:
+    record_id: str
+    erased: bool
+    reason: str  # why it was kept whole; empty when erased
+
+
+def erase_subject(index: RecordSink, archive_dir: Path, find: Callable[[], list[Record]], by: str, why: str,
+                  today: dt.date) -> list[Outcome]:
+    """Erase what is held about a subject: ``find`` gives a batch of their records (the
+    index's answer is bounded), asked again until it has nothing left that was not seen —
+    an erased record no longer carries the subject's identifier."""
+    seen: dict[str, Outcome] = {}
+    while batch := [r for r in find() if r.id not in seen]:
+        for outcome in erase(index, archive_dir, batch, by, why, today):
+            seen[outcome.record_id] = outcome
+        seen.update({r.id: seen.get(r.id, Outcome(r.id, False, "")) for r in batch})  # a bag gone: not again
+    return [o for o in seen.values() if o.erased or o.reason]
+
+
+def erase(index: RecordSink, archive_dir: Path, records: list[Record], by: str, why: str,
+          today: dt.date) -> list[Outcome]:
+    """Erase the subject's personal data from each of ``records`` (theirs, as the index
+    found them) where no duty keeps it; each record read again from its bag under its lock."""
+    outcomes = []
+    for found in records:
+        with bag_lock(archive_dir, found.id):
+            record = read_record(archive_dir, found.id)
+            if record is None:
+                continue
+            now = dt.datetime.now(dt.timezone.utc).isoformat()
+            if record.status_on(today) in IN_FORCE:
+                pipeline = dict(record.pipeline)
+                pipeline["erasure_refused"] = [*pipeline.get("erasure_refused", []),
+                                               {"by": by, "at": now, "request": why, "reason": DUTY}]
+                kept = record.model_copy(update={"pipeline": pipeline})
+                rewrite_record(archive_dir, kept)
+                index.put(kept)
+                pending.clear(archive_dir, [record.id])
+                outcomes.append(Outcome(record.id, False, DUTY))
+                continue
+            data = bag_path(archive_dir, record.id) / "data"
+            files = tuple(p.name for p in data.glob(f"{ORIGINAL_PREFIX}.*")) + (ARCHIVAL_NAME,)
+            clean = erased(record, by, why, now)
+            rewrite_record(archive_dir, clean, text=True, drop=files)
+            index.put(clean)
+            pending.clear(archive_dir, [record.id])
+            outcomes.append(Outcome(record.id, True, ""))
+    return outcomes
+
+
+def erased(record: Record, by: str, why: str, now: str) -> Record:
+    """The record without what names its subject (module docstring)."""
+    pipeline = {k: v for k, v in record.pipeline.items() if k not in PERSONAL_READINGS}
+    pipeline["erasure"] = {"by": by, "at": now, "request": why, "fields": [f for f in PERSONAL_FIELDS
+                                                                          if getattr(record, f)]}
+    return record.model_copy(update={**{f: None for f in PERSONAL_FIELDS}, "text": redacted(record),
+                                     "pipeline": pipeline})
+
+
+def redacted(record: Record) -> str:
+    """The text with each printing of the subject's name, identifier and address replaced:
+    the name in any case, the identifier with any separators between its digits."""
+    text = record.text
+    for value in (record.subject_address, record.subject_name):
+        if value:
+            words = [re.escape(w) for w in value.split()]
+            text = re.sub(r"\s+".join(words), ERASED, text, flags=re.IGNORECASE)
+    if record.subject_id:
+        digits = r"[\s.\-]*".join(re.escape(d) for d in record.subject_id)
+        text = re.sub(rf"(?<!\d){digits}(?!\d)", ERASED, text)
+    return text
+
+
+def erase_on_request(settings: Settings, subject_id: str, reason: str, by: str,
+                     index: RecordIndex | None = None) -> tuple[str, list[Outcome]]:
+    """A subject's request to erase, as `tracuu subject erase` and the admin page make it:
+    (the identifier in its one form, what happened to each of their results). ``index``:
+    the web app's own; else one is opened for the call."""
+    from search.index import RecordIndex, subject_records  # the index finds the subject's records
+    from search.query import today_in_vietnam
+
+    reason = " ".join(reason.split())
+    if not reason:
+        raise InvalidQuery("Hãy ghi lý do xóa (số và ngày của yêu cầu của chủ thể dữ liệu).")
+    sid = canonical_subject_id(subject_id)
+    used = index or RecordIndex.from_settings(settings)
+    try:
+        return sid, erase_subject(used, settings.archive_dir, lambda: subject_records(used, sid), by, reason,
+                                  today_in_vietnam())
+    finally:
+        if index is None:
+            used.client.close()
