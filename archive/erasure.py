@@ -30,19 +30,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
-
-from search.config import Settings
-from search.errors import InvalidQuery
+from typing import Protocol
 
 from . import pending
 from .bags import bag_lock, rewrite_record
-from .identifiers import canonical_subject_id
 from .layout import ARCHIVAL_NAME, ORIGINAL_PREFIX, bag_path, read_record
 from .records import Record, Status
-
-if TYPE_CHECKING:
-    from search.index import RecordIndex
 
 ERASED = "[đã xóa]"
 #: Fields that name or locate the subject.
@@ -134,24 +127,3 @@ def redacted(record: Record) -> str:
         digits = r"[\s.\-]*".join(re.escape(d) for d in record.subject_id)
         text = re.sub(rf"(?<!\d){digits}(?!\d)", ERASED, text)
     return text
-
-
-def erase_on_request(settings: Settings, subject_id: str, reason: str, by: str,
-                     index: RecordIndex | None = None) -> tuple[str, list[Outcome]]:
-    """A subject's request to erase, as `tracuu subject erase` and the admin page make it:
-    (the identifier in its one form, what happened to each of their results). ``index``:
-    the web app's own; else one is opened for the call."""
-    from search.index import RecordIndex, subject_records  # the index finds the subject's records
-    from search.query import today_in_vietnam
-
-    reason = " ".join(reason.split())
-    if not reason:
-        raise InvalidQuery("Hãy ghi lý do xóa (số và ngày của yêu cầu của chủ thể dữ liệu).")
-    sid = canonical_subject_id(subject_id)
-    used = index or RecordIndex.from_settings(settings)
-    try:
-        return sid, erase_subject(used, settings.archive_dir, lambda: subject_records(used, sid), by, reason,
-                                  today_in_vietnam())
-    finally:
-        if index is None:
-            used.client.close()

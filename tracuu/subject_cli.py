@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from archive.identifiers import canonical_subject_id
-from archive.layout import bag_path, read_record
-from archive.records import PublicRecord
-from search.config import Settings, get_settings
+from archive.subject_rights import erase, export
+from search.config import get_settings
 
 from .terminal import audit_operator, console, errors_to_exit, operator_name
 
@@ -32,25 +31,6 @@ subject_app = typer.Typer(help="A data subject's rights (Decree 13/2023): export
                                "CCCD or enterprise code; restrict its processing, or lift that; erase it.",
                           no_args_is_help=True)
 SubjectId = Annotated[str, typer.Argument(help="CCCD or enterprise code, as typed (groups and dots allowed)")]
-
-
-def export(settings: Settings, subject_id: str) -> dict[str, Any]:
-    """The subject's results (from their bags), their files, and the audit events about them."""
-    from database.audit import AuditLog, describe
-    from search.index import RecordIndex, subject_records
-
-    sid = canonical_subject_id(subject_id)
-    found = subject_records(RecordIndex.from_settings(settings), sid)
-    results = []
-    for hit in found:
-        record = read_record(settings.archive_dir, hit.id) or hit  # the bag, when it is there
-        data = bag_path(settings.archive_dir, record.id) / "data"
-        files = sorted(p.name for p in data.iterdir()) if data.is_dir() else []
-        results.append({"record": json.loads(PublicRecord.of(record).model_dump_json()), "files": files})
-    log = AuditLog.of(settings)
-    events = [describe(e) for e in log.query(subject=sid)]
-    log.close()
-    return {"subject_id": sid, "results": results, "audit_events": events}
 
 
 @subject_app.command("export")
@@ -132,9 +112,7 @@ def erase_command(
     settings = get_settings()
     if not yes:
         typer.confirm("Xóa dữ liệu cá nhân của chủ thể này? Không hoàn tác được.", abort=True)
-    from archive.erasure import erase_on_request
-
-    sid, outcomes = erase_on_request(settings, subject_id, reason, operator_name())
+    sid, outcomes = erase(settings, subject_id, reason, operator_name())
     erased = [o.record_id for o in outcomes if o.erased]
     kept = [o for o in outcomes if not o.erased]
     for o in kept:

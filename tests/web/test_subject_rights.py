@@ -104,9 +104,14 @@ def test_a_restriction_hides_a_subjects_results_from_all_but_the_named_roles(arc
         assert r.status_code == 403 and "hạn chế xử lý" in r.json()["detail"]  # not "holds nothing"
         assert not any(i in officer.get("/reports/quality").text for i in ids)
 
-        # An admin (TRACUU_RESTRICTED_ROLES) still finds and opens them.
+        # An admin (TRACUU_RESTRICTED_ROLES) still finds and opens them, and can give the
+        # subject everything held about them, in a file named for no one.
         assert set(ids) <= _found(admin_client, sid)
         assert admin_client.get(f"/records/{ids[0]}").status_code == 200
+        export = admin_client.get("/admin/subjects/export", params={"subject_id": grouped})
+        assert export.status_code == 200 and sid not in export.headers["content-disposition"]
+        assert {r["record"]["id"] for r in export.json()["results"]} == set(ids)
+        assert officer.get("/admin/subjects/export", params={"subject_id": sid}).status_code == 403
 
         # The results stay in the archive and in the counts, which name no one.
         again = progress(index, phases)
@@ -117,6 +122,7 @@ def test_a_restriction_hides_a_subjects_results_from_all_but_the_named_roles(arc
         events = log.query(subject=sid)
         log.close()
         assert any(e.action == "subject_restrict" and e.actor == "quantri" for e in events)
+        assert any(e.action == "subject_export" and e.actor == "quantri" for e in events)
         refused = {(e.action, e.actor_kind) for e in events if e.outcome == "restricted"}
         assert {("view", "officer"), ("download", "system"), ("lookup", "system"), ("view", "system")} <= refused
 

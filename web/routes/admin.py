@@ -1,15 +1,17 @@
 """Admins manage officer accounts and API keys (the same operations as `tracuu user` and
-`tracuu apikey`), and restrict a data subject's personal data (`tracuu subject restrict`)."""
+`tracuu apikey`), and answer a data subject's requests: export, restriction, erasure (the
+same as `tracuu subject …`)."""
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from archive.erasure import erase_on_request
+from archive import subject_rights
 from archive.identifiers import canonical_subject_id
 from database.accounts import AccountError, AccountStore, Role, Scope
 from search.errors import InvalidQuery
@@ -116,7 +118,7 @@ async def erase_subject_data(request: Request, templates: TemplatesDep, who: Adm
         return _page(request, templates, who, error="Hãy đánh dấu xác nhận: việc xóa không hoàn tác được.",
                      status_code=400)
     try:  # archive and index writes block: off the event loop
-        sid, outcomes = await run_in_threadpool(erase_on_request, request.app.state.settings, subject_id, reason,
+        sid, outcomes = await run_in_threadpool(subject_rights.erase, request.app.state.settings, subject_id, reason,
                                                 who.name, request.app.state.index)
     except InvalidQuery as e:
         return _page(request, templates, who, error=e.message, status_code=400)
@@ -127,3 +129,19 @@ async def erase_subject_data(request: Request, templates: TemplatesDep, who: Adm
     notice = f"Đã xóa dữ liệu cá nhân khỏi {len(erased)} kết quả; giữ nguyên {len(kept)} kết quả"
     notice += f" ({kept[0].reason})" if kept else "."
     return _page(request, templates, who, notice=notice)
+
+
+@router.get("/subjects/export")
+async def export_subject_data(request: Request, templates: TemplatesDep, who: AdminDep,
+                              subject_id: Annotated[str, Query(max_length=64)]) -> Response:
+    """Everything held about a subject, as a JSON download (archive/subject_rights.py). The
+    file is named for no one: a name or CCCD in a file name ends up in download folders."""
+    try:
+        document = await run_in_threadpool(subject_rights.export, request.app.state.settings, subject_id,
+                                           request.app.state.index)
+    except InvalidQuery as e:
+        return _page(request, templates, who, error=e.message, status_code=400)
+    audit(request, who, "subject_export", subject_id=document["subject_id"], count=len(document["results"]))
+    return Response(json.dumps(document, ensure_ascii=False, indent=2, default=str), media_type="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="du-lieu-ca-nhan.json"',
+                             "Cache-Control": "private, no-store"})
