@@ -30,16 +30,22 @@ def procedures() -> dict[str, tuple[str, str]]:
         return {row["code"].strip(): (row["procedure_name"].strip(), row["field"].strip()) for row in csv.DictReader(f)}
 
 
-#: The kind of result (the start of its title, without diacritics) -> its field.
-_FIELD_OF_KIND = [
-    ("giay chung nhan ket hon", "Hộ tịch"), ("trich luc", "Hộ tịch"), ("giay khai sinh", "Hộ tịch"),
-    ("giay xac nhan tinh trang hon nhan", "Hộ tịch"), ("giay chung tu", "Hộ tịch"),
-    ("giay phep xay dung", "Hoạt động xây dựng"),
-    ("giay chung nhan dang ky ho kinh doanh", "Thành lập và hoạt động của hộ kinh doanh"),
-    ("giay chung nhan dang ky doanh nghiep", "Thành lập và hoạt động của doanh nghiệp"),
-    ("giay chung nhan co so du dieu kien an toan thuc pham", "An toàn thực phẩm"),
-    ("chung chi hanh nghe kham benh, chua benh", "Khám bệnh, chữa bệnh"),
+#: The results of the common procedures by the name their forms print (the start of the
+#: title), and the field each belongs to. A closed list: an OCR'd title that starts with one
+#: of these names spelled as listed needs no other check of those words (metadata/ocr_title.py).
+RESULTS = [
+    ("Giấy chứng nhận kết hôn", "Hộ tịch"), ("Trích lục", "Hộ tịch"), ("Giấy khai sinh", "Hộ tịch"),
+    ("Giấy xác nhận tình trạng hôn nhân", "Hộ tịch"), ("Giấy chứng tử", "Hộ tịch"),
+    ("Giấy phép xây dựng", "Hoạt động xây dựng"),
+    ("Giấy chứng nhận đăng ký hộ kinh doanh", "Thành lập và hoạt động của hộ kinh doanh"),
+    ("Giấy chứng nhận đăng ký doanh nghiệp", "Thành lập và hoạt động của doanh nghiệp"),
+    ("Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm", "An toàn thực phẩm"),
+    ("Chứng chỉ hành nghề khám bệnh, chữa bệnh", "Khám bệnh, chữa bệnh"),
 ]
+#: The names of results, lower case, as printed.
+RESULT_NAMES = frozenset(name.lower() for name, _ in RESULTS)
+#: The kind of result (without diacritics) -> its field: a title's start decides it.
+_FIELD_OF_KIND = [(fold(name).lower(), field) for name, field in RESULTS]
 
 
 def fill_blanks(values: dict[str, Any]) -> dict[str, Any]:

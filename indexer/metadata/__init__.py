@@ -23,7 +23,7 @@ from .. import names
 from .doubts import doubt_name, doubt_places
 from .header import (
     as_spelled_in, authentication_block, authentication_line, consolidated, doc_number, issued_date,
-    issuing_agency, last_header_line, local,
+    issuing_agency, last_header_line, local, misread_date,
 )
 from .shapes import LOCALITY
 from .signer import signer_name
@@ -86,6 +86,13 @@ def read(text: str, ocr: bool = False, unsure: frozenset[str] | None = None,
             found["doc_number"] = number
     if d := issued_date(header, lines):
         found["issued_date"] = d
+    elif ocr and (d := misread_date(header)):
+        # A letter in a slot of the date that holds only digits is OCR's 1 or 0; the date is
+        # stored where the number's own year agrees ('74/2025/NĐ-CP', 'ngày 3l … năm 2025').
+        if number and re.search(rf"/{d.year}/", number):
+            found["issued_date"] = d
+        else:
+            reading.doubt("issued_date", "Ngày ban hành đọc bằng OCR có chữ lẫn với chữ số", d)
     if agency := issuing_agency(header) or issuing_agency(authentication_block(lines)):
         agency = as_spelled_in(agency, text)
         place = LOCALITY.search(agency)

@@ -16,8 +16,8 @@ from search.analysis import fold
 
 from .. import agencies
 from .shapes import (
-    AGENCY_HEAD, DATE_WORDS, DOC_NUMBER, LOCALITY, MOTTO_START, NUMBER_SHAPE, PLACE_DATE, PLACE_NAME, PLACE_NAME_WRAPPED,
-    UNIT_WORDS, date_of, dates, is_role,
+    AGENCY_HEAD, AS_DIGIT, DATE_WORDS, DOC_NUMBER, LOCALITY, MISREAD_PLACE_DATE, MOTTO_START, NUMBER_SHAPE, PLACE_DATE,
+    PLACE_NAME, PLACE_NAME_WRAPPED, UNIT_WORDS, date_of, dates, is_role,
 )
 
 _VI_UPPER = set("ABCDEFGHIJKLMNOPQRSTUVWXYZĐ") | {
@@ -90,6 +90,20 @@ def issued_date(header: list[str], lines: list[str]) -> dt.date | None:
                   dates(_PASSED, "\n".join(lines))):
         if found:
             return found
+    return None
+
+
+def misread_date(header: list[str]) -> dt.date | None:
+    """The header's place-and-date with a 1 or a 0 read as a letter in its day or month
+    ('Hà Nội, ngày 3l tháng 3 năm 2025' -> 31 March 2025; ``shapes.MISREAD_PLACE_DATE``), if
+    it makes a date. The caller decides whether it is sure (metadata/__init__.py)."""
+    for line in header:
+        if (m := MISREAD_PLACE_DATE.search(line)) and not (m.group(1).isdigit() and m.group(2).isdigit()):
+            day, month = (g.translate(AS_DIGIT) for g in m.groups()[:2])
+            try:
+                return dt.date(int(m.group(3)), int(month), int(day))
+            except ValueError:
+                return None
     return None
 
 

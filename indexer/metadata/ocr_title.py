@@ -27,6 +27,7 @@ from collections import defaultdict
 
 from search.analysis import SYLLABLE, fold
 
+from ..procedures import RESULT_NAMES
 from . import lexicon
 from .title import KINDS
 
@@ -95,10 +96,12 @@ def reconciled(title: str, options: list[set[str]]) -> str | None:
 
 
 def after_kind(title: str) -> str:
-    """The title past its kind, where it starts with one of the closed list spelled as listed
-    ('Trích lục' of 'Trích lục khai sinh'): those words need no lexicon to be trusted."""
+    """The title past its kind, where it starts with one of a closed list spelled as listed —
+    the kinds of document ('Trích lục' of 'Trích lục khai sinh') or the names of the results
+    of common procedures as their forms print them ('Giấy chứng nhận cơ sở đủ điều kiện an
+    toàn thực phẩm', indexer/procedures.py): those words need no lexicon to be trusted."""
     low = title.lower()
-    kind = max((k for k in KINDS if low == k or low.startswith(k + " ")), key=len, default="")
+    kind = max((k for k in KINDS | RESULT_NAMES if low == k or low.startswith(k + " ")), key=len, default="")
     return title[len(kind):]
 
 

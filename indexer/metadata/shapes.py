@@ -34,6 +34,13 @@ _DATE_PHRASE = rf"{_DAY}\s*(\d{{1,2}})\s*{_MONTH}\s*(\d{{1,2}})\s*{_YEAR}\s*(\d{
 PLACE_DATE = re.compile(r"[^\W_][\w)]*\s*,\s*" + _DATE_PHRASE,
                         re.IGNORECASE)
 DATE_WORDS = re.compile(_DATE_PHRASE, re.IGNORECASE)
+#: The place-and-date line with its day or month read with a letter where a digit stands —
+#: a stroke for 1 ('3l', 'I2', '0]'), a ring for 0 ('O5') — the slots of Decree 30's date
+#: hold digits only, so nothing else can be meant (a 'Z' or an 'S' could be 2, 7, 5: no).
+_SLOT = r"([\dlI|\[\]ÌìÍí!Oo]{1,2})"
+MISREAD_PLACE_DATE = re.compile(rf"[^\W_][\w)]*\s*,\s*{_DAY}\s*{_SLOT}\s*{_MONTH}\s*{_SLOT}\s*{_YEAR}\s*(\d{{4}})(?!\d)",
+                                re.IGNORECASE)
+AS_DIGIT = str.maketrans({**dict.fromkeys("lLIi|[]ÌìÍí!", "1"), "O": "0", "o": "0"})
 #: Where the right-hand column (the national motto) starts on a header line that OCR merged
 #: with the agency block: any two neighbouring words of the motto, however misread around
 #: ('XÃ HỘI' only before 'CHỦ': it ends agency names too, 'Bộ Lao động - Thương binh và Xã hội').
