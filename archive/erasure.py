@@ -10,13 +10,14 @@ warehouse; a suspended one may be restored). So:
   audit log;
 * a result **no longer in force** (expired, revoked, replaced) keeps what makes it a result
   of the province — its kind, number, date, agency, signer, procedure, place and status
-  history, so the reports count it as before — and loses what names the subject: the name,
-  the identifier, the address and the dossier code are emptied, the text keeps its words
-  but each printing of the name, the identifier and the address is replaced by
-  ``[đã xóa]``, the readings that held them (``pipeline``: what the text and the manifest
-  said, the doubts, OCR's unsure words) are removed, and the original and the PDF/A copy —
-  which print them — are removed from the bag, whose manifests are renewed
-  (archive/bags.py ``rewrite_record``) so it still verifies.
+  history, so the reports count it as before — and loses what names or describes the
+  subject: the name, the identifier, the address, the dossier code and the summary are
+  emptied; the text is replaced by a note that it was erased (a result's body is about its
+  subject — parents, birth date, a house — far beyond the fields, and a printing OCR misread
+  would escape any search-and-replace); the readings that held them (``pipeline``: what the
+  text and the manifest said, the doubts, OCR's unsure words) are removed; and the original
+  and the PDF/A copy are removed from the bag, whose manifests are renewed (archive/bags.py
+  ``rewrite_record``) so it still verifies.
 
 Each record is erased under its bag's lock, archive first, then the index. What cannot be
 erased here, and why: the audit log (it is the record of who processed the data, which the
@@ -26,7 +27,6 @@ same decree requires) and the backups already taken (they expire on their own sc
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Callable
@@ -37,9 +37,10 @@ from .bags import bag_lock, rewrite_record
 from .layout import ARCHIVAL_NAME, ORIGINAL_PREFIX, bag_path, read_record
 from .records import Record, Status
 
-ERASED = "[đã xóa]"
-#: Fields that name or locate the subject.
-PERSONAL_FIELDS = ("subject_name", "subject_id", "subject_address", "dossier_code")
+#: What an erased result's text becomes.
+ERASED = "[Nội dung đã xóa theo yêu cầu của chủ thể dữ liệu (Nghị định 13/2023/NĐ-CP).]"
+#: Fields that name, locate or describe the subject.
+PERSONAL_FIELDS = ("subject_name", "subject_id", "subject_address", "dossier_code", "summary")
 #: Readings kept in ``pipeline`` that may hold them.
 PERSONAL_READINGS = ("extracted", "manifest", "doubts", "doubtful", "disagree", "corrections", "ocr_unsure",
                      "ocr_unsure_at")
@@ -111,19 +112,4 @@ def erased(record: Record, by: str, why: str, now: str) -> Record:
     pipeline = {k: v for k, v in record.pipeline.items() if k not in PERSONAL_READINGS}
     pipeline["erasure"] = {"by": by, "at": now, "request": why, "fields": [f for f in PERSONAL_FIELDS
                                                                           if getattr(record, f)]}
-    return record.model_copy(update={**{f: None for f in PERSONAL_FIELDS}, "text": redacted(record),
-                                     "pipeline": pipeline})
-
-
-def redacted(record: Record) -> str:
-    """The text with each printing of the subject's name, identifier and address replaced:
-    the name in any case, the identifier with any separators between its digits."""
-    text = record.text
-    for value in (record.subject_address, record.subject_name):
-        if value:
-            words = [re.escape(w) for w in value.split()]
-            text = re.sub(r"\s+".join(words), ERASED, text, flags=re.IGNORECASE)
-    if record.subject_id:
-        digits = r"[\s.\-]*".join(re.escape(d) for d in record.subject_id)
-        text = re.sub(rf"(?<!\d){digits}(?!\d)", ERASED, text)
-    return text
+    return record.model_copy(update={**{f: None for f in PERSONAL_FIELDS}, "text": ERASED, "pipeline": pipeline})

@@ -107,7 +107,7 @@ def erase_command(
     yes: Annotated[bool, typer.Option("--yes", help="Erase without asking (it cannot be undone)")] = False,
 ) -> None:
     """Erase the subject's personal data from each result no longer in force (name,
-    identifier, address, dossier code; their printings in the text; the original and the
+    identifier, address, dossier code, summary; the text; the original and the
     PDF/A). A result still in force is kept whole and the reason written into it. Audited."""
     settings = get_settings()
     if not yes:
