@@ -17,6 +17,7 @@ APT_PACKAGES=(
   openjdk-17-jre-headless maven     # OpenSearch and Tika run on Java 17, fetched with Maven
   postgresql-15                     # the ingest job queue (tracuu services runs its own server)
   chromium                          # the real browser the web tests drive (playwright)
+  "nginx-light|nginx"               # TLS and a password in front of OpenSearch, as a remote cluster (tests)
 )
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }

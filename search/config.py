@@ -24,7 +24,15 @@ MIN_SECRET_CHARS = 32
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TRACUU_", extra="ignore")
 
-    opensearch_url: str = "http://localhost:9200"
+    opensearch_url: str = Field(
+        "http://localhost:9200", description="OpenSearch, or the nodes of a cluster comma-separated "
+        "(http://os1:9200,http://os2:9200,http://os3:9200): requests are spread over them and a request a "
+        "node does not answer is retried on another. https:// checks the nodes' certificates.")
+    opensearch_username: str | None = Field(None, description="User for a cluster with the security plugin "
+                                            "(HTTP basic authentication); unset: none.")
+    opensearch_password: SecretStr | None = None
+    opensearch_ca_certs: Path | None = Field(None, description="CA bundle (PEM) that signed the cluster's "
+                                             "certificates, for https:// nodes a public CA did not sign.")
     index: str = Field(
         "records",
         pattern=r"^[a-z0-9][a-z0-9_-]{0,100}$",
@@ -137,9 +145,24 @@ class Settings(BaseSettings):
     @field_validator("opensearch_url", "tika_url")
     @classmethod
     def _service_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")) or len(value) < 10:
-            raise ValueError(f"địa chỉ '{value[:80]}' không phải URL http(s) (not an http(s) URL)")
-        return value.rstrip("/")
+        urls = [v.strip().rstrip("/") for v in value.split(",") if v.strip()] or [value]
+        for url in urls:
+            if not url.startswith(("http://", "https://")) or len(url) < 10:
+                raise ValueError(f"địa chỉ '{url[:80]}' không phải URL http(s) (not an http(s) URL)")
+        return ",".join(urls)
+
+    @model_validator(mode="after")
+    def _one_tika(self) -> "Settings":
+        if "," in self.tika_url:
+            raise ValueError("TRACUU_TIKA_URL: một địa chỉ duy nhất (one URL only)")
+        if self.opensearch_password is not None and not self.opensearch_username:
+            raise ValueError("TRACUU_OPENSEARCH_PASSWORD cần TRACUU_OPENSEARCH_USERNAME (a password needs a user)")
+        return self
+
+    @property
+    def opensearch_hosts(self) -> list[str]:
+        """The nodes of OpenSearch the client spreads its requests over."""
+        return self.opensearch_url.split(",")
 
     @field_validator("database_url")
     @classmethod
@@ -179,6 +202,13 @@ class Settings(BaseSettings):
             if issuer and not client:
                 raise ValueError(f"thiếu {name} cho nhà cung cấp định danh {issuer[:80]} (client id missing)")
         return self
+
+    @field_validator("opensearch_ca_certs")
+    @classmethod
+    def _ca_file(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"'{str(value)[:120]}' không phải tệp (not a CA bundle file)")
+        return value
 
     @field_validator("trust_roots")
     @classmethod

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
 import orjson
@@ -44,6 +44,13 @@ _UNAVAILABLE = (
     "Không kết nối được máy chủ tìm kiếm OpenSearch tại {url} (search server unavailable). "
     "Kiểm tra dịch vụ bằng 'tracuu services status'."
 )
+_PARTIAL = ("Máy chủ tìm kiếm chỉ trả lời được một phần (một nút của cụm vừa ngừng); vui lòng thử lại sau "
+            "ít giây (a shard did not answer).")
+#: A search some shard did not answer — a node lost while the request was in flight — is
+#: asked again, after 0.2 s and 0.4 s, before the clerk is told to try again: an answer
+#: missing a shard, shown as whole, would be a wrong count or a result "not found" that
+#: exists (bench/cluster.py, docs/reliability.md).
+_PARTIAL_RETRIES = 2
 
 
 class _OrjsonSerializer(JSONSerializer):
@@ -63,11 +70,23 @@ class _OrjsonSerializer(JSONSerializer):
 
 
 def make_client(settings: Settings) -> OpenSearch:
+    """A client over every node named (``TRACUU_OPENSEARCH_URL``): opensearch-py's transport
+    spreads requests over them, takes a node that does not answer out of the rotation for a
+    while, and retries the request on another — a connection error, a timeout, or a 502/503/504
+    from a node that is going away (docs/reliability.md, bench/cluster.py)."""
+    auth = {}
+    if settings.opensearch_username:
+        password = settings.opensearch_password.get_secret_value() if settings.opensearch_password else ""
+        auth["http_auth"] = (settings.opensearch_username, password)
+    if settings.opensearch_ca_certs:
+        auth["ca_certs"] = str(settings.opensearch_ca_certs)
     return OpenSearch(
-        hosts=[settings.opensearch_url],
+        hosts=settings.opensearch_hosts,
+        **auth,
         serializer=_OrjsonSerializer(),
         timeout=settings.opensearch_timeout,
-        max_retries=2,
+        max_retries=3,
+        retry_on_status=(502, 503, 504),
         retry_on_timeout=True,
         http_compress=settings.opensearch_compress,
         # urllib3 keeps ONE connection by default: with concurrent requests every other one
@@ -229,12 +248,27 @@ class RecordIndex:
         made then (empty, as the first ingest would make it), so a fresh installation
         answers "nothing found" with every aggregation in place, not an error."""
         try:
-            return self._call(self.client.search, index=self.alias, body=body)
+            def ask() -> list[dict[str, Any]]:
+                return [self._call(self.client.search, index=self.alias, body=body)]
+
+            return self._whole(ask(), ask)[0]
         except os_exc.NotFoundError as e:
             if e.error != "index_not_found_exception":
                 raise
         self._ensure_for_search()
         return self._after_first_index(lambda: self._call(self.client.search, index=self.alias, body=body))
+
+    def _whole(self, answers: list[dict[str, Any]], again: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+        """``answers``, or those of asking ``again`` while a shard failed in any
+        (``_PARTIAL_RETRIES`` times); SearchUnavailable if one still did."""
+        for attempt in range(_PARTIAL_RETRIES):
+            if not any(a.get("_shards", {}).get("failed") for a in answers):
+                return answers
+            time.sleep(0.2 * (attempt + 1))
+            answers = again()
+        if any(a.get("_shards", {}).get("failed") for a in answers):
+            raise SearchUnavailable(_PARTIAL)
+        return answers
 
     def _ensure_for_search(self) -> None:
         """The empty first index, for a search that found none; two first searches at once
@@ -268,7 +302,7 @@ class RecordIndex:
         if any(_error_type(a) == "index_not_found_exception" for a in answers):
             self._ensure_for_search()  # a fresh installation: its empty index made, as ``search`` does
             return self._after_first_index(lambda: self._msearch_answers(lines))
-        return self._checked(answers)
+        return self._whole(self._checked(answers), lambda: self._msearch_answers(lines))
 
     def _msearch_answers(self, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return self._checked(self._call(self.client.msearch, index=self.alias, body=lines)["responses"])

@@ -96,7 +96,7 @@ class Service:
 def services(settings: Settings) -> list[Service]:
     root = settings.services_dir.resolve()
     return [
-        Service("opensearch", settings.opensearch_url, "/_cluster/health", 180, root / "opensearch"),
+        Service("opensearch", settings.opensearch_hosts[0], "/_cluster/health", 180, root / "opensearch"),
         Service("tika", settings.tika_url, "/version", 120, root / "tika"),
         # Ready once its realm is imported: the realm's discovery document answers.
         Service("keycloak", settings.keycloak_url, f"/realms/{REALM}/.well-known/openid-configuration", 240,

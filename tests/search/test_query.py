@@ -114,6 +114,39 @@ def test_a_refused_query_is_not_reported_as_an_unavailable_server():
         index._call(down)
 
 
+def test_an_answer_missing_a_shard_is_asked_again_and_never_shown_as_whole(monkeypatch):
+    """A node killed while a search is in flight leaves an answer with a failed shard (two
+    of 1,631 searches in bench/cluster.py's first run): counts short and a result missing.
+    It is asked again; if shards still fail, the clerk is told to retry (503), never given
+    the part. A fake client: the real one cannot be made to lose a shard on demand in CI
+    (bench/cluster.py does it with a real cluster)."""
+    monkeypatch.setattr("search.index.time.sleep", lambda _: None)
+    partial = {"_shards": {"total": 3, "successful": 2, "failed": 1}, "hits": {"hits": []}}
+    whole = {"_shards": {"total": 3, "successful": 3, "failed": 0}, "hits": {"hits": [{"_id": "a"}]}}
+
+    class Client:
+        def __init__(self, answers):
+            self.answers, self.asked = list(answers), 0
+
+        def msearch(self, **_):
+            self.asked += 1
+            return {"responses": [self.answers.pop(0), whole]}
+
+        def search(self, **_):
+            self.asked += 1
+            return self.answers.pop(0)
+
+    recovering = Client([partial, whole])
+    assert RecordIndex(client=recovering, alias="x").msearch(({}, {}))[0] == whole and recovering.asked == 2
+    lost = Client([partial] * 3)
+    with pytest.raises(SearchUnavailable):
+        RecordIndex(client=lost, alias="x").msearch(({}, {}))
+    assert lost.asked == 3
+    assert RecordIndex(client=Client([partial, whole]), alias="x").search({}) == whole
+    with pytest.raises(SearchUnavailable):
+        RecordIndex(client=Client([partial] * 3), alias="x").search({})
+
+
 def test_the_phrases_in_the_text_rescore_every_record_of_the_page():
     """Phrases in the text add to the core's best records only (a rescore); however deep the
     page, its records are inside that window, and a date order has no scores to add to."""
