@@ -152,7 +152,7 @@ class Settings(BaseSettings):
         return ",".join(urls)
 
     @model_validator(mode="after")
-    def _one_tika(self) -> "Settings":
+    def _addresses_and_credentials(self) -> "Settings":
         if "," in self.tika_url:
             raise ValueError("TRACUU_TIKA_URL: một địa chỉ duy nhất (one URL only)")
         if self.opensearch_password is not None and not self.opensearch_username:
