@@ -21,6 +21,25 @@ MANAGE_SCOPES = (*API_SCOPES, "manage")
 OFFICER_PASSWORD = "mat-khau-thu-nghiem"
 
 
+def ingested_sample(running_services: Settings, databases, tmp_path_factory, name: str, **options):
+    """A `tracuu sample` corpus (``options``: tracuu.sample.Options) ingested into an index, a
+    data dir and a database of its own: (settings, index, truth rows). Every file must ingest."""
+    import uuid
+
+    from indexer.pipeline import Ingestor
+    from search.index import RecordIndex
+    from tracuu.sample import Options, generate
+
+    folder = tmp_path_factory.mktemp(f"{name}-corpus")
+    truth = generate(folder, Options(**options))
+    settings = Settings(index=f"test-{name}-{uuid.uuid4().hex[:8]}", data_dir=tmp_path_factory.mktemp(f"{name}-data"),
+                        opensearch_url=running_services.opensearch_url, tika_url=running_services.tika_url,
+                        database_url=databases())
+    index = RecordIndex.from_settings(settings)
+    assert Ingestor(settings, index).ingest_dir(folder).failed == []
+    return settings, index, truth
+
+
 def api_key(settings: Settings, *scopes: str, name: str = "test system") -> str:
     """A new API key in this instance's account store."""
     from database.accounts import AccountStore

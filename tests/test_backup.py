@@ -31,7 +31,7 @@ from archive.corrections import correct
 from archive.layout import iter_bags, read_record
 from archive.records import Record, record_id_for
 from archive.reuse import ReuseEvent
-from helpers import OLD_ACCOUNTS_SCHEMA, OFFICER_PASSWORD, api_key, csrf_of, log_in
+from helpers import OLD_ACCOUNTS_SCHEMA, OFFICER_PASSWORD, api_key, csrf_of, ingested_sample, log_in
 from search.config import Settings
 from search.errors import BackupError
 from search.index import RecordIndex, find, reuse_stats
@@ -69,17 +69,10 @@ def live(running_services, databases, tmp_path_factory):
     record, an API key that read one and recorded two reuses; then the index rebuilt from
     the archive (as after a restore) and the answers of a few queries taken."""
     from indexer.maintenance import reindex
-    from indexer.pipeline import Ingestor
-    from tracuu.sample import Options, generate
     from web.app import create_app
 
-    folder = tmp_path_factory.mktemp("backup-corpus")
-    truth = generate(folder, Options(n=6, seed=17, scanned_share=0.0, manifest_share=1.0))
-    settings = Settings(index=f"test-backup-{uuid.uuid4().hex[:8]}", data_dir=tmp_path_factory.mktemp("backup-data"),
-                        opensearch_url=running_services.opensearch_url, tika_url=running_services.tika_url,
-                        database_url=databases())
-    index = RecordIndex.from_settings(settings)
-    assert Ingestor(settings, index).ingest_dir(folder).failed == []
+    settings, index, truth = ingested_sample(running_services, databases, tmp_path_factory, "backup",
+                                             n=6, seed=17, scanned_share=0.0, manifest_share=1.0)
     ids = [record_id_for(t["sha256"]) for t in truth]
     token = api_key(settings)
     with TestClient(create_app(settings), headers={"Authorization": f"Bearer {token}"}) as system:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import io
-import uuid
 from urllib.parse import parse_qsl, urlencode
 
 import bagit
@@ -15,10 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from helpers import api_key, csrf_of, log_in
+from helpers import api_key, csrf_of, ingested_sample, log_in
 from archive.layout import bag_path, read_record
-from search.config import Settings
-from search.index import RecordIndex, progress, quality_backlog, six_month_report
+from search.index import progress, quality_backlog, six_month_report
 from search.query import today_in_vietnam
 from archive.records import record_id_for
 from search.reports import parse_phases
@@ -32,17 +30,8 @@ REUSES = 3  # records reused, the first one twice
 @pytest.fixture(scope="module")
 def known(running_services, databases, tmp_path_factory):
     """Born-digital results, every one in the manifest: the index holds exactly the truth."""
-    from indexer.pipeline import Ingestor
-    from tracuu.sample import Options, generate
-
-    folder = tmp_path_factory.mktemp("report-corpus")
-    truth = generate(folder, Options(n=24, seed=21, scanned_share=0.0, manifest_share=1.0, revoked_share=0.15))
-    settings = Settings(index=f"test-report-{uuid.uuid4().hex[:8]}", data_dir=tmp_path_factory.mktemp("report-data"),
-                        opensearch_url=running_services.opensearch_url, tika_url=running_services.tika_url,
-                        database_url=databases())
-    index = RecordIndex.from_settings(settings)
-    report = Ingestor(settings, index).ingest_dir(folder)
-    assert report.failed == []
+    settings, index, truth = ingested_sample(running_services, databases, tmp_path_factory, "report", n=24, seed=21,
+                                             scanned_share=0.0, manifest_share=1.0, revoked_share=0.15)
     with TestClient(create_app(settings), headers={"Authorization": f"Bearer {api_key(settings)}"}) as system:
         reused = [record_id_for(t["sha256"]) for t in truth[:REUSES]]
         for n, rid in enumerate([reused[0], *reused]):

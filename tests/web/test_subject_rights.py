@@ -12,19 +12,17 @@ the reason written into it; the reports count the same; the bags still verify.""
 
 from __future__ import annotations
 
-import uuid
-
 import bagit
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from helpers import api_key, csrf_of, log_in
+from helpers import api_key, csrf_of, ingested_sample, log_in
 from archive.layout import bag_path, read_record
 from archive.records import record_id_for
 from database.audit import AuditLog
 from search.config import Settings
-from search.index import RecordIndex, progress
+from search.index import progress
 from search.query import today_in_vietnam
 from search.reports import parse_phases
 from web.app import create_app
@@ -35,16 +33,8 @@ pytestmark = [pytest.mark.opensearch, pytest.mark.tika]
 @pytest.fixture(scope="module")
 def archive(running_services, databases, tmp_path_factory):
     """Born-digital results, every one in the manifest: (settings, index, truth rows)."""
-    from indexer.pipeline import Ingestor
-    from tracuu.sample import Options, generate
-
-    folder = tmp_path_factory.mktemp("rights-corpus")
-    truth = generate(folder, Options(n=12, seed=31, scanned_share=0.0, manifest_share=1.0))
-    settings = Settings(index=f"test-rights-{uuid.uuid4().hex[:8]}", data_dir=tmp_path_factory.mktemp("rights-data"),
-                        opensearch_url=running_services.opensearch_url, tika_url=running_services.tika_url,
-                        database_url=databases())
-    index = RecordIndex.from_settings(settings)
-    assert Ingestor(settings, index).ingest_dir(folder).failed == []
+    settings, index, truth = ingested_sample(running_services, databases, tmp_path_factory, "rights",
+                                             n=12, seed=31, scanned_share=0.0, manifest_share=1.0)
     yield settings, index, truth
     index.drop()
     index.client.close()
