@@ -7,6 +7,8 @@ The callers audit each request.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from search.config import Settings
@@ -21,19 +23,30 @@ if TYPE_CHECKING:
     from search.index import RecordIndex
 
 
+@contextmanager
+def _index_for(settings: Settings, index: RecordIndex | None) -> Iterator[RecordIndex]:
+    """``index`` (the web app's own), or one opened for the call and closed after it."""
+    from search.index import RecordIndex
+
+    if index is not None:
+        yield index
+        return
+    opened = RecordIndex.from_settings(settings)
+    try:
+        yield opened
+    finally:
+        opened.client.close()
+
+
 def export(settings: Settings, subject_id: str, index: RecordIndex | None = None) -> dict[str, Any]:
     """The subject's results (from their bags), their files, and the audit events about them.
     ``index``: the web app's own; else one is opened for the call."""
     from database.audit import AuditLog, describe
-    from search.index import RecordIndex, subject_records
+    from search.index import subject_records
 
     sid = canonical_subject_id(subject_id)
-    used = index or RecordIndex.from_settings(settings)
-    try:
+    with _index_for(settings, index) as used:
         found = subject_records(used, sid)
-    finally:
-        if index is None:
-            used.client.close()
     results = []
     for hit in found:
         record = read_record(settings.archive_dir, hit.id) or hit  # the bag, when it is there
@@ -51,17 +64,13 @@ def erase(settings: Settings, subject_id: str, reason: str, by: str,
     """A subject's request to erase, as `tracuu subject erase` and the admin page make it:
     (the identifier in its one form, what happened to each of their results). ``index``:
     the web app's own; else one is opened for the call."""
-    from search.index import RecordIndex, subject_records  # the index finds the subject's records
+    from search.index import subject_records  # the index finds the subject's records
     from search.query import today_in_vietnam
 
     reason = " ".join(reason.split())
     if not reason:
         raise InvalidQuery("Hãy ghi lý do xóa (số và ngày của yêu cầu của chủ thể dữ liệu).")
     sid = canonical_subject_id(subject_id)
-    used = index or RecordIndex.from_settings(settings)
-    try:
+    with _index_for(settings, index) as used:
         return sid, erasure.erase_subject(used, settings.archive_dir, lambda: subject_records(used, sid), by, reason,
-                                  today_in_vietnam())
-    finally:
-        if index is None:
-            used.client.close()
+                                          today_in_vietnam())

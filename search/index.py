@@ -261,14 +261,13 @@ class RecordIndex:
     def _whole(self, answers: list[dict[str, Any]], again: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
         """``answers``, or those of asking ``again`` while a shard failed in any
         (``_PARTIAL_RETRIES`` times); SearchUnavailable if one still did."""
-        for attempt in range(_PARTIAL_RETRIES):
+        for attempt in range(_PARTIAL_RETRIES + 1):
             if not any(a.get("_shards", {}).get("failed") for a in answers):
                 return answers
-            time.sleep(0.2 * (attempt + 1))
-            answers = again()
-        if any(a.get("_shards", {}).get("failed") for a in answers):
-            raise SearchUnavailable(_PARTIAL)
-        return answers
+            if attempt < _PARTIAL_RETRIES:
+                time.sleep(0.2 * (attempt + 1))
+                answers = again()
+        raise SearchUnavailable(_PARTIAL)
 
     def _ensure_for_search(self) -> None:
         """The empty first index, for a search that found none; two first searches at once

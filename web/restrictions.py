@@ -24,10 +24,14 @@ def sees_restricted(request: Request, who: Principal) -> bool:
 
 
 def hidden_subjects(request: Request, who: Principal) -> frozenset[str]:
-    """The subjects whose results ``who`` may not see (empty for those who may see all)."""
+    """The subjects whose results ``who`` may not see (empty for those who may see all),
+    read from the database once per request: a record page asks for its own check, its
+    file's and its similar records'."""
     if sees_restricted(request, who):
         return frozenset()
-    return request.app.state.restrictions.subject_ids()
+    if (known := getattr(request.state, "hidden_subjects", None)) is None:
+        known = request.state.hidden_subjects = request.app.state.restrictions.subject_ids()
+    return known
 
 
 def refuse_if_restricted(request: Request, who: Principal, record: Record, action: str,
