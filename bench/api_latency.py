@@ -6,7 +6,7 @@ SAMPLE is a `tracuu sample` folder already ingested into the index named by --in
 queries.jsonl is the query mix: names with and without diacritics, CCCD numbers, document
 numbers, topical words; every third query also filters on a facet). The script starts the
 app with `tracuu serve` in its own process, on that index, then for each query sends the
-app's request and the raw OpenSearch request (the body the app builds, `build_body`) from
+app's request and the raw OpenSearch request (the app's own `_msearch`, `build_bodies`) from
 this process, one client, persistent connections, alternating which goes first. A round
 is one pass over the mix; it prints p50/p95 per round and the median over rounds, with
 the ratio app / raw. The app is called as another system would: with an API key (created
@@ -30,7 +30,7 @@ import httpx
 
 from database.accounts import AccountStore
 from search.config import Settings
-from search.query import SearchRequest, build_body
+from search.query import SearchRequest, build_bodies
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scratch_db import scratch_database  # noqa: E402
@@ -97,8 +97,10 @@ def run(args, settings: Settings) -> None:
                 r.raise_for_status()
 
             def via_raw(q, filters):
-                body = build_body(SearchRequest(q=q, size=20, filters=filters))
-                r = raw.post(f"/{args.index}/_search", json=body)
+                bodies = build_bodies(SearchRequest(q=q, size=20, filters=filters))
+                lines = [x for n, b in enumerate(bodies) for x in ({"request_cache": n > 0}, b)]
+                r = raw.post(f"/{args.index}/_msearch", headers={"Content-Type": "application/x-ndjson"},
+                             content="".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines).encode())
                 r.raise_for_status()
 
             for _, q, filters in mix[:20]:  # warm-up: JIT, caches, connections

@@ -178,7 +178,8 @@ def run(index: RecordIndex, settings: Settings, queries: list[str], args, home: 
         rng = random.Random(seed)
         while not stop.is_set():
             try:
-                answer = index.msearch(build_bodies(SearchRequest(q=rng.choice(queries))), cache=(False, True))
+                bodies = build_bodies(SearchRequest(q=rng.choice(queries)))
+                answer = index.msearch(bodies, cache=(False,) + (True,) * (len(bodies) - 1))
                 bad = any("error" in r or r.get("_shards", {}).get("failed", 0) for r in answer)
                 kind = "partial" if bad else "ok"
             except Exception as e:  # noqa: BLE001 — every failure is counted, whatever it is

@@ -103,9 +103,9 @@ def write_scripts(mix, index: str, key: str, folder: Path) -> tuple[Path, Path, 
     for q, filters in mix:
         params = [("q", q), ("size", "20")] + [(k, v) for k, vs in filters.items() for v in vs]
         app_rows.append(f'{{"GET", {_lua_str("/api/v1/search?" + urlencode(params))}, nil}}')
-        hits, facets = build_bodies(SearchRequest(q=q, size=20, filters=filters))
-        ndjson = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in
-                         ({"request_cache": False}, hits, {"request_cache": True}, facets))
+        hits, *facets = build_bodies(SearchRequest(q=q, size=20, filters=filters))
+        lines = [{"request_cache": False}, hits] + [x for f in facets for x in ({"request_cache": True}, f)]
+        ndjson = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines)
         raw_rows.append(f'{{"POST", {_lua_str(f"/{index}/_msearch")}, {_lua_str(ndjson)}}}')
         floor_rows.append(f'{{"POST", {_lua_str(f"/{index}/_search")}, '
                           f'{_lua_str(json.dumps(floor_body(q, filters), ensure_ascii=False))}}}')

@@ -413,11 +413,11 @@ def to_document(record: Record, text_words: str) -> dict[str, Any]:
 
 def find(index: RecordIndex, req: SearchRequest) -> SearchResult:
     """Run a search request: the one entry point shared by the API and the HTML pages. The
-    hits and the facets are two searches of one ``_msearch``, run side by side."""
+    hits and the facets are searches of one ``_msearch``, run side by side (build_bodies)."""
     started = time.perf_counter()
     bodies = build_bodies(req)
     sent = time.perf_counter()
-    hits, facets = index.msearch(bodies, cache=(False, True))
+    hits, *facets = index.msearch(bodies, cache=(False,) + (True,) * (len(bodies) - 1))
     answered = time.perf_counter() - sent
     result = parse_response(hits, req, facets)
     timing.record(time.perf_counter() - started, answered)

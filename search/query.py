@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from .analysis import fold, normalize
 from .errors import InvalidQuery
-from .template import abbreviation_expansions
+from .template import abbreviations
 from archive.identifiers import subject_ids_in
 from archive.places import filter_keys
 from archive.records import Status
@@ -206,6 +206,12 @@ _VALUE_FIELDS = {"subject_name.keyword": 6, "procedure_name.norm": 2, "result_ty
 #: place adds little, as the text names the place the way it was printed (docs/places.md).
 PLACE_BOOST, PLACE_FOLDED_BOOST = 1.5, 1.0
 PLACE_QUERY_BOOST, PLACE_QUERY_FOLDED_BOOST = 8.0, 5.0
+#: Fields whose values few records share (a subject's name): these select records and score
+#: in the query itself; the other value fields add to the best records only (_words_query).
+_RARE_VALUE_FIELDS = {"subject_name", "subject_name.keyword"}
+#: The score a record found only through a shared value field gets in the query (a recall
+#: net): below any match of the text's words, so the search skips it unless nothing better.
+RECALL_NET_BOOST = 0.01
 #: Text fields where the query counts as a phrase (two words or more).
 _PHRASE_FIELDS = {"subject_name": 6, "summary": 2, "procedure_name": 2}
 _DOC_NUMBER_SHAPE = re.compile(r"^\d{1,6}(/\d{4})?/[\w.\-/]+$")
@@ -288,42 +294,71 @@ def core_query(seq: list[str]) -> dict[str, Any]:
     """Plain BM25: any of the (distinct) words in the folded text, and in the text with
     diacritics when the query has them. A query typed without diacritics does not look in
     the exact text: there its words ('toan', 'dinh') are rare misspellings, and their rarity
-    would rank them first. Abbreviations expand here (the fields' search analyzers)."""
+    would rank them first.
+
+    Abbreviations (mappings/records.json) are looked up beside the words, not through the
+    fields' synonym graph: a run of the query an abbreviation stands for ('an toàn thực
+    phẩm') also asks for the abbreviation ('attp', one term), and an abbreviation typed
+    ('gpxd') for the words it stands for, as a phrase. The graph made the core ask for the
+    run *whole or abbreviated*, so a record holding part of it ('thực phẩm') was found only
+    by phrase clauses over every record — most of a topical query's cost (issue #21)."""
     core = " ".join(_distinct(seq, CORE_WORDS))
-    should = [{"match": {"text.folded": {"query": core}}}]
+    should: list[dict[str, Any]] = [{"match": {"text.folded": {"query": core, "analyzer": _FOLDED}}}]
     if typed_with_diacritics(seq):
-        should.append({"match": {"text": {"query": core}}})
+        should.append({"match": {"text": {"query": core, "analyzer": _EXACT}}})
+    should += _abbreviated(seq)
     return {"bool": {"should": should}}
 
 
-def _words_query(q: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """(what selects and first scores the records: the BM25 core and whole-value matches,
-    all term lookups; the phrase clauses that then add to the score of the best of them).
+def _abbreviated(seq: list[str]) -> list[dict[str, Any]]:
+    """The other spelling of each abbreviation the query holds, either way round."""
+    folded = [fold(w).lower() for w in seq]
+    known = abbreviations()
+    shorts = {w for w in folded if w in known}
+    for short, longs in known.items():
+        if any(tuple(folded[i:i + len(run)]) == run for run in longs for i in range(len(folded) - len(run) + 1)):
+            shorts.add(short)
+    clauses: list[dict[str, Any]] = []
+    for short in sorted(shorts):
+        if short in folded:  # typed short: the words in full
+            clauses += [{"match_phrase": {"text.folded": {"query": " ".join(run), "analyzer": _FOLDED}}}
+                        for run in known[short]]
+        else:  # typed in full: the abbreviation
+            clauses.append({"term": {"text.folded": short}})
+    return clauses
 
-    Phrases in the text are most of a query's cost: each reads the positions of its words
-    in every record that has them all, and the words of a topical query ('giấy phép xây
-    dựng') are in most of a million records. Such a phrase only ever adds to a record the
-    core has already found (its words are the core's), so these go into a ``rescore`` of the
-    first RESCORE_WINDOW records per shard in the core's order (build_body): the same records
-    match, the same sum of scores orders the top, and the hits half of a search costs half
-    (docs/performance.md, issue #21). Phrases in the short metadata fields stay in the
-    query: a record may hold a name or a kind its text does not (a scan OCR could not read,
-    a value from the manifest), and only they find it."""
+
+def _words_query(q: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(what selects and first scores the records; the clauses that then add to the score of
+    the best of them, a ``rescore`` of the first RESCORE_WINDOW records per shard).
+
+    Selecting: the BM25 core, and the whole values that are rare by nature — identifiers,
+    a subject's name, the query as a place. Added to the best only: phrases in the text and
+    the values many records share (a kind, a procedure, an agency, a place within the query,
+    a summary). Each of those reads or scores every record that has it — a topical query's
+    words and kind are in a tenth of a million records, all of them competing for the top —
+    so in the query they were most of its cost (docs/performance.md, issue #21). Within the
+    window the scores add up as before (query and rescore weigh 1 each), and a corpus smaller
+    than the window ranks exactly as if they were in the query.
+
+    A record may hold a kind or a procedure its text does not (a scan OCR could not read, a
+    value from the manifest), and the whole-value terms find it: those stay in the query too,
+    as a recall net of constant score RECALL_NET_BOOST, below any match of the text's words,
+    so the search still skips what cannot reach the top. The phrases in those fields do not:
+    their words are the core's, and a record whose text has none of a query's words has
+    nothing to show for it in a snippet either."""
     seq = words(q)
     exact = typed_with_diacritics(seq)
     should: list[dict[str, Any]] = [core_query(seq)]
+    shared: list[dict[str, Any]] = []
+    shared_phrases: list[dict[str, Any]] = []
     proximity: list[dict[str, Any]] = []
-    # Proximity: adjacent words side by side in the text; a short query as a whole. Inside a
-    # run that an abbreviation stands for, the core asks for the run whole ('an toàn thực
-    # phẩm' or 'attp': core_query), so there a pair ('thực phẩm') is what finds a record
-    # with part of the run: those pairs, and then the whole query, stay in the query.
-    pairs = _distinct([f"{a} {b}" for a, b in zip(seq, seq[1:])], PAIRS)
-    in_runs = _pairs_in_expansions(seq)
-    for pair in pairs:
-        (should if pair.lower() in in_runs else proximity).extend(_text_phrase(pair, PAIR_BOOST, exact))
+    # Proximity: adjacent words side by side in the text; a short query as a whole.
+    for pair in _distinct([f"{a} {b}" for a, b in zip(seq, seq[1:])], PAIRS):
+        proximity.extend(_text_phrase(pair, PAIR_BOOST, exact))
     short = " ".join(seq) if 2 <= len(seq) <= PHRASE_WORDS else None
     if short:
-        (should if in_runs else proximity).extend(_text_phrase(short, 2.0, exact, slop=2))
+        proximity.extend(_text_phrase(short, 2.0, exact, slop=2))
     # Identifiers and whole field values: a run of the query's words equal to the value
     # (after the field's normalizer: "123 gp sxd" = "123/GP-SXD", "tran thi hoa" = "Trần Thị Hoa").
     head = seq[:SPAN_WORDS]
@@ -332,11 +367,11 @@ def _words_query(q: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         should.append({"terms": {name: runs, "boost": boost}})
     for name, boost in _VALUE_FIELDS.items():
         if long_runs:
-            should.append({"terms": {name: long_runs, "boost": boost}})
+            (should if name in _RARE_VALUE_FIELDS else shared).append({"terms": {name: long_runs, "boost": boost}})
     if long_runs:
-        should.append({"terms": {"place_names.folded": long_runs, "boost": PLACE_FOLDED_BOOST}})
+        shared.append({"terms": {"place_names.folded": long_runs, "boost": PLACE_FOLDED_BOOST}})
         if exact:
-            should.append({"terms": {"place_names": [r.lower() for r in long_runs], "boost": PLACE_BOOST}})
+            shared.append({"terms": {"place_names": [r.lower() for r in long_runs], "boost": PLACE_BOOST}})
         if 2 <= len(seq) <= MAX_SPAN:  # the whole query a place name
             whole = " ".join(seq)
             should.append({"term": {"place_names.folded": {"value": whole, "boost": PLACE_QUERY_FOLDED_BOOST}}})
@@ -352,28 +387,19 @@ def _words_query(q: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     # adds a constant, less than one rare pair of words in the text, so that a wrong kind
     # (a heading read as the kind) cannot outrank a text that answers.
     if short:
-        should += [{"constant_score": {"filter": {"match_phrase": {"result_type.text": {
+        shared_phrases += [{"constant_score": {"filter": {"match_phrase": {"result_type.text": {
             "query": run, "analyzer": _FOLDED}}}, "boost": KIND_PHRASE_BOOST}} for run in _spans(seq, 3, 6)]
     # Names and summaries: the query as a phrase of two words or more.
     if short:
         for name, boost in _PHRASE_FIELDS.items():
-            should += [{"match_phrase": {name: {"query": short, "analyzer": _EXACT, "boost": boost}}},
-                       {"match_phrase": {f"{name}.folded": {"query": short, "analyzer": _FOLDED,
-                                                            "boost": boost * 0.75}}}]
+            (should if name in _RARE_VALUE_FIELDS else shared_phrases).extend([
+                {"match_phrase": {name: {"query": short, "analyzer": _EXACT, "boost": boost}}},
+                {"match_phrase": {f"{name}.folded": {"query": short, "analyzer": _FOLDED, "boost": boost * 0.75}}}])
+    if shared:
+        should.append({"constant_score": {"filter": {"bool": {"should": shared}}, "boost": RECALL_NET_BOOST}})
+        proximity += shared
+    proximity += shared_phrases
     return {"bool": {"should": should, "minimum_should_match": 1}}, proximity
-
-
-def _pairs_in_expansions(seq: list[str]) -> set[str]:
-    """The adjacent pairs of ``seq`` (lower case) that lie inside a run of words an
-    abbreviation stands for (mappings/records.json: 'an toàn thực phẩm' for 'attp')."""
-    folded = [fold(w).lower() for w in seq]
-    out: set[str] = set()
-    for run in abbreviation_expansions():
-        n = len(run)
-        for i in range(len(seq) - n + 1):
-            if tuple(folded[i:i + n]) == run:
-                out.update(f"{a} {b}".lower() for a, b in zip(seq[i:i + n], seq[i + 1:i + n]))
-    return out
 
 
 def _phrase(phrase: str, boost: float = 1.0) -> dict[str, Any]:
@@ -429,39 +455,61 @@ def highlight(q: str) -> dict[str, Any] | None:
 #: Matching records counted exactly up to this many; beyond, the total is "more than" (the
 #: ranking may then skip what cannot reach the first pages, as OpenSearch does by default).
 TOTAL_CAP = MAX_WINDOW
-#: Facets are counted over at most this many matching records per shard (a ``sampler``);
-#: where more match, each count is scaled to the exact number of matches and marked
-#: approximate. Counting nine facets over every one of a million matches was most of the
-#: cost of a broad search (docs/performance.md).
+#: Facets are counted exactly over at most this many matching records per shard; where
+#: more match, they are counted in a sample and scaled, and marked approximate.
 FACET_SAMPLE = 2_000
-SAMPLE_SEED = 45_2020  # any constant: the same sample for the same request
-#: Name (prefix) of the aggregations that hold a sample.
-SAMPLE = "_sample"
+#: The samples, densest first: the records whose id starts with 1, 2 or 3 given hex digits
+#: (1/16, 1/256, 1/4096 of all). An id is the start of the SHA-256 of the original file
+#: (archive/records.py record_id_for), so a prefix is a fair sample of any set of records,
+#: drawn without visiting the others — counting nine facets over every one of a million
+#: matches, or scoring them all to draw a sample, was most of a shared search's cost
+#: (docs/performance.md, issue #21). Any prefix serves; this one is fixed so that the same
+#: request draws the same sample (cacheable).
+SAMPLE_PREFIX = "0a7"
 
 
-def build_bodies(req: SearchRequest) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Two requests for one ``_msearch``: the hits (ranked, filtered, the total counted up
-    to TOTAL_CAP) and the facets (no hits, no scores, sampled, no clock in it: OpenSearch's
-    request cache keeps it until the index changes)."""
-    body = build_body(req)
-    query = body["query"]
-    filters = body.pop("post_filter", None)
-    # The sampler keeps the best-scoring matches; unscored, those would be the first ones
-    # indexed (the oldest batches). A seeded random score makes the sample a fair one, and
-    # the same for the same request (so still cacheable).
-    matched = {"bool": {"filter": [query]}} if query != {"match_all": {}} else query
-    facets = {"size": 0, "track_total_hits": False, "aggs": body.pop("aggs"),
-              "query": {"function_score": {"query": matched, "boost_mode": "replace",
-                                           "random_score": {"seed": SAMPLE_SEED, "field": "_seq_no"}}}}
-    if filters:
-        body["query"] = {"bool": {"must": [query], "filter": filters["bool"]["filter"]}}
-    body["track_total_hits"] = TOTAL_CAP
-    return body, facets
+@dataclass(frozen=True)
+class FacetGroup:
+    """Dimensions counted over the same records: the query's matches under every filter but
+    those of the group's own dimension (a dimension's counts ignore its own filter)."""
+
+    names: tuple[str, ...]
+    without: str  # the dimension whose filter is left out; "" for none
+
+
+def facet_groups(req: SearchRequest) -> list[FacetGroup]:
+    """Every dimension without a filter of its own counts the same records, so they share one
+    group; a dimension being filtered on is a group of its own."""
+    filtered = [n for n in FACETS if req.filters.get(n)]
+    return [FacetGroup(tuple(n for n in FACETS if n not in filtered), ""),
+            *(FacetGroup((n,), n) for n in filtered)]
+
+
+def build_bodies(req: SearchRequest) -> tuple[dict[str, Any], ...]:
+    """The requests of one ``_msearch``: the hits (build_body), then for each facet group
+    (facet_groups) its exact count and its samples, densest first, each stopping after
+    FACET_SAMPLE records a shard (``terminate_after``): parse_response takes the first that
+    did not stop. No hits, no scores, no clock in them: OpenSearch's request cache keeps
+    them until the index changes."""
+    body, query, filters, counted = _request(req)
+    facets = []
+    for group in facet_groups(req):
+        within = [query] + [c for n, c in filters.items() if n != group.without]
+        for digits in range(len(SAMPLE_PREFIX) + 1):
+            drawn = within + ([{"prefix": {"id": SAMPLE_PREFIX[:digits]}}] if digits else [])
+            facets.append({"size": 0, "track_total_hits": True, "terminate_after": FACET_SAMPLE,
+                           "query": {"bool": {"filter": drawn}}, "aggs": {n: counted[n] for n in group.names}})
+    return (body, *facets)
 
 
 def build_body(req: SearchRequest) -> dict[str, Any]:
-    """One request with hits and facets (the post_filter keeps the facets' own counts);
-    ``find`` sends the two halves of it apart (``build_bodies``)."""
+    """The hits' request: ranked, filtered, the total counted up to TOTAL_CAP (the ranking
+    may then skip what cannot reach the first pages)."""
+    return _request(req)[0]
+
+
+def _request(req: SearchRequest) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """(the hits' request, the query alone, the filters by dimension, the facets' aggregations)."""
     q = normalize(req.q)[:MAX_QUERY_CHARS]
     if req.page * req.size > MAX_WINDOW:
         raise InvalidQuery(
@@ -481,42 +529,20 @@ def build_body(req: SearchRequest) -> dict[str, Any]:
     if req.hidden_subjects:
         query = {"bool": {"must": [query], "must_not": [hidden_clause(req.hidden_subjects)]}}
 
-    def others(name: str) -> dict[str, Any]:
-        """Facet counts of a dimension ignore that dimension's own filter."""
-        clauses = [c for n, c in filters.items() if n != name]
-        return {"bool": {"filter": clauses}} if clauses else {"match_all": {}}
-
     counted: dict[str, Any] = {name: {"terms": {"field": indexed, "size": 50}} for name, indexed in FACET_FIELDS.items()}
     counted["status"] = {"filters": {"filters": {s.value: status_clause(s, req.today) for s in Status}}}
     counted["year"] = {"date_histogram": {"field": "issued_date", "calendar_interval": "year", "format": "yyyy",
                                           "min_doc_count": 1, "order": {"_key": "desc"}}}
-    # A dimension's counts ignore its own filter. Every dimension with no filter of its own
-    # counts the same records — the query's matches under all filters — so they share one
-    # sample of them; a dimension being filtered on gets a sample of its own. Each sample's
-    # records are counted exactly by the filter above it; parse_response scales a sampled
-    # count to that exact number and marks it approximate when the sample did not hold all.
-    def sample(within: dict[str, Any], names: list[str]) -> dict[str, Any]:
-        return {"filter": within, "aggs": {"s": {"sampler": {"shard_size": FACET_SAMPLE},
-                                                 "aggs": {n: counted[n] for n in names}}}}
-
-    aggs: dict[str, Any] = {SAMPLE: sample(others(""), [n for n in counted if n not in filters])}
-    for name in counted:
-        if name in filters:
-            aggs[SAMPLE + name] = sample(others(name), [name])
-
     body: dict[str, Any] = {
-        "query": query,
+        "query": {"bool": {"must": [query], "filter": list(filters.values())}} if filters else query,
         "from": (req.page - 1) * req.size,
         "size": req.size,
-        "track_total_hits": True,
+        "track_total_hits": TOTAL_CAP,
         "_source": list(HIT_FIELDS) + list(SOURCE_FIELDS),
-        "aggs": aggs,
     }
     shown = highlight(q) if q else None
     if shown:
         body["highlight"] = shown
-    if filters:
-        body["post_filter"] = {"bool": {"filter": list(filters.values())}}
     if req.sort != "relevance" or not ranked:
         order = "asc" if req.sort == "date_asc" else "desc"
         body["sort"] = [{"issued_date": {"order": order, "missing": "_last"}}, {"id": "asc"}]
@@ -525,7 +551,7 @@ def build_body(req: SearchRequest) -> dict[str, Any]:
         window = max(RESCORE_WINDOW, req.page * req.size)
         body["rescore"] = {"window_size": window, "query": {
             "rescore_query": {"bool": {"should": proximity}}, "query_weight": 1.0, "rescore_query_weight": 1.0}}
-    return body
+    return body, query, filters, counted
 
 
 # -- response -> result ---------------------------------------------------------------
@@ -549,9 +575,10 @@ def _facet_values(name: str, inner: dict[str, Any], seen: int, matched: int) -> 
     return [FacetValue.model_construct(value=v, count=count(n), approximate=approximate) for v, n in buckets]
 
 
-def parse_response(resp: dict[str, Any], req: SearchRequest, facets: dict[str, Any] | None = None) -> SearchResult:
-    """The result of a search: ``resp`` holds the hits (and the aggregations, unless the
-    facets came back apart, ``facets``)."""
+def parse_response(resp: dict[str, Any], req: SearchRequest,
+                   facets: list[dict[str, Any]] | None = None) -> SearchResult:
+    """The result of a search: ``resp`` holds the hits, ``facets`` the answers to the facet
+    requests of build_bodies, in their order."""
     hits = []
     for h in resp["hits"]["hits"]:
         src = h["_source"]
@@ -565,15 +592,22 @@ def parse_response(resp: dict[str, Any], req: SearchRequest, facets: dict[str, A
                 snippet=snippet,
             )
         )
-    values: dict[str, list[FacetValue]] = {}
-    for key, agg in (facets if facets is not None else resp).get("aggregations", {}).items():
-        if key.startswith(SAMPLE):
-            drawn = agg["s"]
-            values.update({name: _facet_values(name, inner, drawn["doc_count"], agg["doc_count"])
-                           for name, inner in drawn.items() if isinstance(inner, dict) and "buckets" in inner})
     total = resp["hits"]["total"]
+    exact_total = total["value"] if total.get("relation", "eq") == "eq" else None
+    values: dict[str, list[FacetValue]] = {}
+    tiers = len(SAMPLE_PREFIX) + 1
+    for n, group in enumerate(facet_groups(req) if facets else []):
+        answers = facets[n * tiers:(n + 1) * tiers]
+        digits, answer = next(((d, a) for d, a in enumerate(answers) if not a.get("terminated_early")),
+                              (tiers - 1, answers[-1]))  # beyond every sample: the sparsest, cut
+        seen = answer["hits"]["total"]["value"]
+        # A sample stands for 16^digits as many records; the shared group's are known exactly
+        # when the hits' total is (every filter applies to both).
+        matched = exact_total if digits and not group.without and exact_total is not None else seen * 16 ** digits
+        values.update({name: _facet_values(name, answer["aggregations"][name], seen, matched if digits else seen)
+                       for name in group.names})
     return SearchResult(
-        total=total["value"], total_exact=total.get("relation", "eq") == "eq", page=req.page, size=req.size,
+        total=total["value"], total_exact=exact_total is not None, page=req.page, size=req.size,
         hits=hits, facets=values,
     )
 

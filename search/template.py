@@ -21,9 +21,14 @@ def load_template() -> dict[str, Any]:
 
 
 @lru_cache
-def abbreviation_expansions() -> tuple[tuple[str, ...], ...]:
-    """The words of every multi-word side of the folded abbreviation synonyms ('an toan thuc
-    pham' of 'attp'), as tuples of folded words."""
+def abbreviations() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The folded abbreviation synonyms as {abbreviation: its expansions as tuples of folded
+    words} ('attp': (('an', 'toan', 'thuc', 'pham'),)), read from the template's list."""
     rules = load_template()["template"]["settings"]["analysis"]["filter"]["abbreviations_folded"]["synonyms"]
-    sides = {tuple(side.split()) for rule in rules for side in (s.strip() for s in rule.split(","))}
-    return tuple(sorted(s for s in sides if len(s) > 1))
+    out: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for rule in rules:
+        sides = [tuple(side.split()) for side in (s.strip() for s in rule.split(",")) if side]
+        longs = tuple(s for s in sides if len(s) > 1)
+        for short in (s[0] for s in sides if len(s) == 1):
+            out[short] = out.get(short, ()) + longs
+    return out

@@ -28,7 +28,7 @@ def test_unknown_filter_is_refused():
 
 def test_status_is_computed_against_the_given_day():
     body = build_body(SearchRequest(filters={"status": ["expired"]}, today=dt.date(2026, 11, 21)))
-    assert '"lt": "2026-11-21"' in json.dumps(body["post_filter"])
+    assert '"lt": "2026-11-21"' in json.dumps(body["query"]["bool"]["filter"])
 
 
 # -- bounded work (issue #16) ------------------------------------------------------------

@@ -51,6 +51,10 @@ DOCS = {
         "Quy trình kiểm định kỹ thuật an toàn thang máy\n"
         "Điều 1. Thang máy phải được kiểm định lần đầu trước khi đưa vào sử dụng.\n"
         "Điều 2. Chu kỳ kiểm định định kỳ không quá 03 năm.\n"),
+    # Says only the abbreviation of what a query may spell out.
+    "bep_an.txt": LETTERHEAD.format(number="20/2024/TT-BLĐTBXH") + (
+        "Hướng dẫn bếp ăn tập thể\n"
+        "Điều 1. Bếp ăn tập thể phải có giấy chứng nhận đủ điều kiện ATTP.\n"),
 }
 MANIFEST = [
     {"file": "hoc_phi.txt", "result_type": "Mẫu tờ khai đề nghị hưởng trợ cấp thất nghiệp"},
@@ -104,7 +108,15 @@ def test_the_snippet_is_the_passage_that_answers(record_index, files):
 
 
 def test_a_record_with_part_of_an_abbreviated_run_is_still_found(record_index, files):
-    """'an toàn thực phẩm' is what 'attp' stands for, so the BM25 core asks for it whole; the
-    pair 'an toàn' of a record about lifts is still a match (a plain BM25 match finds it)."""
+    """'an toàn thực phẩm' is what 'attp' stands for, and the BM25 core asks for the
+    abbreviation beside the words, not instead of them: the pair 'an toàn' of a record about
+    lifts is still a match (a plain BM25 match finds it)."""
     assert "an_toan.txt" in _ranked(record_index, files, "an toàn thực phẩm")
     assert "an_toan.txt" in _ranked(record_index, files, "an toan thuc pham")
+
+
+def test_a_query_spelling_out_an_abbreviation_finds_the_record_that_abbreviates_it(record_index, files):
+    """The core looks up 'attp' for 'an toàn thực phẩm' beside its words: the record that
+    only abbreviates it is found, and first, however the query is typed."""
+    assert _ranked(record_index, files, "an toàn thực phẩm bếp ăn")[:1] == ["bep_an.txt"]
+    assert "bep_an.txt" in _ranked(record_index, files, "an toan thuc pham")
