@@ -292,9 +292,17 @@ def _insert(db: Any, line: bytes, mac: str, event: AuditEvent | None) -> int:
     e = event
     return db.execute("INSERT INTO audit_events (at, actor, action, record_id, subject_id, query, hits, line, raw, mac) "
                       "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING seq",
-                      (e.at if e else None, e.actor if e else None, e.action if e else None,
-                       e.record_id if e else None, e.subject_id if e else None, e.query if e else None,
-                       e.hits if e else None, text, raw, mac)).fetchone()["seq"]
+                      (e.at if e else None, _column(e.actor if e else None), _column(e.action if e else None),
+                       _column(e.record_id if e else None), _column(e.subject_id if e else None),
+                       _column(e.query if e else None), [_column(h) for h in e.hits] if e and e.hits else None,
+                       text, raw, mac)).fetchone()["seq"]
+
+
+def _column(value: str | None) -> str | None:
+    """A value for the columns the log is looked up by. PostgreSQL's text holds no NUL, which
+    a query typed or sent may (a search for '\\x00' answered 500): there it stands as U+FFFD.
+    The line keeps the event exactly, as text or raw bytes."""
+    return value.replace("\x00", "\ufffd") if value else value
 
 
 def verify_lines(lines: Iterable[bytes], key: bytes) -> tuple[Verification, str]:

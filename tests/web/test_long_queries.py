@@ -66,3 +66,9 @@ def test_a_text_longer_than_the_highlighter_reads_is_still_found(api, records):
     records.put(Record(id="dai", text="Điều 1. Mức hưởng trợ cấp thất nghiệp hằng tháng.\n" + ". " * 600_000
                        + "\nĐiều 99. Trợ cấp thất nghiệp được chi trả hằng tháng."))
     assert _search(api, "trợ cấp thất nghiệp")[0] == "dai"
+
+
+def test_a_query_with_control_characters_answers_200(api, records):
+    """A NUL byte sent in the query reached the audit log's columns, which PostgreSQL's text
+    refuses: the search answered 500 (found by tests/web/test_schema.py)."""
+    assert _search(api, "thuế\x00 chuyển lỗ\x1c")[:1] == ["thue"]
