@@ -471,7 +471,7 @@ FACET_SAMPLE = 2_000
 #: (1/16, 1/256, 1/4096 of all). An id is the start of the SHA-256 of the original file
 #: (archive/records.py record_id_for), so a prefix is a fair sample of any set of records,
 #: drawn without visiting the others — counting nine facets over every one of a million
-#: matches, or scoring them all to draw a sample, was most of a shared search's cost
+#: matches, or scoring them all to draw a sample, was most of a broad search's cost
 #: (docs/performance.md, issue #21). Any prefix serves; this one is fixed so that the same
 #: request draws the same sample (cacheable).
 SAMPLE_PREFIX = "0a7"
