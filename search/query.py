@@ -301,33 +301,33 @@ def core_query(seq: list[str]) -> dict[str, Any]:
     Abbreviations (mappings/records.json) are looked up beside the words, not through the
     fields' synonym graph: a run of the query an abbreviation stands for ('an toàn thực
     phẩm') also asks for the abbreviation ('attp', one term), and an abbreviation typed
-    ('gpxd') for the words it stands for, as a phrase. The graph made the core ask for the
-    run *whole or abbreviated*, so a record holding part of it ('thực phẩm') was found only
-    by phrase clauses over every record — most of a topical query's cost (issue #21)."""
+    ('gpxd') for all the words it stands for (their order adds in the rescore:
+    _words_query). The graph made the core ask for the run *whole or abbreviated*, so a
+    record holding part of it ('thực phẩm') was found only by phrase clauses over every
+    record; and a phrase of common words ('ủy ban nhân dân' for every 'UBND' of a document
+    number) read positions in most records — most of a query's cost (issue #21)."""
     core = " ".join(_distinct(seq, CORE_WORDS))
     should: list[dict[str, Any]] = [{"match": {"text.folded": {"query": core, "analyzer": _FOLDED}}}]
     if typed_with_diacritics(seq):
         should.append({"match": {"text": {"query": core, "analyzer": _EXACT}}})
-    should += _abbreviated(seq)
+    shorts, longs = _abbreviated(seq)
+    should += [{"term": {"text.folded": short}} for short in shorts]
+    should += [{"match": {"text.folded": {"query": run, "analyzer": _FOLDED, "operator": "and"}}} for run in longs]
     return {"bool": {"should": should}}
 
 
-def _abbreviated(seq: list[str]) -> list[dict[str, Any]]:
-    """The other spelling of each abbreviation the query holds, either way round."""
+def _abbreviated(seq: list[str]) -> tuple[list[str], list[str]]:
+    """The other spelling of each abbreviation the query holds, either way round: (the
+    abbreviations of the runs it spells out, the runs of the abbreviations it types)."""
     folded = [fold(w).lower() for w in seq]
     known = abbreviations()
-    shorts = {w for w in folded if w in known}
-    for short, longs in known.items():
-        if any(tuple(folded[i:i + len(run)]) == run for run in longs for i in range(len(folded) - len(run) + 1)):
-            shorts.add(short)
-    clauses: list[dict[str, Any]] = []
-    for short in sorted(shorts):
+    shorts, longs = [], []
+    for short, runs in sorted(known.items()):
         if short in folded:  # typed short: the words in full
-            clauses += [{"match_phrase": {"text.folded": {"query": " ".join(run), "analyzer": _FOLDED}}}
-                        for run in known[short]]
-        else:  # typed in full: the abbreviation
-            clauses.append({"term": {"text.folded": short}})
-    return clauses
+            longs += [" ".join(run) for run in runs]
+        elif any(tuple(folded[i:i + len(run)]) == run for run in runs for i in range(len(folded) - len(run) + 1)):
+            shorts.append(short)
+    return shorts, longs
 
 
 def _words_query(q: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -355,9 +355,11 @@ def _words_query(q: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     shared: list[dict[str, Any]] = []
     shared_phrases: list[dict[str, Any]] = []
     proximity: list[dict[str, Any]] = []
-    # Proximity: adjacent words side by side in the text; a short query as a whole.
+    # Proximity: adjacent words side by side in the text; a short query as a whole; the
+    # words an abbreviation typed stands for, in their order.
     for pair in _distinct([f"{a} {b}" for a, b in zip(seq, seq[1:])], PAIRS):
         proximity.extend(_text_phrase(pair, PAIR_BOOST, exact))
+    proximity += [{"match_phrase": {"text.folded": {"query": run, "analyzer": _FOLDED}}} for run in _abbreviated(seq)[1]]
     short = " ".join(seq) if 2 <= len(seq) <= PHRASE_WORDS else None
     if short:
         proximity.extend(_text_phrase(short, 2.0, exact, slop=2))
