@@ -45,7 +45,7 @@ import httpx  # noqa: E402
 from scale_data import base_pool, make  # noqa: E402
 from search.config import Settings  # noqa: E402
 from search.index import RecordIndex  # noqa: E402
-from search.query import SearchRequest, build_bodies  # noqa: E402
+from search.query import SearchRequest, build_bodies, request_cache  # noqa: E402
 from tracuu.services import _java_home, opensearch_home  # noqa: E402
 
 NODES = 3
@@ -187,7 +187,7 @@ def run(index: RecordIndex, settings: Settings, queries: list[str], args, home: 
         while not stop.is_set():
             try:
                 bodies = build_bodies(SearchRequest(q=rng.choice(queries)))
-                answer = index.msearch(bodies, cache=(False,) + (True,) * (len(bodies) - 1))
+                answer = index.msearch(bodies, cache=request_cache(bodies))
                 bad = any("error" in r or r.get("_shards", {}).get("failed", 0) for r in answer)
                 kind = "partial" if bad else "ok"
             except Exception as e:  # noqa: BLE001 — every failure is counted, whatever it is

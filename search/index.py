@@ -27,7 +27,8 @@ from .errors import RecordNotFound, SearchUnavailable
 from .lookup import AddressReading, LookupHit, LookupResult, lookup_body, own_records_body, subject_records_body
 from . import timing
 from .template import MAPPINGS_DIR, load_template
-from .query import Hit, SearchRequest, SearchResult, build_bodies, parse_response, similar_body, today_in_vietnam
+from .query import (Hit, SearchRequest, SearchResult, build_bodies, parse_response, request_cache, similar_body,
+                    today_in_vietnam)
 from archive.identifiers import canonical_or_none, canonical_subject_id
 from archive.places import parse_address, place_keys, place_names
 from archive.records import SCHEMA_VERSION, Record, Status
@@ -417,7 +418,7 @@ def find(index: RecordIndex, req: SearchRequest) -> SearchResult:
     started = time.perf_counter()
     bodies = build_bodies(req)
     sent = time.perf_counter()
-    hits, *facets = index.msearch(bodies, cache=(False,) + (True,) * (len(bodies) - 1))
+    hits, *facets = index.msearch(bodies, cache=request_cache(bodies))
     answered = time.perf_counter() - sent
     result = parse_response(hits, req, facets)
     timing.record(time.perf_counter() - started, answered)

@@ -513,6 +513,12 @@ def build_bodies(req: SearchRequest) -> tuple[dict[str, Any], ...]:
     return (body, *facets)
 
 
+def request_cache(bodies: tuple[dict[str, Any], ...]) -> tuple[bool, ...]:
+    """Which of build_bodies' requests OpenSearch's request cache may keep: the facets (no
+    hits, no clock), not the hits (a page of scored, highlighted records)."""
+    return (False,) + (True,) * (len(bodies) - 1)
+
+
 def build_body(req: SearchRequest) -> dict[str, Any]:
     """The hits' request: ranked, filtered, the total counted up to TOTAL_CAP (the ranking
     may then skip what cannot reach the first pages)."""
