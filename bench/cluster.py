@@ -20,6 +20,16 @@ two thirds it is started again. A search fails if the call raises (what a clerk 
 answer counts as a failure). Afterwards every
 acknowledged id is looked up (all of them, not a sample), and the documents counted.
 Prints one JSON summary; --out appends it as a JSON line.
+
+With --files N, the run also ingests files as a province does: ``tracuu sample`` writes N
+results (scans and born-digital, a seed nobody developed on) before the nodes start, and
+``tracuu ingest`` reads them — Tika, OCR, the archive in a scratch TRACUU_DATA_DIR, the
+index on the three nodes — from the start of the run until it is done, across the kill.
+Afterwards: every file the ingest report names as ingested has its bag in the archive and
+its record in the index, no bag is left pending (what an index write cut by the kill
+leaves; ``tracuu reindex --pending`` is run once if any is, and counted), every bag passes
+``tracuu verify``'s fixity check, and every file is either ingested or named in the report
+with its reason. Needs Tika running (``tracuu services start``).
 """
 
 from __future__ import annotations
@@ -49,6 +59,7 @@ from search.query import SearchRequest, build_bodies, request_cache  # noqa: E40
 from tracuu.services import _java_home, opensearch_home  # noqa: E402
 
 NODES = 3
+TRACUU = str(Path(sys.executable).with_name("tracuu"))
 HTTP, TRANSPORT = 9201, 9301
 TOPICS = ["giấy phép xây dựng", "đăng ký hộ kinh doanh", "an toàn thực phẩm", "chứng chỉ hành nghề",
           "xac nhan tinh trang hon nhan", "trích lục khai sinh", "dang ky ket hon"]
@@ -116,10 +127,14 @@ def main() -> None:
     ap.add_argument("--heap", default="1g")
     ap.add_argument("--keep", action="store_true", help="leave the nodes running and their folder in place")
     ap.add_argument("--out", type=Path, help="append the summary here as a JSON line")
+    ap.add_argument("--files", type=int, default=0, help="also `tracuu ingest` this many sample files during the run")
+    ap.add_argument("--files-seed", type=int, default=21, help="the sample's seed (one nobody developed on)")
     args = ap.parse_args()
 
     home = Path(tempfile.mkdtemp(prefix="tracuu-cluster-"))
     ports = [HTTP + i for i in range(NODES)]
+    if args.files:
+        write_sample(home / "files", args.files, args.files_seed)
     procs = {i: start_node(home, i, args.heap) for i in range(NODES)}
     try:
         print(f"3 nodes starting in {home}", flush=True)
@@ -173,6 +188,66 @@ def main() -> None:
             shutil.rmtree(home, ignore_errors=True)
 
 
+def write_sample(folder: Path, n: int, seed: int) -> None:
+    """N sample results to ingest: a third scans (OCR is the slow part on two cores)."""
+    tika = Settings().tika_url
+    try:
+        httpx.get(f"{tika}/tika", timeout=5).raise_for_status()
+    except httpx.HTTPError:
+        raise SystemExit(f"--files needs Tika at {tika} (tracuu services start)") from None
+    started = time.perf_counter()
+    subprocess.run([TRACUU, "sample", str(folder), "--n", str(n), "--seed", str(seed), "--scanned-share", "0.33"],
+                   check=True, stdout=subprocess.DEVNULL)
+    print(f"{n} sample files (seed {seed}) written in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def ingest_env(settings: Settings, home: Path) -> dict[str, str]:
+    """The environment a `tracuu` command needs to work on the cluster and the scratch archive."""
+    return {**os.environ, "TRACUU_DATA_DIR": str(home / "data"), "TRACUU_OPENSEARCH_URL": settings.opensearch_url,
+            "TRACUU_INDEX": settings.index, "TRACUU_INDEX_SHARDS": "3", "TRACUU_INDEX_REPLICAS": "1",
+            # Index writes all through the run (the default, 100, would write 90 files once, at the end).
+            "TRACUU_BULK_SIZE": "5"}
+
+
+def check_ingest(index: RecordIndex, settings: Settings, home: Path, node_down: tuple[float, float]) -> dict:
+    """What the file ingest left: archive, index and report agree, nothing pending, fixity;
+    and how many files were archived while the node was down (``node_down``, epoch seconds)."""
+    from archive import pending
+    from archive.layout import iter_bags, read_record
+    from indexer.maintenance import verify
+
+    env = ingest_env(settings, home)
+    data = Settings(data_dir=home / "data", opensearch_url=settings.opensearch_url, index=settings.index)
+    reports = sorted((data.reports_dir).glob("*.json"))
+    report = json.loads(reports[-1].read_text(encoding="utf-8")) if reports else {}
+    left_pending = len(list(pending.pending(data.archive_dir)))
+    if left_pending:  # what the kill cut between archive and index: the next ingest or this command indexes it
+        subprocess.run([TRACUU, "reindex", "--pending"], env=env, check=True, stdout=subprocess.DEVNULL)
+    bags = [b.name for b in iter_bags(data.archive_dir)]
+    index.refresh()
+    found: set[str] = set()
+    for k in range(0, len(bags), 1000):
+        got = index.client.mget(index=index.alias, body={"ids": bags[k:k + 1000]}, _source=False)["docs"]
+        found.update(d["_id"] for d in got if d.get("found"))
+    when = [read_record(data.archive_dir, b).ingested_at for b in bags]
+    while_down = sum(1 for t in when if t and node_down[0] <= t.timestamp() <= node_down[1])
+    files = [p for p in (home / "files").rglob("*") if p.is_file() and p.suffix.lower() in
+             {".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png", ".docx"}]
+    fixity = verify(data)
+    named = set(report.get("ingested", [])) | set(report.get("duplicates", [])) | \
+        {f["file"] for f in report.get("failed", [])}
+    return {
+        "files": len(files), "files_ingested": len(report.get("ingested", [])),
+        "files_failed": [(f["file"], f["reason"]) for f in report.get("failed", [])],
+        "files_not_in_report": len(files) - len(named & {str(p.relative_to(home / "files")) for p in files}),
+        "files_archived_while_node_down": while_down,
+        "bags": len(bags), "bags_not_in_index": len(set(bags) - found),
+        "pending_after_ingest": left_pending, "pending_after_catch_up": len(list(pending.pending(data.archive_dir))),
+        "fixity_checked": fixity.checked, "fixity_damaged": len(fixity.damaged),
+        "ingest_aborted": report.get("aborted", ""),
+    }
+
+
 def run(index: RecordIndex, settings: Settings, queries: list[str], args, home: Path, procs: dict,
         ports: list[int]) -> dict:
     stop = threading.Event()
@@ -180,7 +255,7 @@ def run(index: RecordIndex, settings: Settings, queries: list[str], args, home: 
     searches = {"ok": 0, "raised": 0, "partial": 0, "failures": []}
     acked: list[str] = []
     writes = {"batches": 0, "failed_items": 0, "raised": 0}
-    t0 = time.monotonic()
+    t0, wall0 = time.monotonic(), time.time()
 
     def searcher(seed: int) -> None:
         rng = random.Random(seed)
@@ -220,6 +295,12 @@ def run(index: RecordIndex, settings: Settings, queries: list[str], args, home: 
     threads.append(threading.Thread(target=writer))
     for t in threads:
         t.start()
+    ingest, ingest_ended = None, []
+    if args.files:
+        ingest = subprocess.Popen([TRACUU, "ingest", str(home / "files")], env=ingest_env(settings, home),
+                                  stdout=subprocess.DEVNULL, stderr=(home / "ingest.log").open("ab"))
+        threading.Thread(target=lambda: (ingest.wait(), ingest_ended.append(time.monotonic() - t0)),
+                         daemon=True).start()
     victim, killed_at, restarted_at = None, None, None
     try:
         time.sleep(args.seconds / 3)
@@ -241,14 +322,24 @@ def run(index: RecordIndex, settings: Settings, queries: list[str], args, home: 
     green_at = time.monotonic() - t0
     if green_after is None:
         print(f"not green with {NODES} nodes within 300 s of the end; node logs in {home}", flush=True)
+    files = {}
+    if ingest is not None:
+        code = ingest.wait()
+        while not ingest_ended:
+            time.sleep(0.1)
+        files = {"ingest_exit": code, "ingest_ended_s": round(ingest_ended[0], 1)}
+        print(f"the ingest ended at {ingest_ended[0]:.0f} s, exit {code}"
+              + ("" if ingest_ended[0] > (killed_at or 0) else " — before the kill: it measured nothing"), flush=True)
     index.refresh()
     present: set[str] = set()
     for k in range(0, len(acked), 1000):
         got = index.client.mget(index=index.alias, body={"ids": acked[k:k + 1000]}, _source=False)["docs"]
         present.update(d["_id"] for d in got if d.get("found"))
     lost = [i for i in acked if i not in present]
+    if ingest is not None:
+        files.update(check_ingest(index, settings, home, (wall0 + (killed_at or 0), wall0 + (restarted_at or 0))))
     total = searches["ok"] + searches["raised"] + searches["partial"]
-    return {
+    return {**files,
         "searches": total, "searches_failed": searches["raised"] + searches["partial"],
         "searches_failed_pct": round(100 * (searches["raised"] + searches["partial"]) / max(total, 1), 3),
         "searches_per_s": round(total / args.seconds, 1), "failures": searches["failures"][:20],
