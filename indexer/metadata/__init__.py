@@ -23,13 +23,13 @@ from .. import names
 from .doubts import doubt_name, doubt_places
 from .header import (
     as_spelled_in, authentication_block, authentication_line, consolidated, doc_number, issued_date,
-    issuing_agency, last_header_line, local, misread_date,
+    issuing_agency, last_header_line, local, misread_date, symbol_misread,
 )
 from .shapes import LOCALITY
 from .signer import signer_name
 from .subject import places, registration_code, subject_fields
 from .ocr_title import stored_title
-from .title import document_title, letter_summary, normative
+from .title import document_title, kind_of, letter_summary, normative
 from .validity import valid_until
 
 __all__ = ["Reading", "extract", "places", "read"]
@@ -127,6 +127,13 @@ def read(text: str, ocr: bool = False, unsure: frozenset[str] | None = None,
         found["result_type"] = title
     elif candidate:
         reading.doubt("result_type", "Dòng tiêu đề không phải tên loại văn bản", candidate)
+    if ocr and (stated := found.get("doc_number")) and (
+            expected := symbol_misread(stated, [kind_of(kind or ""), found.get("issuing_agency"),
+                                                LOCALITY.sub("", found.get("issuing_agency") or "")])):
+        # The symbol abbreviates the kind and the agency the page prints: one character of it
+        # off their initials, read as a stroke, a digit or Đ/D, is OCR's slip, not the number.
+        del found["doc_number"]
+        reading.doubt("doc_number", f"Ký hiệu đọc bằng OCR lệch một chữ so với chữ viết tắt {expected}", stated)
     if not normative(kind):
         found.update(subject_fields(body))
     if number is None and (code := registration_code(kind, body)):

@@ -138,6 +138,38 @@ def _unquoted_date(line: str) -> re.Match[str] | None:
     return m if m and 1 <= len(before) <= 8 and all(w[:1].isupper() for w in before) else None
 
 
+def initials(name: str) -> str:
+    """A name as a number's symbol abbreviates it (Decree 30/2020, Annex I: the symbol is the
+    abbreviations of the kind and of the issuing agency): the first letter of each word, marks
+    off but Đ kept, 'và' left out — 'Thông tư' → 'TT', 'Bộ Lao động - Thương binh và Xã hội' →
+    'BLĐTBXH', 'Ủy ban nhân dân' → 'UBND'."""
+    words = [w for w in re.findall(r"[^\W\d_]+", name) if w.lower() != "và"]
+    return "".join(unicodedata.normalize("NFD", w[0].upper())[0] for w in words)
+
+
+#: What OCR reads for a letter of a symbol: a stroke (1, I, l, |) or another digit for a letter,
+#: the bar of Đ lost or added.
+_STROKES = set("1Il|!")
+
+
+def symbol_misread(number: str, names: list[str]) -> str | None:
+    """The abbreviation a part of the number's symbol was misread from, if one is: a part one
+    character off the initials of the kind or the agency the page prints, that character read
+    as a stroke or a digit, or as D for Đ and back ('T1-BLĐTBXH' under THÔNG TƯ, 'TT-BLĐIBXH'
+    under BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI). A symbol of other letters ('03-TB/TU') is
+    not compared: only a slip OCR makes is taken for one."""
+    wanted = {initials(n) for n in names if n}
+    for part in number.rsplit("/", 1)[-1].split("-"):
+        for want in wanted:
+            if len(want) < 2 or len(part) != len(want) or part == want:
+                continue
+            slips = [(a, b) for a, b in zip(part, want) if a != b]
+            if len(slips) == 1 and (slips[0][0] in _STROKES or slips[0][0].isdigit()
+                                    or {slips[0][0], slips[0][1]} == {"D", "Đ"}):
+                return want
+    return None
+
+
 def issuing_agency(header: list[str]) -> str | None:
     """The agency block, however OCR interleaved it with the motto and the date line:
     'ỦY BAN NHÂN DÂN TỈNH BẮC GIANG / SỞ XÂY DỰNG' -> 'Sở Xây dựng tỉnh Bắc Giang'."""

@@ -67,6 +67,12 @@ def _genre(line: str) -> tuple[str, bool] | None:
     return None
 
 
+def kind_of(title: str) -> str | None:
+    """The kind of document a title starts with ('Thông tư quy định …' → 'Thông tư')."""
+    found = _genre(title)
+    return found[0] if found else None
+
+
 #: Legal texts (Law on Legal Documents, Art. 4) and consolidated texts: issued to no one,
 #: so no subject is read off them, whatever their annexed forms print.
 _NORMATIVE = ("Hiến pháp", "Bộ luật", "Luật", "Pháp lệnh", "Nghị định", "Thông tư", "Văn bản hợp nhất",

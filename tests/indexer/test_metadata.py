@@ -373,6 +373,24 @@ def test_a_number_with_a_letter_for_a_digit_or_cut_where_it_wraps_is_not_stored(
     assert "doc_number" not in wrapped and wrapped["issued_date"] == dt.date(2022, 2, 18)
 
 
+def test_a_symbol_one_slip_off_the_kind_or_the_agency_the_page_prints_is_a_candidate():
+    """Decree 30's symbol abbreviates the kind and the agency: from a scan, a part of it one
+    character off their initials, that character a stroke, a digit or D for Đ, is OCR's slip
+    (both seen on real circulars of the Ministry of Labour, typeset and OCR'd). Typed text,
+    another symbol altogether ('03-TB/TU') and a symbol that matches are read as they are."""
+    motto = GOV.removeprefix("CHÍNH PHỦ ")
+    page = ("BỘ LAO ĐỘNG - THƯƠNG BINH\nVÀ XÃ HỘI\n" + motto + "Số: {number}\nHà Nội, ngày 21 tháng 10 năm 2021\n"
+            "THÔNG TƯ\nQuy định về Điều lệ trường trung cấp\nCăn cứ Luật Giáo dục nghề nghiệp;\n")
+    for slip in ("13/2021/T1-BLĐTBXH", "11/2023/TT-BLĐIBXH", "11/2023/TT-BLDTBXH"):
+        got = read(page.format(number=slip), ocr=True, unsure=frozenset())
+        assert "doc_number" not in got.values and got.doubts["doc_number"]["candidates"] == [slip], slip
+        assert extract(page.format(number=slip))["doc_number"] == slip  # typed text says what it says
+    assert extract(page.format(number="13/2021/TT-BLĐTBXH"), ocr=True, unsure=frozenset())["doc_number"] == (
+        "13/2021/TT-BLĐTBXH")
+    party = "TỈNH ỦY BẮC GIANG\n" + motto + "Số: 03-TB/TU\nBắc Giang, ngày 5 tháng 3 năm 2024\nTHÔNG BÁO\nKết luận\n"
+    assert extract(party, ocr=True, unsure=frozenset())["doc_number"] == "03-TB/TU"
+
+
 def test_a_titles_summary_read_by_ocr_is_stored_only_where_nothing_puts_it_in_doubt():
     """The summary under a kind is free text in bold, which OCR reads worst, mostly by a tone
     mark: from a scan it is stored where no pair of its syllables is a word only with another
