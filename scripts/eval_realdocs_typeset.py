@@ -6,7 +6,7 @@ Why: the title rules for scans (``indexer/metadata/ocr_title.py``) were written 
 80 gazette PDFs drawn as scans (scripts/eval_realdocs_scans.py), so their numbers there are
 development numbers. These 120 documents were never OCR'd while the rules were written; their
 words are real (agency lines, number, date line, kind, summary and the preamble that follows,
-each taken from the document's text), only the typesetting is ours — the sample generator's
+each taken from the document's text; what does not fit the first page is not drawn), only the typesetting is ours — the sample generator's
 (``tracuu/sample/render.py``: Times-like serif, the kind and summary in bold, 13–14 pt, the
 agency beside the motto).
 
@@ -47,12 +47,14 @@ SCORED = ("doc_number", "issued_date", "issuing_agency", "result_type")
 _RULE = re.compile(r"^[_\-–—.\s]+$")
 _NUMBER = re.compile(r"^(?:[A-ZĐ][\wÀ-ỹ ]{0,20} )?[Ss]ố:\s*\S")
 _DATE = re.compile(r",\s*ngày\s+\d")
-_GAZETTE = re.compile(r"^(CÔNG BÁO|VĂN BẢN (QUY PHẠM PHÁP LUẬT|PHÁP LUẬT KHÁC|HỢP NHẤT)\s*$|\d+\s*$)")
+#: Where the preamble ends: the enacting words, the first chapter or article.
+_ENACTED = re.compile(r"^(?:[A-ZĐÀ-Ỹ ]+:$|Chương\s+[IVXLC\d]+\b|Điều\s+1\b|Phần\s+)")
+_GAZETTE = re.compile(r"^(CÔNG BÁO|(Người ký|Email|Cơ quan|Thời gian ký|Ký bởi)\s*:|VĂN BẢN (QUY PHẠM PHÁP LUẬT|PHÁP LUẬT KHÁC|HỢP NHẤT)\s*$|\d+\s*$)")
 
 
 def header(text: str) -> Layout | None:
     """The first page's parts as the document's text gives them, or None if they cannot be cut."""
-    lines = [ln.strip() for ln in text.splitlines()[:80]]
+    lines = [ln.strip() for ln in text.splitlines()[:160]]
     lines = [ln for ln in lines if ln and not _RULE.match(ln) and not _GAZETTE.match(ln)]
     lines = [ln for ln in lines if ln.upper() != MOTTO[0] and not ln.startswith(MOTTO[1][:6])]
     num = next((i for i, ln in enumerate(lines) if _NUMBER.match(ln)), None)
@@ -75,7 +77,8 @@ def header(text: str) -> Layout | None:
     if not agency or not title or title[0].upper() != title[0]:
         return None
     body, para = list(authority), ""
-    for ln in lines[preamble:preamble + 24]:
+    end = next((i for i in range(preamble, len(lines)) if _ENACTED.match(lines[i])), len(lines))
+    for ln in lines[preamble:end]:  # the whole preamble; what does not fit the page is not drawn
         para = f"{para} {ln}".strip()
         if ln.endswith((";", ":", ".")):
             body.append(para)

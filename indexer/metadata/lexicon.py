@@ -74,13 +74,13 @@ def _in_word(run: list[str], i: int, skip: tuple[int, int] | None = None) -> boo
 
 def unconfirmed(text: str, unsure: frozenset[str] = frozenset(),
                 places: frozenset[tuple[str, str, str]] | None = None,
-                at: frozenset[int] | None = None) -> str | None:
+                at: frozenset[int] | None = None, sure: frozenset[int] = frozenset()) -> str | None:
     """The first syllable of ``text`` that is in doubt and no word of the lexicon confirms;
     None when every doubted syllable is part of a word. Doubted: with ``at``, the syllables
     at those positions (of ``SYLLABLE.findall(text)``); with ``places`` (each syllable OCR
     read unsure, with the syllables before and after it on its line, '' at a line's end),
     a syllable where it stands in one of them; else wherever it is one of the ``unsure``
-    words."""
+    words. Syllables at the positions ``sure`` are vouched for otherwise (their shape)."""
     low = {w.strip(".,;:()").lower() for w in unsure}
     flat = [s.lower() for s in SYLLABLE.findall(text)]
     where: dict[str, list[tuple[str, str]]] = {}
@@ -88,6 +88,8 @@ def unconfirmed(text: str, unsure: frozenset[str] = frozenset(),
         where.setdefault(syllable, []).append((before, after))
 
     def doubted(g: int) -> bool:
+        if g in sure:
+            return False
         if at is not None:
             return g in at
         if places is None:

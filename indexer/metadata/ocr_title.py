@@ -63,7 +63,26 @@ def stored_title(title: str, text: str, unsure: frozenset[str] | None,
         return title  # two printings read alike, in bold and in ordinary type
     if unsure is None and unsure_at is None:
         return None
-    return None if lexicon.unconfirmed(after_kind(title), unsure or frozenset(), unsure_at) else title
+    summary = after_kind(title)
+    return None if lexicon.unconfirmed(summary, unsure or frozenset(), unsure_at, sure=shaped(summary, text)) else title
+
+
+#: A document quoted by its number in a title ('Kết luận số 18-KL/TW', 'Nghị định số
+#: 289/2025/NĐ-CP', 'Quyết định số 225/QĐ-BLĐTBXH').
+_QUOTED_NUMBER = re.compile(r"\d+(?:/\d{4})?(?:[/-][^\W_]+)+")
+#: The words of a date where its digits follow them ('ngày 03 tháng 10 năm 2025').
+_DATE_WORD = re.compile(r"(?<!\w)(?:ngày|tháng|năm)(?=\s*\d)", re.IGNORECASE)
+
+
+def shaped(summary: str, text: str) -> frozenset[int]:
+    """Syllables of ``summary`` (positions of ``SYLLABLE.findall``) whose shape vouches for
+    them where no word of the lexicon can: the words of a date before its digits (the only
+    words that slot holds), and the letters of a quoted document number that ``text`` prints
+    again letter for letter (a second printing of it, as the preamble cites it)."""
+    spans = [m.span() for m in _DATE_WORD.finditer(summary)]
+    spans += [m.span() for m in _QUOTED_NUMBER.finditer(summary) if text.count(m.group()) >= 2]
+    return frozenset(g for g, s in enumerate(SYLLABLE.finditer(summary))
+                     if any(a <= s.start() and s.end() <= b for a, b in spans))
 
 
 def printings(title: str, text: str) -> list[set[str]]:

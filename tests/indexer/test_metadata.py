@@ -480,6 +480,23 @@ def test_an_unsure_word_holds_a_title_back_only_where_it_stands_in_the_title():
     assert "result_type" not in read(text, ocr=True, unsure=frozenset({"và"})).values  # places not kept: anywhere
 
 
+def test_a_title_quoting_a_date_or_a_number_the_page_cites_again_is_vouched_for_by_their_shape():
+    """No word of the lexicon confirms 'năm' before a year or 'KL' of '18-KL/TW' (both seen
+    unsure on real titles): the words of a date before its digits are the only words that slot
+    holds, and a quoted number the preamble cites again letter for letter is printed twice.
+    A quoted number printed once, with a letter of it unsure, still holds the title back."""
+    head = "CHÍNH PHỦ\nSố: 105/NQ-CP\n" + GOV.split("\n", 1)[1] + "Hà Nội, ngày 3 tháng 3 năm 2026\n"
+    title = "Ban hành Chương trình hành động thực hiện Kết luận số 18-KL/TW ngày 03 tháng 10 năm 2025"
+    cited = head + f"NGHỊ QUYẾT\n{title}\nCăn cứ Kết luận số 18-KL/TW của Trung ương;\n"
+    where = frozenset({("số", "kl", "tw"), ("tháng", "năm", "")})
+    got = read(cited, ocr=True, unsure=frozenset({"KL", "năm"}), unsure_at=where)
+    assert got.values["result_type"] == "Nghị quyết ban hành Chương trình hành động thực hiện Kết luận số " \
+        "18-KL/TW ngày 03 tháng 10 năm 2025"
+    once = head + f"NGHỊ QUYẾT\n{title}\nCăn cứ Luật Tổ chức Chính phủ;\n"
+    assert "result_type" not in read(once, ocr=True, unsure=frozenset({"KL"}),
+                                     unsure_at=frozenset({("số", "kl", "tw")})).values
+
+
 def test_the_signer_of_a_consolidated_text_past_its_authentication_block_read_across():
     text = ("BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI\nSố: 27/2018/TT-BLĐTBXH\n" + HEADER + "THÔNG TƯ\nQuy định thử\n"
             + "".join(f"Điều {i}. Quy định thứ {i}.\n" for i in range(1, 25))
