@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import names
-from .doubts import doubt_name, doubt_places
+from .doubts import doubt_name, doubt_organisation, doubt_places
 from .header import (
     as_spelled_in, authentication_block, authentication_line, consolidated, doc_number, issued_date,
     issuing_agency, last_header_line, local, misread_date, symbol_misread,
@@ -152,6 +152,7 @@ def read(text: str, ocr: bool = False, unsure: frozenset[str] | None = None,
             found["signer"] = signer
     if ocr:
         doubt_places(reading, text)
+        doubt_organisation(reading)
         for name in ("subject_name", "signer"):
             if found.get(name) and (found.get("subject_type") == "citizen" or name == "signer"):
                 doubt_name(reading, name, unsure)

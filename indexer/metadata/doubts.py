@@ -13,6 +13,7 @@ from archive import places
 from search.analysis import fold
 
 from .. import names
+from .lexicon import tone_misread
 from .shapes import LOCALITY, PLACE_NAME, PLACE_NAME_WRAPPED, UNIT_LOWER
 
 if TYPE_CHECKING:  # the package imports this module; only the annotations name its class
@@ -127,3 +128,15 @@ def doubt_name(reading: Reading, name: str, unsure: frozenset[str] | None) -> No
         del reading.values[name]
         reading.doubt(name, "OCR không chắc một âm tiết của tên; chưa lưu, cần đối chiếu với bản quét",
                       read_as, other)
+
+
+def doubt_organisation(reading: Reading) -> None:
+    """An organisation's name read by OCR with a pair of syllables that is no word but is one
+    with another tone ('THỰC PHẤM' for 'THỰC PHẨM'): unlike a person's name, the words of a
+    company's or a cooperative's name are words of the language, so the lexicon can tell a
+    misread mark (``lexicon.tone_misread``). Not stored; the reading goes to review."""
+    read_as = reading.values.get("subject_name")
+    if read_as and reading.values.get("subject_type") == "organization" and (slip := tone_misread(read_as)):
+        del reading.values["subject_name"]
+        reading.doubt("subject_name", f"Tên tổ chức đọc bằng OCR có '{slip}' không thành từ (có thể sai dấu); "
+                      "chưa lưu, cần đối chiếu với bản quét", read_as)

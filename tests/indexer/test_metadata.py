@@ -194,6 +194,21 @@ def test_organisations_are_subjects_by_the_labels_forms_print(body, name):
     assert (got["subject_name"], got["subject_type"]) == (name, "organization")
 
 
+
+def test_an_organisations_name_read_by_ocr_with_a_mark_no_word_has_goes_to_review():
+    """'THỰC PHẤM' for 'THỰC PHẨM' (sample seed 16, a degraded scan, read with confidence): a
+    company's name is made of words of the language, so a pair that is no word but is one with
+    another tone is a misread mark. A person's name is never judged so (names are not words),
+    and typed text says what it says."""
+    text = ("SỞ Y TẾ\nSố: 9/GP-SYT\n" + HEADER + "Quảng Ngãi, ngày 3 tháng 3 năm 2024\nGIẤY PHÉP HOẠT ĐỘNG\n"
+            "Cấp cho: CÔNG TY TNHH {name}, mã số doanh nghiệp 4300123456")
+    misread = read(text.format(name="THỰC PHẤM AN KHANG"), ocr=True, unsure=frozenset())
+    assert "subject_name" not in misread.values
+    assert misread.doubts["subject_name"]["candidates"] == ["CÔNG TY TNHH THỰC PHẤM AN KHANG"]
+    assert extract(text.format(name="THỰC PHẨM AN KHANG"), ocr=True, unsure=frozenset())["subject_name"] == (
+        "CÔNG TY TNHH THỰC PHẨM AN KHANG")
+    assert extract(text.format(name="THỰC PHẤM AN KHANG"))["subject_name"] == "CÔNG TY TNHH THỰC PHẤM AN KHANG"
+
 @pytest.mark.parametrize("number_line, body, number", [
     ("Số: BXG-00000281", "Họ và tên: Lê Văn Tám", "BXG-00000281"),  # a practice certificate's register
     ("", "Mã số doanh nghiệp: 4300123456\nĐăng ký lần đầu: ngày 03 tháng 3 năm 2024", "4300123456"),
