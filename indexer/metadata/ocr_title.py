@@ -50,8 +50,6 @@ def stored_title(title: str, text: str, unsure: frozenset[str] | None,
     alone ('GIẤY KHAI SINH') is checked against the closed list and stored."""
     if title.lower() in KINDS:
         return title
-    if lexicon.unconfirmed(after_kind(title), _hooked_i(title)):
-        return None
     options = printings(title, text)
     if any(len(o) > 1 for o in options):
         title = reconciled(title, options)
@@ -59,7 +57,11 @@ def stored_title(title: str, text: str, unsure: frozenset[str] | None,
             return None
     elif lexicon.tone_misread(title):
         return None
-    elif _printed_twice(title, text):
+    # After the printings are reconciled: a 'chỉ' another printing reads 'chi' is settled by
+    # them; one every printing reads 'chỉ' must be inside a word.
+    if lexicon.unconfirmed(after_kind(title), _hooked_i(title)):
+        return None
+    if all(len(o) == 1 for o in options) and _printed_twice(title, text):
         return title  # two printings read alike, in bold and in ordinary type
     if unsure is None and unsure_at is None:
         return None
