@@ -466,6 +466,14 @@ def test_a_bold_title_misread_by_its_marks_is_settled_by_its_other_printings():
     unsettled = read(title + body, ocr=True, unsure=frozenset(), unsure_at=frozenset())
     assert "result_type" not in unsettled.values
     assert unsettled.doubts["result_type"]["candidates"] == ["Thông tư về mức chỉ tổ chức và hoạt động bảo hiểm xã hội"]
+    # A bold 'i' read with a hook ('chỉ tiết', no word): the preamble's 'chi tiết' settles it;
+    # read 'chỉ' in every printing, it must be inside a word, and is not.
+    hooked = head + "THÔNG TƯ\nQuy định chỉ tiết một số điều của Luật Kế toán\nCăn cứ Luật;\n"
+    again = "Bộ trưởng ban hành Thông tư quy định {} tiết một số điều của Luật Kế toán.\n"
+    assert read(hooked + again.format("chi"), ocr=True, unsure=frozenset(), unsure_at=frozenset()).values[
+        "result_type"] == "Thông tư quy định chi tiết một số điều của Luật Kế toán"
+    assert "result_type" not in read(hooked + again.format("chỉ"), ocr=True, unsure=frozenset(),
+                                     unsure_at=frozenset()).values
 
 
 def test_a_result_named_as_its_form_prints_it_needs_no_other_check():
