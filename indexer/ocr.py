@@ -42,6 +42,7 @@ class OcrResult:
     unsure_words: frozenset[str] = frozenset()  # words read with low confidence
     #: each unsure syllable with its neighbours on its line (ocr_engine.unsure_places)
     unsure_places: frozenset[tuple[str, str, str]] = frozenset()
+    dpi: int | None = None  # the lowest resolution of the OCR'd pages, as tesseract was given them
 
     @property
     def pages(self) -> int:
@@ -138,7 +139,8 @@ def ocr_prepared(src: Path, fmt: Format, prepared: Prepared, workdir: Path, sett
     return OcrResult(pdfa=out, page_texts=split_sidecar(sidecar_text, pages),
                      tools={**_versions(), "pdfa": pdfa}, confidence=ocr_engine.read_confidence(confidence_file),
                      unsure_words=ocr_engine.read_unsure_words(confidence_file),
-                     unsure_places=ocr_engine.read_unsure_places(confidence_file))
+                     unsure_places=ocr_engine.read_unsure_places(confidence_file),
+                     dpi=ocr_engine.read_dpi(confidence_file))
 
 
 _SKIPPED = re.compile(r"^\[OCR skipped on page\(s\) (\d+)(?:-(\d+))?\]$")

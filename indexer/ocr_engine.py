@@ -37,6 +37,8 @@ from search.analysis import SYLLABLE, fold, normalize
 from . import skew
 
 ENV = "TRACUU_OCR_CONFIDENCE_FILE"
+#: The page's resolution in tesseract's hOCR ('scan_res 200 200').
+_SCAN_RES = re.compile(r"scan_res (\d+) (\d+)")
 #: Words tesseract read with less confidence than this are 'unsure': a name made of one is
 #: not stored without a clerk's look (indexer/metadata/doubts.py).
 UNSURE_BELOW = 90
@@ -127,9 +129,11 @@ def _record_confidence(hocr: Path) -> None:
     chars = sum(len(w) for _, w in words)
     mean = sum(conf * len(w) for conf, w in words) / chars if chars else None
     unsure = sorted({w for conf, w in words if conf < UNSURE_BELOW and any(c.isalpha() for c in w)})
+    res = _SCAN_RES.search(hocr.read_text("utf-8"))  # the resolution tesseract was told the page has
     with open(target, "a", encoding="utf-8") as f:
         f.write(json.dumps({"page": int(page or 0), "words": len(words), "confidence": mean, "unsure": unsure,
-                            "unsure_at": unsure_places(hocr.read_text("utf-8"))}, ensure_ascii=False) + "\n")
+                            "unsure_at": unsure_places(hocr.read_text("utf-8")),
+                            "dpi": min(int(res[1]), int(res[2])) if res else None}, ensure_ascii=False) + "\n")
 
 
 def unsure_places(hocr: str) -> list[list[str]]:
@@ -169,6 +173,15 @@ def read_unsure_places(path: Path) -> frozenset[tuple[str, str, str]]:
         return frozenset()
     pages = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return frozenset(tuple(place) for p in pages for place in p.get("unsure_at", []))
+
+
+def read_dpi(path: Path) -> int | None:
+    """The lowest resolution among the OCR'd pages (None: not known)."""
+    if not path.exists():
+        return None
+    pages = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    found = [p["dpi"] for p in pages if p.get("dpi")]
+    return min(found) if found else None
 
 
 def read_confidence(path: Path) -> float | None:

@@ -103,6 +103,7 @@ class Text:
     tools: dict[str, Any] = field(default_factory=dict)
     unsure: frozenset[str] | None = None  # words OCR read with low confidence (None: not OCR'd)
     unsure_at: frozenset[tuple[str, str, str]] | None = None  # and where they stand on their lines
+    dpi: int | None = None  # the scan's lowest page resolution (None: not OCR'd, or not known)
 
 
 @dataclass
@@ -327,7 +328,8 @@ class Ingestor:
         text = normalize(text)
         if not text:
             raise NoTextFound(f"Không đọc được chữ nào trong tệp '{item.rel}'; kiểm tra bản quét.")
-        reading = metadata.read(text, ocr=read.route != "tika", unsure=read.unsure, unsure_at=read.unsure_at)
+        reading = metadata.read(text, ocr=read.route != "tika", unsure=read.unsure, unsure_at=read.unsure_at,
+                                dpi=read.dpi)
         extracted, given = reading.values, item.given
         disagree = sorted(k for k, v in given.items() if k in extracted and extracted[k] != v)
         # A doubt the clerk's manifest settles is no doubt: the manifest's value is kept.
@@ -382,11 +384,12 @@ class Ingestor:
         pages = [(layer[i] if i < len(layer) else "") if t is None else t for i, t in enumerate(result.page_texts)]
         route = "mixed" if any(t is None for t in result.page_texts) else "ocr"
         # The unsure words are kept so that the text's reading can be redone from the archive.
-        tools = {**result.tools, "ocr_confidence": result.confidence, "ocr_unsure": sorted(result.unsure_words)[:500]}
+        tools = {**result.tools, "ocr_confidence": result.confidence, "ocr_unsure": sorted(result.unsure_words)[:500],
+                 "ocr_dpi": result.dpi}
         if len(result.unsure_places) <= 2000:  # else a reading redone falls back on the words alone
             tools["ocr_unsure_at"] = sorted(result.unsure_places)
         return Text("\n".join(pages), result.pages, route, result.pdfa, tools, result.unsure_words,
-                    result.unsure_places)
+                    result.unsure_places, result.dpi)
 
     def _office_pdfa(self, item: Pending, tools: dict[str, Any]) -> Path | None:
         """The PDF/A derivative of an office, HTML or text result (Decree 30 asks a PDF of

@@ -100,7 +100,8 @@ def main() -> None:
         unsure = frozenset(pipeline["ocr_unsure"]) if "ocr_unsure" in pipeline else None
         unsure_at = frozenset(tuple(p) for p in pipeline["ocr_unsure_at"]) if "ocr_unsure_at" in pipeline else None
         got = {k: v.isoformat() if isinstance(v, dt.date) else v
-               for k, v in extract(text, ocr=t["scanned"], unsure=unsure, unsure_at=unsure_at).items()}
+               for k, v in extract(text, ocr=t["scanned"], unsure=unsure, unsure_at=unsure_at,
+                                   dpi=pipeline.get("ocr_dpi")).items()}
         for f in FIELDS:
             want, have = t["fields"].get(f), got.get(f)
             if want is not None:

@@ -170,17 +170,18 @@ def ocr_page(pdf: str, page: int, kind: str, cache: str) -> dict[str, Any]:
 
 
 def read_as_pipeline(texts: list[str], unsure: frozenset[str] | None, ocr: bool,
-                     unsure_at: frozenset[tuple[str, str, str]] | None = None) -> dict[str, Any]:
+                     unsure_at: frozenset[tuple[str, str, str]] | None = None, dpi: int | None = None) -> dict[str, Any]:
     """Page texts joined in order, then as ``Ingestor._finish`` reads a text."""
     text, _ = fix_legacy("\n".join(texts))
-    return metadata.extract(normalize(text), ocr=ocr, unsure=unsure, unsure_at=unsure_at)
+    return metadata.extract(normalize(text), ocr=ocr, unsure=unsure, unsure_at=unsure_at, dpi=dpi)
 
 
-def read_pages(got: list[dict[str, Any]]) -> dict[str, Any]:
+def read_pages(got: list[dict[str, Any]], dpi: int | None = None) -> dict[str, Any]:
     """Cached OCR results of a document's pages, read as the pipeline reads them (a cache made
-    before the unsure syllables' places were kept is read with the words alone)."""
+    before the unsure syllables' places were kept is read with the words alone), at the
+    resolution the pages were drawn (``dpi``; the pipeline knows it from tesseract's hOCR)."""
     at = frozenset(tuple(p) for g in got for p in g["unsure_at"]) if all("unsure_at" in g for g in got) else None
-    return read_as_pipeline([g["text"] for g in got], frozenset(w for g in got for w in g["unsure"]), True, at)
+    return read_as_pipeline([g["text"] for g in got], frozenset(w for g in got for w in g["unsure"]), True, at, dpi)
 
 
 def cell(row: dict[str, Any]) -> str:
@@ -256,7 +257,7 @@ def main() -> None:
         pairs = []
         for label, pdf, pages, _ in docs:
             got = [done[(str(pdf), p, kind)] for p in pages]
-            pairs.append((label, read_pages(got)))
+            pairs.append((label, read_pages(got, KINDS[kind.partition("+")[0]][0])))
             times.setdefault(kind, []).extend(g["seconds"] for g in got)
         results[kind] = score(pairs)
     print(f"\n### Gazette PDFs drawn as scans, {len(docs)} documents\n")
@@ -279,7 +280,7 @@ def _print_empty(kind: str, docs: list, done: dict) -> None:
         if kind == "text layer":
             got = read_as_pipeline([layer[p] for p in pages], None, ocr=False)
         else:
-            got = read_pages([done[(str(pdf), p, kind)] for p in pages])
+            got = read_pages([done[(str(pdf), p, kind)] for p in pages], KINDS[kind.partition("+")[0]][0])
         for lf, rf in FIELDS.items():
             if comparable(rf, label.get(lf)) is not None and comparable(rf, got.get(rf)) is None:
                 print(f"  EMPTY {rf}: {label['file']}  want {label.get(lf)!r}")

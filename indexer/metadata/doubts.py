@@ -13,8 +13,11 @@ from archive import places
 from search.analysis import fold
 
 from .. import names
-from .lexicon import tone_misread
+from .lexicon import tone_misread, unsure_syllable
 from .shapes import LOCALITY, PLACE_NAME, PLACE_NAME_WRAPPED, UNIT_LOWER
+
+#: Decree 30/2020 (Art. 25, Annex IV): a document is digitised at 200 dpi or more.
+MIN_SCAN_DPI = 200
 
 if TYPE_CHECKING:  # the package imports this module; only the annotations name its class
     from . import Reading
@@ -140,3 +143,19 @@ def doubt_organisation(reading: Reading) -> None:
         del reading.values["subject_name"]
         reading.doubt("subject_name", f"Tên tổ chức đọc bằng OCR có '{slip}' không thành từ (có thể sai dấu); "
                       "chưa lưu, cần đối chiếu với bản quét", read_as)
+
+
+def doubt_names_below(reading: Reading, dpi: int, unsure: frozenset[str] | None,
+                      unsure_at: frozenset[tuple[str, str, str]] | None) -> None:
+    """A scan below Decree 30's resolution: a person's name with a syllable tesseract was
+    unsure of (where it stands) is not stored; the reading goes to review. At that resolution
+    an unsure syllable of a name is as often misread as not ('Lê Tắn Dũng' at 100 dpi), and
+    no lexicon can check a name."""
+    for name in ("signer", "subject_name"):
+        value = reading.values.get(name)
+        if not value or (name == "subject_name" and reading.values.get("subject_type") != "citizen"):
+            continue
+        if syllable := unsure_syllable(value, unsure or frozenset(), unsure_at):
+            del reading.values[name]
+            reading.doubt(name, f"Bản quét {dpi} dpi, dưới mức {MIN_SCAN_DPI} dpi Nghị định 30/2020 yêu cầu; "
+                          f"OCR không chắc âm tiết '{syllable}' của tên; chưa lưu, cần đối chiếu với bản quét", value)

@@ -72,17 +72,11 @@ def _in_word(run: list[str], i: int, skip: tuple[int, int] | None = None) -> boo
     return False
 
 
-def unconfirmed(text: str, unsure: frozenset[str] = frozenset(),
-                places: frozenset[tuple[str, str, str]] | None = None,
-                at: frozenset[int] | None = None, sure: frozenset[int] = frozenset()) -> str | None:
-    """The first syllable of ``text`` that is in doubt and no word of the lexicon confirms;
-    None when every doubted syllable is part of a word. Doubted: with ``at``, the syllables
-    at those positions (of ``SYLLABLE.findall(text)``); with ``places`` (each syllable OCR
-    read unsure, with the syllables before and after it on its line, '' at a line's end),
-    a syllable where it stands in one of them; else wherever it is one of the ``unsure``
-    words. Syllables at the positions ``sure`` are vouched for otherwise (their shape)."""
+def _doubted(flat: list[str], unsure: frozenset[str], places: frozenset[tuple[str, str, str]] | None,
+             at: frozenset[int] | None = None, sure: frozenset[int] = frozenset()):
+    """Whether syllable ``g`` of ``flat`` (the lower-case syllables of a text) is in doubt
+    (``unconfirmed`` says how)."""
     low = {w.strip(".,;:()").lower() for w in unsure}
-    flat = [s.lower() for s in SYLLABLE.findall(text)]
     where: dict[str, list[tuple[str, str]]] = {}
     for before, syllable, after in places or ():
         where.setdefault(syllable, []).append((before, after))
@@ -96,7 +90,19 @@ def unconfirmed(text: str, unsure: frozenset[str] = frozenset(),
             return flat[g] in low
         return any((not b or g == 0 or b == flat[g - 1]) and (not a or g + 1 == len(flat) or a == flat[g + 1])
                    for b, a in where.get(flat[g], ()))
+    return doubted
 
+
+def unconfirmed(text: str, unsure: frozenset[str] = frozenset(),
+                places: frozenset[tuple[str, str, str]] | None = None,
+                at: frozenset[int] | None = None, sure: frozenset[int] = frozenset()) -> str | None:
+    """The first syllable of ``text`` that is in doubt and no word of the lexicon confirms;
+    None when every doubted syllable is part of a word. Doubted: with ``at``, the syllables
+    at those positions (of ``SYLLABLE.findall(text)``); with ``places`` (each syllable OCR
+    read unsure, with the syllables before and after it on its line, '' at a line's end),
+    a syllable where it stands in one of them; else wherever it is one of the ``unsure``
+    words. Syllables at the positions ``sure`` are vouched for otherwise (their shape)."""
+    doubted = _doubted([s.lower() for s in SYLLABLE.findall(text)], unsure, places, at, sure)
     g = 0
     for run in _runs(text):
         for i, syllable in enumerate(run):
@@ -104,6 +110,15 @@ def unconfirmed(text: str, unsure: frozenset[str] = frozenset(),
                 return syllable
             g += 1
     return None
+
+
+def unsure_syllable(text: str, unsure: frozenset[str] = frozenset(),
+                    places: frozenset[tuple[str, str, str]] | None = None) -> str | None:
+    """The first syllable of ``text`` OCR read unsure (where it stands, with ``places``),
+    whatever words it makes: for a name, which no lexicon confirms."""
+    syllables = SYLLABLE.findall(text)
+    doubted = _doubted([s.lower() for s in syllables], unsure, places)
+    return next((s for g, s in enumerate(syllables) if doubted(g)), None)
 
 
 def tone_misread(text: str) -> str | None:

@@ -29,6 +29,7 @@ def test_a_header_line_tesseract_drops_is_in_the_text(tmp_path):
     text = normalize("\n".join(t or "" for t in result.page_texts))
     assert "PHƯỜNG LAM SƠN" in text and "Hạnh phúc" in text
     assert extract(text, ocr=True)["issuing_agency"] == row["fields"]["issuing_agency"]
+    assert result.dpi == row["dpi"] == 200  # the resolution the names' caution below 200 dpi is judged by
     # Each unsure syllable is kept with its neighbours as its line reads them, so that a
     # title's syllables are judged where they stand (indexer/metadata/ocr_title.py).
     lines = [" ".join(SYLLABLE.findall(line.lower())) for line in text.splitlines()]
