@@ -16,7 +16,8 @@ from .. import names
 from .lexicon import tone_misread, unsure_syllable
 from .shapes import LOCALITY, PLACE_NAME, PLACE_NAME_WRAPPED, UNIT_LOWER
 
-#: Decree 30/2020 (Art. 25, Annex IV): a document is digitised at 200 dpi or more.
+#: Decree 30/2020 asks a paper document be scanned at 200 dpi or more (indexer/ocr.py assumes
+#: 300 for an image that states none).
 MIN_SCAN_DPI = 200
 
 if TYPE_CHECKING:  # the package imports this module; only the annotations name its class
