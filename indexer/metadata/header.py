@@ -150,22 +150,36 @@ def initials(name: str) -> str:
 #: What OCR reads for a letter of a symbol: a stroke (1, I, l, |) or another digit for a letter,
 #: the bar of Đ lost or added.
 _STROKES = set("1Il|!")
+#: Letters OCR reads for the digits of a legislature after its initials ('QHIS' for 'QH15').
+_DIGIT_SHAPES = set("IlOSZ|")
 
 
 def symbol_misread(number: str, names: list[str]) -> str | None:
-    """The abbreviation a part of the number's symbol was misread from, if one is: a part one
-    character off the initials of the kind or the agency the page prints, that character read
-    as a stroke or a digit, or as D for Đ and back ('T1-BLĐTBXH' under THÔNG TƯ, 'TT-BLĐIBXH'
-    under BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI). A symbol of other letters ('03-TB/TU') is
-    not compared: only a slip OCR makes is taken for one."""
+    """The abbreviation a part of the number's symbol was misread from, if one is — a part
+    that is the initials of the kind or the agency the page prints with one OCR slip:
+
+    * one character off, read as a stroke or a digit, or D for Đ and back ('T1-BLĐTBXH'
+      under THÔNG TƯ, 'TT-BLĐIBXH' under BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI);
+    * one capital too many ('NGQ' under NGHỊ QUYẾT; a lower-case one is Decree 30's own,
+      'TTr' for Tờ trình);
+    * followed by letters shaped like the digits of a legislature ('UBTVQHIS' for 'UBTVQH15').
+
+    A symbol of other letters ('03-TB/TU') or a letter fewer ('XNTTHN' for a Giấy xác nhận
+    tình trạng hôn nhân) is not taken for a slip."""
     wanted = {initials(n) for n in names if n}
     for part in number.rsplit("/", 1)[-1].split("-"):
         for want in wanted:
-            if len(want) < 2 or len(part) != len(want) or part == want:
+            if len(want) < 2 or part == want:
                 continue
-            slips = [(a, b) for a, b in zip(part, want) if a != b]
-            if len(slips) == 1 and (slips[0][0] in _STROKES or slips[0][0].isdigit()
-                                    or {slips[0][0], slips[0][1]} == {"D", "Đ"}):
+            if len(part) == len(want):
+                slips = [(a, b) for a, b in zip(part, want) if a != b]
+                if len(slips) == 1 and (slips[0][0] in _STROKES or slips[0][0].isdigit()
+                                        or {slips[0][0], slips[0][1]} == {"D", "Đ"}):
+                    return want
+            elif len(part) == len(want) + 1:
+                if any(part[i].isupper() and part[:i] + part[i + 1:] == want for i in range(len(part))):
+                    return want
+            elif part.startswith(want) and len(part) <= len(want) + 2 and set(part[len(want):]) <= _DIGIT_SHAPES:
                 return want
     return None
 

@@ -402,6 +402,16 @@ def test_a_symbol_one_slip_off_the_kind_or_the_agency_the_page_prints_is_a_candi
         assert extract(page.format(number=slip))["doc_number"] == slip  # typed text says what it says
     assert extract(page.format(number="13/2021/TT-BLĐTBXH"), ocr=True, unsure=frozenset())["doc_number"] == (
         "13/2021/TT-BLĐTBXH")
+    resolution = ("{agency}\n" + motto + "Số: {number}\nHà Nội, ngày 5 tháng 3 năm 2026\nNGHỊ QUYẾT\n"
+                  "Về mức chi tổ chức\nCăn cứ Luật;\n")
+    for agency, slip in (("CHÍNH PHỦ", "15/2026/NGQ-CP"), ("ỦY BAN THƯỜNG VỤ QUỐC HỘI", "89/2025/UBTVQHIS")):
+        got = read(resolution.format(agency=agency, number=slip), ocr=True, unsure=frozenset())
+        assert "doc_number" not in got.values and got.doubts["doc_number"]["candidates"] == [slip], slip
+    assert extract(resolution.format(agency="ỦY BAN THƯỜNG VỤ QUỐC HỘI", number="89/2025/UBTVQH15"), ocr=True,
+                   unsure=frozenset())["doc_number"] == "89/2025/UBTVQH15"
+    # Decree 30's own abbreviations one letter off the initials: a lower-case letter more, one fewer.
+    report = "ỦY BAN NHÂN DÂN\nHUYỆN YÊN THẾ\n" + motto + "Số: 12/TTr-UBND\nYên Thế, ngày 5 tháng 3 năm 2026\nTỜ TRÌNH\n"
+    assert extract(report, ocr=True, unsure=frozenset())["doc_number"] == "12/TTr-UBND"
     party = "TỈNH ỦY BẮC GIANG\n" + motto + "Số: 03-TB/TU\nBắc Giang, ngày 5 tháng 3 năm 2024\nTHÔNG BÁO\nKết luận\n"
     assert extract(party, ocr=True, unsure=frozenset())["doc_number"] == "03-TB/TU"
 
