@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import names
+from .. import agencies, names
 from .doubts import MIN_SCAN_DPI, doubt_name, doubt_names_below, doubt_organisation, doubt_places
 from .header import (
     as_spelled_in, authentication_block, authentication_line, consolidated, doc_number, issued_date,
@@ -105,6 +105,10 @@ def read(text: str, ocr: bool = False, unsure: frozenset[str] | None = None,
         elif not place and local(agency):
             # 'Sở Xây dựng' is one of 63: a local body without its place names no one agency.
             reading.doubt("issuing_agency", "Không đọc được địa danh của cơ quan ban hành", agency)
+        elif ocr and any(agency.startswith(c + " ") for c in agencies.CENTRAL):
+            # A central body's lawful name is all of it: what OCR ran into it ('… và Xã hội xã
+            # Hội', the motto's words; a second agency misread) makes it no one agency.
+            reading.doubt("issuing_agency", "Tên cơ quan trung ương đọc bằng OCR có thêm chữ", agency)
         else:
             found["issuing_agency"] = agency
     title, candidate = document_title(raw, _raw_index(raw, lines, header_end) if header_end >= 0 else -1,

@@ -530,6 +530,22 @@ def test_a_title_quoting_a_date_or_a_number_the_page_cites_again_is_vouched_for_
                                      unsure_at=frozenset({("số", "kl", "tw")})).values
 
 
+def test_a_central_bodys_name_with_words_ocr_ran_into_it_is_a_candidate():
+    """A ministry's lawful name is all of it. Read off a 100-dpi gazette page (the lines as
+    OCR gave them, the running head first), the motto's 'XÃ HỘI' ran into it; the same page
+    at 200 dpi gives the name alone. A joint text's second agency misread makes one name of
+    two: a candidate too."""
+    page = ("CÔNG BÁO/Số 921 + 922/Ngày 13-8-2024 3\n\nVĂN BẢN QUY PHẠM PHÁP LUẬT\n\n"
+            "BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI\n\n{line}\n\nVÀ XÃ HỘI Độc lập - Tự do - Hạnh phúc\n"
+            "Số: 06/2024/TT-BLĐTBXH Hà Nội, ngày 30 tháng 7 năm 2024\nTHÔNG TƯ\n\nQuy định thử\nCăn cứ Luật;\n")
+    low = read(page.format(line="BỘLAO ĐỘNG -- THƯƠNG BINH CỘNG HÒA XÃ HỘI CHỦNGHĨA VIỆT NAM"), ocr=True,
+               unsure=frozenset())
+    assert "issuing_agency" not in low.values
+    assert low.doubts["issuing_agency"]["candidates"] == ["Bộ Lao động - Thương binh và Xã hội xã Hội"]
+    clean = page.format(line="BỘ LAO ĐỘNG - THƯƠNGBINH ˆ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    assert extract(clean, ocr=True, unsure=frozenset())["issuing_agency"] == "Bộ Lao động - Thương binh và Xã hội"
+
+
 def test_below_decree_30s_resolution_a_name_with_an_unsure_syllable_goes_to_review():
     """At 100 dpi a third of the signers with a syllable tesseract was unsure of were misread
     ('Lê Tắn Dũng', real gazette pages drawn as scans): below Decree 30's 200 dpi such a name
