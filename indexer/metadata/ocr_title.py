@@ -61,6 +61,8 @@ def stored_title(title: str, text: str, unsure: frozenset[str] | None,
     # them; one every printing reads 'chỉ' must be inside a word.
     if lexicon.unconfirmed(after_kind(title), _hooked_i(title)):
         return None
+    if _stray_stop(title) or _punctuation_differs(title, text):
+        return None
     if all(len(o) == 1 for o in options) and _printed_twice(title, text):
         return title  # two printings read alike, in bold and in ordinary type
     if unsure is None and unsure_at is None:
@@ -133,6 +135,35 @@ def _printed_twice(title: str, text: str) -> bool:
     n = len(want)
     starts = (j for j, w in enumerate(words) if want and w == want[0])
     return sum(words[j: j + n] == want for j in starts) >= 2
+
+
+#: Punctuation between two syllables, as a summary prints it.
+_MARKS = re.compile(r"[,.;:]")
+
+
+def _gaps(text: str) -> tuple[list[str], list[str]]:
+    """The syllables of ``text`` (folded) and the punctuation between each and the next."""
+    tokens = list(SYLLABLE.finditer(text))
+    gaps = ["".join(_MARKS.findall(text[a.end():b.start()])) for a, b in zip(tokens, tokens[1:])]
+    return [fold(t.group().lower()) for t in tokens], gaps
+
+
+def _punctuation_differs(title: str, text: str) -> bool:
+    """Whether another printing of a run of the title ('… tiền lương và thu nhập …' in the
+    preamble) puts other punctuation between the same syllables ('tiền lương, và'): OCR adds
+    commas and full stops from specks, and the title is then a candidate."""
+    key, title_gaps = _gaps(title)
+    words, text_gaps = _gaps(text)
+    for i, j, n in _shared_runs(key, words):
+        if any(title_gaps[i + k] and not text_gaps[j + k] for k in range(n - 1)):
+            return True
+    return False
+
+
+def _stray_stop(title: str) -> bool:
+    """A full stop inside the title before a word in lower case ('bồi dưỡng. và chế độ'): a
+    summary is one phrase, so that stop is a speck OCR read."""
+    return re.search(r"\.\s+[a-zà-ỹđ]", title) is not None
 
 
 def _shared_runs(key: list[str], folded: list[str]) -> list[tuple[int, int, int]]:

@@ -484,6 +484,17 @@ def test_a_bold_title_misread_by_its_marks_is_settled_by_its_other_printings():
         "result_type"] == "Thông tư quy định chi tiết một số điều của Luật Kế toán"
     assert "result_type" not in read(hooked + again.format("chỉ"), ocr=True, unsure=frozenset(),
                                      unsure_at=frozenset()).values
+    # A mark OCR made of a speck (100-dpi gazette pages): a comma the preamble's printing of the
+    # same words lacks, a full stop before a word in lower case. A comma the title has and the
+    # preamble too is the title's own.
+    comma = head + "THÔNG TƯ\nQuy định mức điều chỉnh tiền lương, và thu nhập tháng đã đóng bảo hiểm\nCăn cứ Luật;\n"
+    repeat = "Bộ trưởng ban hành Thông tư quy định mức điều chỉnh tiền lương{} và thu nhập tháng đã đóng bảo hiểm.\n"
+    assert "result_type" not in read(comma + repeat.format(""), ocr=True, unsure=frozenset(),
+                                     unsure_at=frozenset()).values
+    assert read(comma + repeat.format(","), ocr=True, unsure=frozenset(), unsure_at=frozenset()).values[
+        "result_type"] == "Thông tư quy định mức điều chỉnh tiền lương, và thu nhập tháng đã đóng bảo hiểm"
+    stop = head + "THÔNG TƯ\nQuy định về tuyển dụng, sử dụng, bồi dưỡng. và chế độ làm việc\nCăn cứ Luật;\n"
+    assert "result_type" not in read(stop, ocr=True, unsure=frozenset(), unsure_at=frozenset()).values
 
 
 def test_a_result_named_as_its_form_prints_it_needs_no_other_check():
