@@ -214,6 +214,7 @@ def check_ingest(index: RecordIndex, settings: Settings, home: Path, node_down: 
     and how many files were archived while the node was down (``node_down``, epoch seconds)."""
     from archive import pending
     from archive.layout import iter_bags, read_record
+    from indexer.pipeline import discover
     from indexer.maintenance import verify
 
     env = ingest_env(settings, home)
@@ -231,8 +232,7 @@ def check_ingest(index: RecordIndex, settings: Settings, home: Path, node_down: 
         found.update(d["_id"] for d in got if d.get("found"))
     when = [read_record(data.archive_dir, b).ingested_at for b in bags]
     while_down = sum(1 for t in when if t and node_down[0] <= t.timestamp() <= node_down[1])
-    files = [p for p in (home / "files").rglob("*") if p.is_file() and p.suffix.lower() in
-             {".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png", ".docx"}]
+    files = discover(home / "files")  # what tracuu ingest reads of the folder
     fixity = verify(data)
     named = set(report.get("ingested", [])) | set(report.get("duplicates", [])) | \
         {f["file"] for f in report.get("failed", [])}
