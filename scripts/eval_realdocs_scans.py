@@ -141,25 +141,29 @@ def oversampled(dpi: int | None):
 
 
 def ocr_page(pdf: str, page: int, kind: str, cache: str) -> dict[str, Any]:
-    """Draw one page and OCR it as the pipeline OCRs a page of a scan (``indexer.ocr.ocr_file``);
-    the result is cached as JSON."""
-    from indexer.formats import sniff
-    from indexer.ocr import ocr_file
-    from search.config import Settings
-
+    """Draw one page and OCR it as the pipeline OCRs a page of a scan; cached as JSON."""
     path = Path(cache) / kind / f"{Path(pdf).parent.name}--{Path(pdf).stem}--p{page + 1}.json"
     if path.exists():
         return json.loads(path.read_text(encoding="utf-8"))
     base, _, over = kind.partition("+")
+    return ocr_image(draw(Path(pdf), page, base), KINDS[base][0], path,
+                     int(os.environ.get("EVAL_OVERSAMPLE", "300")) if over == "oversample" else None)
+
+
+def ocr_image(image: Any, dpi: int, path: Path, oversample: int | None = None) -> dict[str, Any]:
+    """OCR a page image as the pipeline OCRs a page of a scan (``indexer.ocr.ocr_file``) and
+    keep what it read at ``path`` (JSON): the text, the unsure words and where they stand."""
+    from indexer.formats import sniff
+    from indexer.ocr import ocr_file
+    from search.config import Settings
+
     with tempfile.TemporaryDirectory() as tmp:
-        image = draw(Path(pdf), page, base)
         png = Path(tmp) / "page.png"
-        dpi = KINDS[base][0]
         image.save(png, dpi=(dpi, dpi))
         work = Path(tmp) / "work"
         work.mkdir()
         started = time.perf_counter()
-        with oversampled(int(os.environ.get("EVAL_OVERSAMPLE", "300")) if over == "oversample" else None):
+        with oversampled(oversample):
             result = ocr_file(png, sniff(png), work, Settings())
         seconds = time.perf_counter() - started
     got = {"text": "\n".join(t or "" for t in result.page_texts), "unsure": sorted(result.unsure_words),

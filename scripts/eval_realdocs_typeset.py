@@ -26,7 +26,6 @@ import json
 import re
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from realdocs.truth import REALDOCS, labels, rates, score  # noqa: E402
 
-from indexer import metadata  # noqa: E402
-from indexer.legacy import fix_legacy  # noqa: E402
-from search.analysis import normalize  # noqa: E402
+from eval_realdocs_scans import ocr_image, read_as_pipeline  # noqa: E402  (this folder's)
 from tracuu.sample.kinds import MOTTO, Layout  # noqa: E402
 from tracuu.sample.render import plan, rasterize  # noqa: E402
 
@@ -88,32 +85,16 @@ def header(text: str) -> Layout | None:
 
 
 def ocr(label: dict[str, Any], layout: Layout, cache: Path) -> dict[str, Any]:
-    from indexer.formats import sniff
-    from indexer.ocr import ocr_file
-    from search.config import Settings
-
+    """The first page typeset at DPI and OCR'd as the pipeline OCRs a scan; cached as JSON."""
     path = cache / (label["file"].replace("/", "--") + ".json")
     if path.exists():
         return json.loads(path.read_text(encoding="utf-8"))
-    page = rasterize([p for p in plan(layout) if p.page == 0], DPI)[0]
-    with tempfile.TemporaryDirectory() as tmp:
-        png = Path(tmp) / "page.png"
-        page.save(png, dpi=(DPI, DPI))
-        work = Path(tmp) / "work"
-        work.mkdir()
-        started = time.perf_counter()
-        result = ocr_file(png, sniff(png), work, Settings())
-    got = {"text": "\n".join(t or "" for t in result.page_texts), "unsure": sorted(result.unsure_words),
-           "unsure_at": sorted(result.unsure_places), "seconds": time.perf_counter() - started}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(got, ensure_ascii=False), encoding="utf-8")
-    return got
+    return ocr_image(rasterize([p for p in plan(layout) if p.page == 0], DPI)[0], DPI, path)
 
 
 def read(got: dict[str, Any], as_ocr: bool = True) -> dict[str, Any]:
-    text, _ = fix_legacy(got["text"])
-    return metadata.extract(normalize(text), ocr=as_ocr, unsure=frozenset(got["unsure"]),
-                            unsure_at=frozenset(tuple(p) for p in got["unsure_at"]))
+    return read_as_pipeline([got["text"]], frozenset(got["unsure"]), as_ocr,
+                            frozenset(tuple(p) for p in got["unsure_at"]), DPI)
 
 
 def main() -> None:
