@@ -30,7 +30,7 @@ import httpx
 
 from database.accounts import AccountStore
 from search.config import Settings
-from search.query import SearchRequest, build_bodies, request_cache
+from search.query import SearchRequest, build_bodies, msearch_lines
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scratch_db import scratch_database  # noqa: E402
@@ -98,7 +98,7 @@ def run(args, settings: Settings) -> None:
 
             def via_raw(q, filters):
                 bodies = build_bodies(SearchRequest(q=q, size=20, filters=filters))
-                lines = [x for c, b in zip(request_cache(bodies), bodies) for x in ({"request_cache": c}, b)]
+                lines = msearch_lines(bodies)
                 r = raw.post(f"/{args.index}/_msearch", headers={"Content-Type": "application/x-ndjson"},
                              content="".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines).encode())
                 r.raise_for_status()

@@ -41,7 +41,7 @@ import httpx  # noqa: E402
 
 from search.analysis import fold  # noqa: E402
 from search.config import Settings  # noqa: E402
-from search.query import FACET_FIELDS, SearchRequest, build_bodies, request_cache  # noqa: E402
+from search.query import FACET_FIELDS, SearchRequest, build_bodies, msearch_lines  # noqa: E402
 from database.accounts import AccountStore  # noqa: E402
 from scratch_db import scratch_database  # noqa: E402
 
@@ -104,7 +104,7 @@ def write_scripts(mix, index: str, key: str, folder: Path) -> tuple[Path, Path, 
         params = [("q", q), ("size", "20")] + [(k, v) for k, vs in filters.items() for v in vs]
         app_rows.append(f'{{"GET", {_lua_str("/api/v1/search?" + urlencode(params))}, nil}}')
         bodies = build_bodies(SearchRequest(q=q, size=20, filters=filters))
-        lines = [x for c, b in zip(request_cache(bodies), bodies) for x in ({"request_cache": c}, b)]
+        lines = msearch_lines(bodies)
         ndjson = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines)
         raw_rows.append(f'{{"POST", {_lua_str(f"/{index}/_msearch")}, {_lua_str(ndjson)}}}')
         floor_rows.append(f'{{"POST", {_lua_str(f"/{index}/_search")}, '

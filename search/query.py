@@ -519,6 +519,12 @@ def request_cache(bodies: tuple[dict[str, Any], ...]) -> tuple[bool, ...]:
     return (False,) + (True,) * (len(bodies) - 1)
 
 
+def msearch_lines(bodies: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:
+    """build_bodies' requests as the lines of one ``_msearch`` sent by hand (the benches), each
+    after its header; RecordIndex.msearch makes the same from ``request_cache``."""
+    return [line for cached, body in zip(request_cache(bodies), bodies) for line in ({"request_cache": cached}, body)]
+
+
 def build_body(req: SearchRequest) -> dict[str, Any]:
     """The hits' request: ranked, filtered, the total counted up to TOTAL_CAP (the ranking
     may then skip what cannot reach the first pages)."""
